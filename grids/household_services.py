@@ -1,0 +1,168 @@
+"""Writes to households and residents: one transaction each, inputs normalised and checked."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .identity import (
+    encrypt_id_number,
+    id_number_digest,
+    mask_id_number,
+    normalize_phone,
+    parse_id_number,
+)
+from .levels import AreaLevel
+from .models import Area, Household, HouseholdColour, KeyPersonTag, RegisterStatus, Relation, Resident
+
+
+@dataclass
+class ResidentInput:
+    name: str
+    id_number: str = ""
+    relation: str = Relation.OTHER
+    phone: str = ""
+    tags: list[str] = field(default_factory=list)  # KeyPersonTag codes
+
+
+def _place(grid: Area) -> dict:
+    """The area columns a row under `grid` carries (county, township, village, grid, micro)."""
+    if grid.level not in (AreaLevel.GRID, AreaLevel.MICRO_GRID):
+        raise ValidationError({"grid": _("户必须归属基础网格或微网格。")})
+    ancestors = {a.level: a for a in grid.get_ancestors()}
+    micro = grid if grid.level == AreaLevel.MICRO_GRID else None
+    base = ancestors[AreaLevel.GRID] if micro else grid
+    return {
+        "county": ancestors[AreaLevel.COUNTY],
+        "township": ancestors[AreaLevel.TOWNSHIP],
+        "village": ancestors[AreaLevel.VILLAGE],
+        "grid": base,
+        "micro_grid": micro,
+    }
+
+
+def resident_identity_fields(id_number: str) -> tuple[dict, list[str]]:
+    """The stored columns for an ID number (encrypted, digest, masked, birth, sex) and warnings."""
+    if not id_number:
+        return {"id_number_encrypted": "", "id_number_digest": "", "id_number_masked": ""}, []
+    parsed = parse_id_number(id_number)
+    return {
+        "id_number_encrypted": encrypt_id_number(parsed.value),
+        "id_number_digest": id_number_digest(parsed.value),
+        "id_number_masked": mask_id_number(parsed.value),
+        "birth_date": parsed.birth_date,
+        "is_male": parsed.is_male,
+    }, parsed.warnings
+
+
+def _check_household_fields(head_name, address, colour, register_status, registered_place):
+    errors = {}
+    if not (head_name or "").strip():
+        errors["head_name"] = _("户主姓名不能为空。")
+    if not (address or "").strip():
+        errors["address"] = _("住址不能为空。")
+    if colour not in HouseholdColour.values:
+        errors["colour"] = _("三色管理只能是 绿/黄/红。")
+    if register_status not in RegisterStatus.values:
+        errors["register_status"] = _("户籍/居住状态无效。")
+    elif register_status == RegisterStatus.LIVING_HERE_ONLY and not (registered_place or "").strip():
+        errors["registered_place"] = _("户籍在外地的住户须填写户籍所在地。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _build_residents(household: Household, residents: list[ResidentInput]) -> list[str]:
+    tag_ids = dict(KeyPersonTag.objects.values_list("code", "id"))
+    errors, warnings, rows, row_tags = {}, [], [], []
+    for i, r in enumerate(residents):
+        try:
+            if not r.name.strip():
+                raise ValidationError(_("姓名不能为空。"))
+            if r.relation not in Relation.values:
+                raise ValidationError(_("与户主关系无效。"))
+            identity, id_warnings = resident_identity_fields(r.id_number)
+            phone = normalize_phone(r.phone)
+            unknown = [t for t in r.tags if t not in tag_ids]
+            if unknown:
+                raise ValidationError(_("未知的重点人员标签：%(tags)s") % {"tags": "、".join(unknown)})
+        except ValidationError as exc:
+            errors[f"residents[{i}]"] = exc.messages
+            continue
+        warnings += [f"{r.name}：{w}" for w in id_warnings]
+        rows.append(Resident(household=household, name=r.name.strip(), relation=r.relation, phone=phone, **identity))
+        row_tags.append([tag_ids[t] for t in r.tags])
+    if errors:
+        raise ValidationError(errors)
+    created = Resident.objects.bulk_create(rows)
+    through = Resident.tags.through
+    pairs = zip(created, row_tags, strict=True)
+    through.objects.bulk_create([through(resident_id=res.id, keypersontag_id=t) for res, tags in pairs for t in tags])
+    return warnings
+
+
+@transaction.atomic
+def create_household(
+    *,
+    grid: Area,
+    number: str,
+    head_name: str,
+    address: str,
+    phone: str = "",
+    colour: str = HouseholdColour.GREEN,
+    register_status: str = RegisterStatus.REGISTERED_HERE,
+    registered_place: str = "",
+    residents: list[ResidentInput] = (),
+) -> tuple[Household, list[str]]:
+    """Register a household with its residents. Returns it and any warnings (e.g. old county codes)."""
+    _check_household_fields(head_name, address, colour, register_status, registered_place)
+    if Household.objects.filter(number=number).exists():
+        raise ValidationError({"number": _("户编号 %(n)s 已存在。") % {"n": number}})
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from None
+    household = Household.objects.create(
+        number=number,
+        head_name=head_name.strip(),
+        address=address.strip(),
+        phone=phone,
+        colour=colour,
+        register_status=register_status,
+        registered_place=registered_place,
+        **_place(grid),
+    )
+    warnings = _build_residents(household, list(residents))
+    return household, warnings
+
+
+@transaction.atomic
+def update_household(*, household: Household, **changes) -> Household:
+    """Change a household's own fields (not its residents, not its number)."""
+    allowed = {"head_name", "address", "phone", "colour", "register_status", "registered_place", "grid"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({f: _("该字段不能修改。") for f in unknown})
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if "phone" in changes:
+        try:
+            changes["phone"] = normalize_phone(changes["phone"])
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from None
+    if "grid" in changes:
+        changes.update(_place(changes.pop("grid")))
+    for name, value in changes.items():
+        setattr(household, name, value)
+    _check_household_fields(
+        household.head_name, household.address, household.colour, household.register_status, household.registered_place
+    )
+    household.save()
+    return household
+
+
+@transaction.atomic
+def replace_residents(*, household: Household, residents: list[ResidentInput]) -> list[str]:
+    """Replace the member list of a household (the register is re-entered as a whole)."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    household.residents.all().delete()
+    return _build_residents(household, residents)

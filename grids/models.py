@@ -1,0 +1,225 @@
+"""Areas (the county → township → village → base-grid tree), who is assigned where, and the
+households and residents of each base grid."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from treebeard.mp_tree import MP_Node
+
+from governance.roles import Role
+
+from .codes import code_regex
+from .levels import AreaLevel
+from .scoping import AreaManager, AreaScopedQuerySet
+
+AREA_PERMISSIONS = (
+    ("view_area_records", _("查看辖区数据")),
+    ("change_area_records", _("维护辖区数据")),
+    ("manage_assignments", _("管理网格人员分配")),
+    ("view_identity", _("查看完整身份证号和电话")),
+)
+
+
+class Area(MP_Node):
+    """区域节点：县、乡镇、村/社区、基础网格或微网格。子树查询是一条按路径前缀的索引查询。"""
+
+    steplen = 4
+    node_order_by = ["code"]
+
+    code = models.CharField(_("区划代码"), max_length=17, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=12, choices=AreaLevel.choices, db_index=True)
+    boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
+    center_lat = models.FloatField(_("中心纬度"), null=True, blank=True)
+    center_lng = models.FloatField(_("中心经度"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("人口数"), default=0)
+    household_count = models.PositiveIntegerField(_("户数"), default=0)
+
+    objects = AreaManager()
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        permissions = AREA_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(
+                name="area_code_fits_level",
+                condition=Q(level=AreaLevel.COUNTY, code__regex=code_regex(AreaLevel.COUNTY))
+                | Q(level=AreaLevel.TOWNSHIP, code__regex=code_regex(AreaLevel.TOWNSHIP))
+                | Q(level=AreaLevel.VILLAGE, code__regex=code_regex(AreaLevel.VILLAGE))
+                | Q(level=AreaLevel.GRID, code__regex=code_regex(AreaLevel.GRID))
+                | Q(level=AreaLevel.MICRO_GRID, code__regex=code_regex(AreaLevel.MICRO_GRID)),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+
+class AreaUserPermission(UserObjectPermissionBase):
+    """A user's permission on one area node (and so on its subtree): direct FK, no generic join."""
+
+    content_object = models.ForeignKey(Area, on_delete=models.CASCADE)
+
+
+class AreaGroupPermission(GroupObjectPermissionBase):
+    """A group's permission on one area node (e.g. a department granted the county)."""
+
+    content_object = models.ForeignKey(Area, on_delete=models.CASCADE)
+
+
+class Assignment(models.Model):
+    """人员任职：某人以某角色负责某区域的一段时间 [start_date, end_date)。业务上的事实来源。"""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("人员")
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("区域"))
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, db_index=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("当天起不再负责；空表示在任"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("任命人")
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("结束操作人"),
+    )
+    end_reason = models.CharField(_("结束原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("人员任职")
+        verbose_name_plural = _("人员任职")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area"],
+                condition=Q(role=Role.GRID_WORKER, end_date__isnull=True),
+                name="one_active_grid_worker_per_area",
+                violation_error_message=_("该网格已有在任网格员。"),
+            ),
+            models.CheckConstraint(
+                name="assignment_ends_after_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["area", "role", "start_date"], name="assignment_area_role_start"),
+            models.Index(fields=["user", "end_date"], name="assignment_user_end"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.area.name}"
+
+
+class HouseholdColour(models.TextChoices):
+    GREEN = "green", _("放心户（绿）")
+    YELLOW = "yellow", _("关心户（黄）")
+    RED = "red", _("连心户（红）")
+
+
+class RegisterStatus(models.TextChoices):
+    """Ankang's 两簿并行: the household register (户籍) and the residence register (居住)."""
+
+    REGISTERED_HERE = "registered_here", _("户籍在本地且居住")
+    LIVING_HERE_ONLY = "living_here_only", _("居住在本地、户籍在外地")
+    REGISTERED_ONLY = "registered_only", _("户籍在本地、人在外地")
+
+
+class Household(models.Model):
+    """户：属于一个基础网格，带上县、乡镇、村的编号以便按辖区做索引过滤。"""
+
+    area_fields = {
+        AreaLevel.COUNTY: "county_id",
+        AreaLevel.TOWNSHIP: "township_id",
+        AreaLevel.VILLAGE: "village_id",
+        AreaLevel.GRID: "grid_id",
+        AreaLevel.MICRO_GRID: "micro_grid_id",
+    }
+
+    number = models.CharField(_("户编号"), max_length=24, unique=True)
+    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
+    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households", verbose_name=_("基础网格"))
+    micro_grid = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("微网格")
+    )
+    head_name = models.CharField(_("户主姓名"), max_length=50)
+    address = models.CharField(_("住址"), max_length=200)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    colour = models.CharField(
+        _("三色管理"), max_length=8, choices=HouseholdColour.choices, default=HouseholdColour.GREEN
+    )
+    register_status = models.CharField(
+        _("户籍/居住"), max_length=20, choices=RegisterStatus.choices, default=RegisterStatus.REGISTERED_HERE
+    )
+    registered_place = models.CharField(_("户籍所在地"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        indexes = [
+            models.Index(fields=["township", "id"], name="household_township_id"),
+            models.Index(fields=["village", "id"], name="household_village_id"),
+            models.Index(fields=["colour", "id"], name="household_colour_id"),
+            models.Index(fields=["head_name"], name="household_head_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.head_name}户（{self.number}）"
+
+
+class KeyPersonTag(models.Model):
+    """重点人员标签：矫正对象、严重精神障碍患者、孤寡老人、残疾人、留守儿童……"""
+
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+
+    class Meta:
+        verbose_name = _("重点人员标签")
+        verbose_name_plural = _("重点人员标签")
+
+    def __str__(self):
+        return self.name
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("户主")
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    GRANDCHILD = "grandchild", _("孙辈")
+    OTHER = "other", _("其他")
+
+
+class Resident(models.Model):
+    """居民：身份证号加密保存，另存带密钥的哈希用于精确查找，列表只显示脱敏号码。"""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="residents", verbose_name=_("户"))
+    name = models.CharField(_("姓名"), max_length=50)
+    relation = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices, default=Relation.OTHER)
+    id_number_encrypted = models.TextField(_("身份证号（密文）"), blank=True)
+    id_number_digest = models.CharField(_("身份证号（查找哈希）"), max_length=64, blank=True, db_index=True)
+    id_number_masked = models.CharField(_("身份证号（脱敏）"), max_length=18, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    is_male = models.BooleanField(_("男性"), null=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    tags = models.ManyToManyField(KeyPersonTag, blank=True, related_name="residents", verbose_name=_("重点人员标签"))
+
+    class Meta:
+        verbose_name = _("居民")
+        verbose_name_plural = _("居民")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,65 @@
+"""Every read of areas, assignments and households, scoped to the caller's areas."""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
+
+from governance.roles import Role
+
+from .identity import id_number_digest, parse_id_number
+from .levels import AreaLevel
+from .models import Area, Assignment, Household, Resident
+from .scoping import VIEW, granted_areas, scope_q
+
+
+def areas_for(user, perm: str = VIEW):
+    return Area.objects.restrict(user, perm)
+
+
+def subtree(area: Area, *, include_self: bool = True):
+    """Everything under `area`, at any depth: one indexed path-prefix query."""
+    qs = Area.objects.filter(path__startswith=area.path)
+    return qs if include_self else qs.exclude(pk=area.pk)
+
+
+def active_on(day: date) -> Q:
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+
+
+def responsible_on(grid: Area, day: date, role: str = Role.GRID_WORKER) -> Assignment | None:
+    """Who held `role` on `grid` on `day` (history kept: ended assignments count for their days)."""
+    return (
+        Assignment.objects.filter(active_on(day), area=grid, role=role)
+        .select_related("user")
+        .order_by("-start_date")
+        .first()
+    )
+
+
+def vacant_grids(user):
+    """Base grids in the user's scope with no active grid worker."""
+    staffed = Assignment.objects.filter(area=OuterRef("pk"), role=Role.GRID_WORKER, end_date__isnull=True)
+    return areas_for(user).filter(level=AreaLevel.GRID).exclude(Exists(staffed))
+
+
+def assignments_for(user, perm: str = VIEW):
+    """Assignments on areas inside the user's scope."""
+    grants = granted_areas(user, perm)
+    qs = Assignment.objects.select_related("user", "area", "assigned_by")
+    if grants is None:
+        return qs
+    return qs.filter(scope_q(Area, grants, prefix="area__")) if grants else qs.none()
+
+
+def households_for(user, perm: str = VIEW):
+    return Household.objects.restrict(user, perm).select_related("township", "village", "grid")
+
+
+def residents_by_id_number(user, raw: str):
+    """Exact-match search by ID number (through the keyed hash), within the user's scope."""
+    digest = id_number_digest(parse_id_number(raw).value)
+    grants = granted_areas(user, VIEW)
+    qs = Resident.objects.filter(id_number_digest=digest).select_related("household")
+    if grants is None:
+        return qs
+    return qs.filter(scope_q(Household, grants, prefix="household__")) if grants else qs.none()

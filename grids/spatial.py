@@ -1,0 +1,64 @@
+"""Point → base grid: an in-memory STRtree over the grid polygons, built once per process
+and rebuilt when any boundary changes (a version number in the shared cache)."""
+
+import threading
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+from shapely import STRtree, points
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from .coords import convert
+from .levels import AreaLevel
+
+_VERSION_KEY = "grids:boundary-version"
+_lock = threading.Lock()
+_index: dict = {"version": None, "tree": None, "ids": []}
+
+
+def shape_of(geojson):
+    """A valid shapely Polygon/MultiPolygon from a GeoJSON geometry, or ValueError (Chinese)."""
+    if not isinstance(geojson, dict) or geojson.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValueError(_("边界必须是 GeoJSON 的 Polygon 或 MultiPolygon。"))
+    try:
+        geometry = shape(geojson)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        raise ValueError(_("边界坐标格式不正确。")) from None
+    if geometry.is_empty or not geometry.is_valid:
+        raise ValueError(_("边界多边形无效：%(why)s") % {"why": explain_validity(geometry)})
+    return geometry
+
+
+def invalidate() -> None:
+    """Call after a boundary changed (on commit): every process rebuilds on its next lookup."""
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 1, timeout=None)
+
+
+def _current_tree():
+    version = cache.get(_VERSION_KEY, 0)
+    with _lock:
+        if _index["version"] != version:
+            from .models import Area
+
+            rows = Area.objects.filter(level__in=[AreaLevel.GRID], boundary__isnull=False).values_list("id", "boundary")
+            ids, shapes = [], []
+            for area_id, boundary in rows.iterator(chunk_size=2000):
+                ids.append(area_id)
+                shapes.append(shape(boundary))
+            _index.update(version=version, tree=STRtree(shapes) if shapes else None, ids=ids)
+        return _index["tree"], _index["ids"]
+
+
+def grid_at(lat: float, lng: float, crs: str = "WGS84") -> int | None:
+    """The id of the base grid containing the point (given in `crs`), or None."""
+    lat, lng = convert(lat, lng, crs, settings.BOUNDARY_CRS)
+    tree, ids = _current_tree()
+    if tree is None:
+        return None
+    hits = tree.query(points(lng, lat), predicate="intersects")
+    return ids[int(min(hits))] if len(hits) else None
