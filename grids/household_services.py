@@ -30,7 +30,7 @@ def _place(grid: Area) -> dict:
     """The area columns a row under `grid` carries (county, township, village, grid, micro)."""
     if grid.level not in (AreaLevel.GRID, AreaLevel.MICRO_GRID):
         raise ValidationError({"grid": _("户必须归属基础网格或微网格。")})
-    ancestors = {a.level: a for a in grid.get_ancestors()}
+    ancestors = {a.level: a for a in Area.objects.get_ancestors(grid)}
     micro = grid if grid.level == AreaLevel.MICRO_GRID else None
     base = ancestors[AreaLevel.GRID] if micro else grid
     return {

@@ -105,3 +105,6 @@ class AreaQuerySet(ScopeMixin, MP_NodeQuerySet):
 class AreaManager(MP_NodeManager):
     def get_queryset(self):
         return AreaQuerySet(self.model).order_by("path")
+
+    def restrict(self, user, perm: str = VIEW):
+        return self.get_queryset().restrict(user, perm)

@@ -1,7 +1,14 @@
 import pytest
 from rest_framework.test import APIClient
 
+from grids import spatial
 from tests.factories import build_world
+
+
+@pytest.fixture(autouse=True)
+def fresh_spatial_index():
+    """Test transactions roll back without on-commit hooks: start each test with a fresh index."""
+    spatial.invalidate()
 
 
 @pytest.fixture
