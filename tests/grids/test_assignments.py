@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from governance.roles import Role
 from grids import selectors, services
-from grids.models import Assignment, AreaUserPermission
+from grids.models import AreaUserPermission, Assignment
 from grids.scoping import CHANGE, VIEW, granted_areas
 from tests.factories import UserFactory
 
