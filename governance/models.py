@@ -1,7 +1,9 @@
 """Accounts: one user model for every person who signs in (staff and grid workers)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -32,3 +34,25 @@ class User(AbstractUser):
     @property
     def is_platform_admin(self) -> bool:
         return self.is_superuser or Role.ADMIN in self.role_names()
+
+
+class Notification(models.Model):
+    """站内通知：新派遣、被退回、被督办、超期、核查不通过……"""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人")
+    )
+    kind = models.CharField(_("类型"), max_length=32)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return self.title

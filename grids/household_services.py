@@ -13,8 +13,8 @@ from .identity import (
     normalize_phone,
     parse_id_number,
 )
-from .levels import AreaLevel
 from .models import Area, Household, HouseholdColour, KeyPersonTag, RegisterStatus, Relation, Resident
+from .selectors import area_columns
 
 
 @dataclass
@@ -24,22 +24,6 @@ class ResidentInput:
     relation: str = Relation.OTHER
     phone: str = ""
     tags: list[str] = field(default_factory=list)  # KeyPersonTag codes
-
-
-def _place(grid: Area) -> dict:
-    """The area columns a row under `grid` carries (county, township, village, grid, micro)."""
-    if grid.level not in (AreaLevel.GRID, AreaLevel.MICRO_GRID):
-        raise ValidationError({"grid": _("户必须归属基础网格或微网格。")})
-    ancestors = {a.level: a for a in Area.objects.get_ancestors(grid)}
-    micro = grid if grid.level == AreaLevel.MICRO_GRID else None
-    base = ancestors[AreaLevel.GRID] if micro else grid
-    return {
-        "county": ancestors[AreaLevel.COUNTY],
-        "township": ancestors[AreaLevel.TOWNSHIP],
-        "village": ancestors[AreaLevel.VILLAGE],
-        "grid": base,
-        "micro_grid": micro,
-    }
 
 
 def resident_identity_fields(id_number: str) -> tuple[dict, list[str]]:
@@ -130,7 +114,7 @@ def create_household(
         colour=colour,
         register_status=register_status,
         registered_place=registered_place,
-        **_place(grid),
+        **area_columns(grid),
     )
     warnings = _build_residents(household, list(residents))
     return household, warnings
@@ -150,7 +134,7 @@ def update_household(*, household: Household, **changes) -> Household:
         except ValidationError as exc:
             raise ValidationError({"phone": exc.messages}) from None
     if "grid" in changes:
-        changes.update(_place(changes.pop("grid")))
+        changes.update(area_columns(changes.pop("grid")))
     for name, value in changes.items():
         setattr(household, name, value)
     _check_household_fields(

@@ -2,7 +2,9 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from governance.roles import Role
 
@@ -63,3 +65,19 @@ def residents_by_id_number(user, raw: str):
     if grants is None:
         return qs
     return qs.filter(scope_q(Household, grants, prefix="household__")) if grants else qs.none()
+
+
+def area_columns(grid: Area) -> dict:
+    """The area columns a row under `grid` carries (county, township, village, grid, micro)."""
+    if grid.level not in (AreaLevel.GRID, AreaLevel.MICRO_GRID):
+        raise ValidationError({"grid": _("必须选择基础网格或微网格。")})
+    ancestors = {a.level: a for a in Area.objects.get_ancestors(grid)}
+    micro = grid if grid.level == AreaLevel.MICRO_GRID else None
+    base = ancestors[AreaLevel.GRID] if micro else grid
+    return {
+        "county": ancestors[AreaLevel.COUNTY],
+        "township": ancestors[AreaLevel.TOWNSHIP],
+        "village": ancestors[AreaLevel.VILLAGE],
+        "grid": base,
+        "micro_grid": micro,
+    }

@@ -1,0 +1,35 @@
+"""The audit record: an append-only event row for every state change of a case, claim or
+rating. Concrete event tables inherit `EventBase`; PostgreSQL refuses UPDATE and DELETE on them
+(a pgtrigger Protect trigger), so not even a raw query can rewrite history."""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EventBase(models.Model):
+    action = models.CharField(_("操作"), max_length=32)
+    action_label = models.CharField(_("操作名称"), max_length=32)
+    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+        help_text=_("空表示系统自动操作"),
+    )
+    actor_role = models.CharField(_("操作人角色"), max_length=32, blank=True)
+    actor_unit = models.CharField(_("操作人单位"), max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("附加数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]

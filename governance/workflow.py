@@ -1,0 +1,145 @@
+"""The one workflow mechanism that cases, claims and credit ratings use.
+
+A domain model declares its transition table (a `Workflow`: states, actions, who may take
+each action, the next state). `perform` is the only path that changes a state: it locks the
+row, checks the expected version (stale page → Conflict), the table and the actor, applies
+the domain's own changes, bumps the version, writes the append-only event row and schedules
+notifications on commit — all in one transaction.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+
+class Conflict(Exception):
+    """The object moved on since the caller loaded it, or the action does not fit its state."""
+
+    def __init__(self, message: str, current_state: str = "", current_version: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.current_state = current_state
+        self.current_version = current_version
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of a transition table.
+
+    `sources`: the states the action may start from; `target`: the next state, or None for an
+    action that records and notifies without moving (urge, comment). `roles`: the roles that may
+    take it; `allowed(actor, obj)` the extra scope rule (e.g. "the case's handling unit is one of
+    the actor's units"), checked after the row is locked. `requires_note`: a reason is required.
+    """
+
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str | None
+    roles: tuple[str, ...]
+    allowed: Callable | None = None
+    requires_note: bool = False
+    note_label: str = ""
+
+
+@dataclass
+class Workflow:
+    name: str
+    states: type[models.TextChoices]
+    transitions: list[Transition]
+    initial: str
+    final: tuple[str, ...] = ()
+    _by_action: dict = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self._by_action = {t.action: t for t in self.transitions}
+        assert len(self._by_action) == len(self.transitions), "duplicate action in table"
+        for t in self.transitions:
+            assert set(t.sources) <= set(self.states.values), t.action
+            assert t.target is None or t.target in self.states.values, t.action
+
+    def get(self, action: str) -> Transition:
+        try:
+            return self._by_action[action]
+        except KeyError:
+            raise ValidationError({"action": _("未知操作：%(a)s") % {"a": action}}) from None
+
+    def may(self, actor, obj, transition: Transition) -> bool:
+        if not (actor.is_superuser or set(transition.roles) & actor.role_names()):
+            return False
+        return transition.allowed is None or bool(transition.allowed(actor, obj))
+
+    def available(self, actor, obj) -> list[Transition]:
+        """The actions `actor` may take on `obj` now (for buttons and the API's `actions`)."""
+        state = obj.status
+        return [t for t in self.transitions if state in t.sources and self.may(actor, obj, t)]
+
+    def mermaid(self) -> str:
+        """The table as a Mermaid state diagram (docs/workflow.md is generated from this)."""
+        lines = ["stateDiagram-v2", f"    [*] --> {self.initial}"]
+        for state in self.states:
+            lines.append(f"    {state.value}: {state.value} {state.label}")
+        for t in self.transitions:
+            for source in t.sources:
+                target = t.target or source
+                lines.append(f"    {source} --> {target}: {t.label}")
+        lines += [f"    {s} --> [*]" for s in self.final]
+        return "\n".join(lines)
+
+
+def perform(
+    *,
+    workflow: Workflow,
+    queryset: models.QuerySet,
+    pk,
+    action: str,
+    actor,
+    visible: Callable,
+    expected_version: int | None = None,
+    note: str = "",
+    apply: Callable | None = None,
+    record: Callable,
+    after_commit: Iterable[Callable] = (),
+):
+    """Run one transition. Returns (obj, event).
+
+    `visible(actor, obj)`: False → Http404 (existence never leaks). `apply(obj, transition)`:
+    the domain's own changes, may raise ValidationError. `record(obj, transition, from_state,
+    note)`: writes and returns the event row. `after_commit`: callables given (obj, event).
+    """
+    transition = workflow.get(action)
+    with transaction.atomic():
+        obj = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+        if obj is None or not visible(actor, obj):
+            raise Http404
+        if expected_version is not None and obj.version != expected_version:
+            raise Conflict(
+                _("该记录已被他人处理（当前状态：%(s)s），请刷新后重试。") % {"s": obj.get_status_display()},
+                obj.status,
+                obj.version,
+            )
+        if obj.status not in transition.sources:
+            raise Conflict(
+                _("当前状态“%(s)s”不能执行“%(a)s”。") % {"s": obj.get_status_display(), "a": transition.label},
+                obj.status,
+                obj.version,
+            )
+        if not workflow.may(actor, obj, transition):
+            raise PermissionDenied(_("您无权执行“%(a)s”。") % {"a": transition.label})
+        if transition.requires_note and not (note or "").strip():
+            raise ValidationError({"note": _("请填写%(what)s。") % {"what": transition.note_label or _("原因")}})
+        from_state = obj.status
+        if apply is not None:
+            apply(obj, transition)
+        if transition.target is not None:
+            obj.status = transition.target
+        obj.version += 1
+        obj.save()
+        event = record(obj, transition, from_state, (note or "").strip())
+        for callback in after_commit:
+            transaction.on_commit(lambda cb=callback: cb(obj, event))
+    return obj, event

@@ -1,0 +1,227 @@
+"""The starting catalogue: handling units, the categories named in DOMAIN.md and their time
+limits. `ensure_catalogue(county)` is idempotent: it adds what is missing and changes nothing
+an admin has edited since."""
+
+from django.db import transaction
+
+from grids.levels import AreaLevel
+from grids.models import Area
+
+from .constants import HandlingLevel as L
+from .constants import LimitUnit, Phase, UnitKind, Urgency
+from .models import Category, TimeLimit, Unit
+
+DEPARTMENTS = [
+    ("police", "县公安局"),
+    ("urban", "县城市管理局"),
+    ("emergency", "县应急管理局"),
+    ("fire", "县消防救援大队"),
+    ("land", "县自然资源局"),
+    ("environment", "市生态环境局分局"),
+    ("petition", "县信访局"),
+    ("labour", "县人力资源和社会保障局"),
+    ("civil", "县民政局"),
+    ("health", "县卫生健康委员会"),
+]
+
+# (code, name, level, urgency, default department, children: (code, name, level, department))
+CATEGORIES = [
+    (
+        "MD",
+        "矛盾纠纷",
+        L.TOWNSHIP,
+        Urgency.NORMAL,
+        None,
+        [
+            ("MD01", "婚姻家庭纠纷", L.VILLAGE, None),
+            ("MD02", "邻里纠纷", L.VILLAGE, None),
+            ("MD03", "土地纠纷", L.TOWNSHIP, None),
+            ("MD04", "建房纠纷", L.TOWNSHIP, None),
+            ("MD05", "劳资纠纷", L.DEPARTMENT, "labour"),
+        ],
+    ),
+    (
+        "ZA",
+        "治安隐患",
+        L.DEPARTMENT,
+        Urgency.NORMAL,
+        "police",
+        [
+            ("ZA01", "治安隐患", L.DEPARTMENT, "police"),
+            ("ZA02", "可疑人员线索", L.DEPARTMENT, "police"),
+        ],
+    ),
+    (
+        "XF",
+        "消防隐患",
+        L.VILLAGE,
+        Urgency.NORMAL,
+        "fire",
+        [
+            ("XF01", "飞线充电", L.VILLAGE, None),
+            ("XF02", "电动车违规停放充电", L.VILLAGE, None),
+            ("XF03", "其他消防隐患", L.DEPARTMENT, "fire"),
+        ],
+    ),
+    (
+        "AQ",
+        "安全生产",
+        L.DEPARTMENT,
+        Urgency.NORMAL,
+        "emergency",
+        [
+            ("AQ01", "安全生产隐患", L.DEPARTMENT, "emergency"),
+        ],
+    ),
+    (
+        "WJ",
+        "违法建设",
+        L.TOWNSHIP,
+        Urgency.NORMAL,
+        "land",
+        [
+            ("WJ01", "违法建设", L.TOWNSHIP, None),
+            ("WJ02", "违法占用耕地", L.DEPARTMENT, "land"),
+        ],
+    ),
+    (
+        "HJ",
+        "环境卫生",
+        L.TOWNSHIP,
+        Urgency.NORMAL,
+        "urban",
+        [
+            ("HJ01", "道路堆物占道", L.TOWNSHIP, None),
+            ("HJ02", "垃圾乱堆乱倒", L.VILLAGE, None),
+            ("HJ03", "环境污染", L.DEPARTMENT, "environment"),
+        ],
+    ),
+    (
+        "CZ",
+        "出租房屋",
+        L.DEPARTMENT,
+        Urgency.NORMAL,
+        "police",
+        [
+            ("CZ01", "出租房屋管理", L.DEPARTMENT, "police"),
+        ],
+    ),
+    (
+        "XS",
+        "信访事项",
+        L.DEPARTMENT,
+        Urgency.NORMAL,
+        "petition",
+        [
+            ("XS01", "信访诉求", L.DEPARTMENT, "petition"),
+        ],
+    ),
+    (
+        "FW",
+        "困难群众服务",
+        L.TOWNSHIP,
+        Urgency.NORMAL,
+        "civil",
+        [
+            ("FW01", "困难帮扶", L.TOWNSHIP, None),
+            ("FW02", "重点人员关爱", L.VILLAGE, None),
+        ],
+    ),
+    (
+        "YJ",
+        "突发事件",
+        L.DEPARTMENT,
+        Urgency.URGENT,
+        "emergency",
+        [
+            ("YJ01", "防汛险情", L.DEPARTMENT, "emergency"),
+            ("YJ02", "森林火情", L.DEPARTMENT, "fire"),
+            ("YJ03", "公共卫生事件", L.DEPARTMENT, "health"),
+        ],
+    ),
+]
+
+# Per level: (phase, red amount, yellow amount, unit)
+NORMAL_LIMITS = {
+    L.VILLAGE: [
+        (Phase.SIGN, 60, 45, LimitUnit.MINUTES),
+        (Phase.HANDLE, 3, 2, LimitUnit.WORKING_DAYS),
+        (Phase.VERIFY, 24, 16, LimitUnit.HOURS),
+    ],
+    L.TOWNSHIP: [
+        (Phase.SIGN, 120, 90, LimitUnit.MINUTES),
+        (Phase.HANDLE, 5, 3, LimitUnit.WORKING_DAYS),
+        (Phase.VERIFY, 24, 16, LimitUnit.HOURS),
+    ],
+    L.DEPARTMENT: [
+        (Phase.SIGN, 240, 180, LimitUnit.MINUTES),
+        (Phase.HANDLE, 7, 5, LimitUnit.WORKING_DAYS),
+        (Phase.VERIFY, 48, 36, LimitUnit.HOURS),
+    ],
+}
+URGENT_LIMITS = [
+    (Phase.SIGN, 15, 10, LimitUnit.MINUTES),
+    (Phase.HANDLE, 4, 3, LimitUnit.HOURS),
+    (Phase.VERIFY, 4, 3, LimitUnit.HOURS),
+]
+
+
+def ensure_units(county: Area) -> dict[str, Unit]:
+    """The command centre, the departments, and one unit per township and village."""
+    units = {}
+    units["centre"], _ = Unit.objects.get_or_create(
+        code="command-centre", defaults={"kind": UnitKind.COMMAND_CENTRE, "name": "县综治指挥中心", "area": county}
+    )
+    for code, name in DEPARTMENTS:
+        units[code], _ = Unit.objects.get_or_create(
+            code=f"dept-{code}", defaults={"kind": UnitKind.DEPARTMENT, "name": name, "area": county}
+        )
+    have = set(Unit.objects.filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.VILLAGE]).values_list("area_id", flat=True))
+    missing = Area.objects.filter(path__startswith=county.path, level__in=[AreaLevel.TOWNSHIP, AreaLevel.VILLAGE])
+    Unit.objects.bulk_create(
+        [
+            Unit(
+                kind=UnitKind.TOWNSHIP if a.level == AreaLevel.TOWNSHIP else UnitKind.VILLAGE,
+                code=f"area-{a.code}",
+                name=f"{a.name}综治中心" if a.level == AreaLevel.TOWNSHIP else f"{a.name}网格站",
+                area=a,
+            )
+            for a in missing.exclude(pk__in=have).only("id", "code", "name", "level")
+        ],
+        batch_size=1000,
+    )
+    return units
+
+
+@transaction.atomic
+def ensure_catalogue(county: Area) -> None:
+    units = ensure_units(county)
+    for code, name, level, urgency, dept, children in CATEGORIES:
+        parent, _ = Category.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "handling_level": level,
+                "urgency": urgency,
+                "default_unit": units[dept] if dept else None,
+            },
+        )
+        for child_code, child_name, child_level, child_dept in children:
+            Category.objects.get_or_create(
+                code=child_code,
+                defaults={
+                    "parent": parent,
+                    "name": child_name,
+                    "handling_level": child_level,
+                    "urgency": urgency,
+                    "default_unit": units[child_dept] if child_dept else None,
+                },
+            )
+        for limit_level, rows in NORMAL_LIMITS.items():
+            for phase, amount, warn, unit in URGENT_LIMITS if urgency == Urgency.URGENT else rows:
+                TimeLimit.objects.get_or_create(
+                    category=parent,
+                    level=limit_level,
+                    phase=phase,
+                    defaults={"amount": amount, "warn_amount": warn, "unit": unit},
+                )

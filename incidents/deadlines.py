@@ -1,0 +1,81 @@
+"""Time limits: when a phase is due and when it turns yellow.
+
+Limits come per category × handling level × phase (sign for, handle, verify), falling back to
+the parent category. Minutes and hours run on the clock (an urgent matter does not wait for
+Monday); working days follow the State Council's holiday calendar with its make-up working
+days (the chinese-calendar package). For a year the package has no data for yet, Saturdays and
+Sundays are taken as the rest days and a warning is logged: update chinese-calendar each
+December (tests/incidents/test_deadlines.py warns when next year is missing).
+"""
+
+import datetime as dt
+import logging
+
+import chinese_calendar
+from django.utils import timezone
+
+from .constants import HandlingLevel, LimitUnit, UnitKind
+from .models import Category, TimeLimit
+
+log = logging.getLogger(__name__)
+
+UNIT_LEVEL = {
+    UnitKind.VILLAGE: HandlingLevel.VILLAGE,
+    UnitKind.TOWNSHIP: HandlingLevel.TOWNSHIP,
+    UnitKind.DEPARTMENT: HandlingLevel.DEPARTMENT,
+    UnitKind.COMMAND_CENTRE: HandlingLevel.DEPARTMENT,
+}
+
+
+def is_workday(day: dt.date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        log.warning("chinese-calendar has no data for %s; counting weekends only", day.year)
+        return day.weekday() < 5
+
+
+def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
+    """The same local time on the `days`-th working day after `start`'s date."""
+    local = timezone.localtime(start)
+    day, left = local.date(), days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if is_workday(day):
+            left -= 1
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+def add_limit(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
+    if unit == LimitUnit.WORKING_DAYS:
+        return add_working_days(start, amount)
+    if unit == LimitUnit.HOURS:
+        return start + dt.timedelta(hours=amount)
+    return start + dt.timedelta(minutes=amount)
+
+
+def limit_for(category: Category, level: str, phase: str) -> TimeLimit | None:
+    """The limit for this category (or its parent) at this level and phase."""
+    candidates = [category.id] + ([category.parent_id] if category.parent_id else [])
+    limits = {t.category_id: t for t in TimeLimit.objects.filter(category_id__in=candidates, level=level, phase=phase)}
+    return next((limits[c] for c in candidates if c in limits), None)
+
+
+def stage_times(category: Category, unit_kind: str, phase: str, start: dt.datetime):
+    """(warn_at, due_at) for a phase that starts at `start`, or (None, None) without a limit."""
+    limit = limit_for(category, UNIT_LEVEL[unit_kind], phase)
+    if limit is None:
+        return None, None
+    return add_limit(start, limit.warn_amount, limit.unit), add_limit(start, limit.amount, limit.unit)
+
+
+def colour(case, now: dt.datetime | None = None) -> str:
+    """green / yellow / red for an open case with a clock; '' when no clock runs."""
+    if case.due_at is None:
+        return ""
+    now = now or timezone.now()
+    if now >= case.due_at:
+        return "red"
+    if case.warn_at and now >= case.warn_at:
+        return "yellow"
+    return "green"

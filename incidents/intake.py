@@ -1,0 +1,237 @@
+"""Intake: the one service every channel calls (grid worker's app, command-centre form, and
+later citizens and other systems), plus the idempotency wrapper the app's retries rely on."""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.notifications import notify
+from governance.roles import Role
+from grids import spatial
+from grids.coords import SYSTEMS, convert
+from grids.identity import normalize_phone
+from grids.levels import AreaLevel
+from grids.models import Area, Assignment, Household
+from grids.scoping import VIEW, in_scope
+from grids.selectors import area_columns
+
+from .attachments import store
+from .constants import CaseStatus, PartyRole, Source, Urgency
+from .duplicates import find_possible_duplicate
+from .models import Case, CaseEvent, CaseParty, Category, IdempotencyKey, Unit
+from .routing import route
+from .units import people_of
+
+
+@dataclass
+class PartyInput:
+    name: str = ""
+    household_id: int | None = None
+    role: str = PartyRole.OTHER
+
+
+def _resolve_grid(*, reporter, lat, lng, crs, grid_id) -> Area:
+    if grid_id is not None:
+        grid = Area.objects.filter(pk=grid_id, level=AreaLevel.GRID).first()
+        if grid is None:
+            raise ValidationError({"grid": _("所选网格不存在。")})
+        return grid
+    if lat is not None and lng is not None:
+        found = spatial.grid_at(lat, lng, crs)
+        if found is None:
+            raise ValidationError({"lat": _("该位置不在本县任何网格内，请手动选择网格。")})
+        return Area.objects.get(pk=found)
+    own = (
+        Assignment.objects.filter(
+            user=reporter, role=Role.GRID_WORKER, end_date__isnull=True, area__level=AreaLevel.GRID
+        )
+        .select_related("area")
+        .first()
+        if reporter
+        else None
+    )
+    if own:
+        return own.area  # the worker's own grid when the phone gave no location
+    raise ValidationError({"grid": _("请提供位置或选择网格。")})
+
+
+def _check_fields(source, category, description, crs, lat, lng):
+    errors = {}
+    if source not in Source.values:
+        errors["source"] = _("来源无效。")
+    if category is None or not category.is_active or category.parent_id is None:
+        errors["category"] = _("请选择有效的二级分类。")
+    if not (description or "").strip():
+        errors["description"] = _("请填写事件描述。")
+    if crs not in SYSTEMS:
+        errors["crs"] = _("坐标系只能是 WGS84、GCJ02 或 BD09。")
+    if (lat is None) != (lng is None):
+        errors["lat"] = _("纬度和经度须同时提供。")
+    elif lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        errors["lat"] = _("坐标超出范围。")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def submit_report(
+    *,
+    reporter,
+    source: str,
+    category: Category,
+    description: str,
+    lat=None,
+    lng=None,
+    crs: str = "WGS84",
+    grid_id=None,
+    address: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    parties=(),
+    uploads=(),
+    self_resolved: bool = False,
+    result: str = "",
+) -> Case:
+    """Record a reported matter, resolve its grid, route it, flag a possible duplicate.
+
+    A grid worker may report a matter already resolved on the spot (自办结): it is recorded and
+    closed at once, and needs its result and at least one photo.
+    """
+    _check_fields(source, category, description, crs, lat, lng)
+    grid = _resolve_grid(reporter=reporter, lat=lat, lng=lng, crs=crs, grid_id=grid_id)
+    if self_resolved:
+        errors = {}
+        if not (result or "").strip():
+            errors["result"] = _("自办结须填写处置情况。")
+        if not uploads:
+            errors["photos"] = _("自办结须附现场照片。")
+        if reporter is None or not in_scope(reporter, VIEW, grid):
+            errors["self_resolved"] = _("只能在自己负责的网格内自办结。")
+        if errors:
+            raise ValidationError(errors)
+    try:
+        phone = normalize_phone(reporter_phone)
+    except ValidationError as exc:
+        raise ValidationError({"reporter_phone": exc.messages}) from None
+    now = timezone.now()
+    stored_lat, stored_lng = convert(lat, lng, crs, settings.BOUNDARY_CRS) if lat is not None else (None, None)
+    place = area_columns(grid)
+    place.pop("micro_grid")
+    case = Case.objects.create(
+        number=f"T{uuid.uuid4().hex[:20]}",
+        source=source,
+        category=category,
+        urgency=category.urgency,
+        description=description.strip(),
+        address=address.strip(),
+        lat=stored_lat,
+        lng=stored_lng,
+        reported_crs=crs if lat is not None else "",
+        reporter=reporter,
+        reporter_name=reporter_name.strip(),
+        reporter_phone=phone,
+        created_at=now,
+        suggested_unit=route(category, grid),
+        **place,
+    )
+    case.number = f"SJ{timezone.localdate(now):%Y%m%d}{case.pk:07d}"
+    if self_resolved:
+        case.status, case.self_resolved, case.result, case.closed_at, case.closed_on_time = (
+            CaseStatus.CLOSED,
+            True,
+            result.strip(),
+            now,
+            True,
+        )
+    else:
+        case.possible_duplicate_of = find_possible_duplicate(
+            category_id=category.id, grid_id=grid.id, lat=stored_lat, lng=stored_lng, at=now
+        )
+        if case.possible_duplicate_of_id == case.pk:
+            case.possible_duplicate_of = None
+    case.save()
+    _add_parties(case, parties)
+    event = CaseEvent.objects.create(
+        case=case,
+        action="self_resolve" if self_resolved else "report",
+        action_label=_("自办结") if self_resolved else _("上报"),
+        from_state="",
+        to_state=case.status,
+        actor=reporter,
+        actor_role=Role.GRID_WORKER if reporter and Role.GRID_WORKER in reporter.role_names() else "",
+        note=result.strip() if self_resolved else "",
+        data={"source": source},
+    )
+    store(case=case, uploads=uploads, user=reporter, event=event)
+    if case.urgency == Urgency.URGENT and not self_resolved:
+        transaction.on_commit(lambda: _notify_urgent(case))
+    return case
+
+
+def _add_parties(case, parties):
+    rows, errors = [], {}
+    household_ids = [p.household_id for p in parties if p.household_id]
+    households = Household.objects.in_bulk(household_ids)
+    for i, p in enumerate(parties):
+        household = households.get(p.household_id) if p.household_id else None
+        if p.household_id and (household is None or household.county_id != case.county_id):
+            errors[f"parties[{i}]"] = _("当事人所属的户不存在。")
+            continue
+        if p.role not in PartyRole.values:
+            errors[f"parties[{i}]"] = _("当事人身份无效。")
+            continue
+        name = (p.name or (household.head_name if household else "")).strip()
+        if not name:
+            errors[f"parties[{i}]"] = _("请填写当事人姓名或选择户。")
+            continue
+        rows.append(CaseParty(case=case, household=household, name=name, role=p.role))
+    if errors:
+        raise ValidationError(errors)
+    CaseParty.objects.bulk_create(rows)
+
+
+def _notify_urgent(case):
+    centre = Unit.objects.filter(kind="command_centre").first()
+    notify(
+        people_of(centre),
+        kind="urgent",
+        title=_("马上办：%(n)s") % {"n": case.number},
+        body=case.description[:200],
+        link=f"/cases/{case.pk}/",
+    )
+
+
+def request_fingerprint(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class IdempotencyMismatch(Exception):
+    """The key was used before with a different request body (HTTP 422)."""
+
+
+def submit_once(*, user, key: str, fingerprint: str, submit) -> tuple[Case, bool]:
+    """Run `submit()` once per (user, key). A repeat with the same body returns the first case
+    (created=False); a different body raises IdempotencyMismatch. Concurrent repeats wait on
+    the unique index and then see the first one's case."""
+    if not key or len(key) > 100:
+        raise ValidationError({"idempotency_key": _("请求头 Idempotency-Key 必须提供且不超过 100 个字符。")})
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = IdempotencyKey.objects.create(user=user, key=key, request_hash=fingerprint)
+        except IntegrityError:
+            row = IdempotencyKey.objects.select_related("case").get(user=user, key=key)
+            if row.request_hash != fingerprint:
+                raise IdempotencyMismatch from None
+            return row.case, False
+        case = submit()
+        row.case = case
+        row.save(update_fields=["case"])
+        return case, True

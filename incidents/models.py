@@ -1,0 +1,319 @@
+"""Categories, handling units, routing rules, time limits, cases and their timeline."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from governance.audit import EventBase
+from grids.levels import AreaLevel
+from grids.models import Area, Household
+from grids.scoping import AreaScopedQuerySet
+
+from .constants import (
+    OPEN_STATES,
+    CaseStatus,
+    HandlingLevel,
+    LimitUnit,
+    Outcome,
+    PartyRole,
+    Phase,
+    Source,
+    UnitKind,
+    UrgeGrade,
+    Urgency,
+)
+
+
+class Unit(models.Model):
+    """处置单位：指挥中心、乡镇综治中心、村网格站或县直部门（公安、城管、应急……）。"""
+
+    kind = models.CharField(_("类型"), max_length=16, choices=UnitKind.choices)
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="units", verbose_name=_("所辖区域"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="units",
+        verbose_name=_("部门成员"),
+        help_text=_("仅县直部门需要；乡镇和村的处置人按任职确定"),
+    )
+
+    class Meta:
+        verbose_name = _("处置单位")
+        verbose_name_plural = _("处置单位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "kind"], condition=Q(kind__in=["township", "village"]), name="one_unit_per_area"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    """事件分类（两级），如 矛盾纠纷 → 邻里纠纷。"""
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级分类")
+    )
+    code = models.CharField(_("代码"), max_length=16, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    handling_level = models.CharField(
+        _("通常处置层级"), max_length=12, choices=HandlingLevel.choices, default=HandlingLevel.TOWNSHIP
+    )
+    default_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("默认责任部门")
+    )
+    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("事件分类")
+        verbose_name_plural = _("事件分类")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class TimeLimit(models.Model):
+    """时限：分类 × 处置层级 × 阶段，带黄色预警和红色超期阈值。"""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="time_limits", verbose_name=_("分类"))
+    level = models.CharField(_("处置层级"), max_length=12, choices=HandlingLevel.choices)
+    phase = models.CharField(_("阶段"), max_length=8, choices=Phase.choices)
+    amount = models.PositiveIntegerField(_("时限（红线）"))
+    warn_amount = models.PositiveIntegerField(_("预警（黄线）"))
+    unit = models.CharField(_("单位"), max_length=14, choices=LimitUnit.choices, default=LimitUnit.HOURS)
+
+    class Meta:
+        verbose_name = _("时限")
+        verbose_name_plural = _("时限")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "level", "phase"], name="one_limit_per_category_level_phase"),
+            models.CheckConstraint(name="warn_before_limit", condition=Q(warn_amount__lte=models.F("amount"))),
+        ]
+
+    def __str__(self):
+        limit = f"{self.amount}{self.get_unit_display()}"
+        return f"{self.category} {self.get_level_display()} {self.get_phase_display()} {limit}"
+
+
+class RoutingRule(models.Model):
+    """分拨规则：(分类, 区域子树) → 处置单位；区域越深、分类越细越优先。"""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="routing_rules", verbose_name=_("分类")
+    )
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", verbose_name=_("区域（含下级）"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("处置单位"))
+
+    class Meta:
+        verbose_name = _("分拨规则")
+        verbose_name_plural = _("分拨规则")
+        constraints = [models.UniqueConstraint(fields=["category", "area"], name="one_rule_per_category_area")]
+
+    def __str__(self):
+        return f"{self.category} @ {self.area.name} → {self.unit}"
+
+
+class ReplyTemplate(models.Model):
+    """常用回复模板：按分类和操作提供标准答复。"""
+
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reply_templates",
+        verbose_name=_("分类（空表示通用）"),
+    )
+    action = models.CharField(_("操作"), max_length=32)
+    text = models.TextField(_("内容"))
+
+    class Meta:
+        verbose_name = _("回复模板")
+        verbose_name_plural = _("回复模板")
+
+    def __str__(self):
+        return self.text[:30]
+
+
+class Case(models.Model):
+    """事件（案件）：从上报到结案的一条可审计路径。状态只能经由 workflow 改变。"""
+
+    area_fields = {
+        AreaLevel.COUNTY: "county_id",
+        AreaLevel.TOWNSHIP: "township_id",
+        AreaLevel.VILLAGE: "village_id",
+        AreaLevel.GRID: "grid_id",
+    }
+
+    number = models.CharField(_("事件编号"), max_length=24, unique=True)
+    source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("分类"))
+    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    description = models.TextField(_("事件描述"))
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    reported_crs = models.CharField(_("上报坐标系"), max_length=8, blank=True)
+    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
+    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="cases", verbose_name=_("网格"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_cases",
+        verbose_name=_("上报人"),
+    )
+    reporter_name = models.CharField(_("报告人姓名"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("报告人电话"), max_length=20, blank=True)
+
+    status = models.CharField(_("状态"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.REPORTED)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    suggested_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("建议处置单位")
+    )
+    handling_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("处置单位")
+    )
+    dispatcher_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("派遣单位")
+    )
+    phase = models.CharField(_("计时阶段"), max_length=8, choices=Phase.choices, blank=True)
+    warn_at = models.DateTimeField(_("预警时间"), null=True, blank=True)
+    due_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    closed_on_time = models.BooleanField(_("按期结案"), null=True)
+    is_postponed = models.BooleanField(_("缓办"), default=False)
+    rework_count = models.PositiveIntegerField(_("返工次数"), default=0)
+    urge_count = models.PositiveIntegerField(_("督办次数"), default=0)
+    top_urge_grade = models.CharField(_("最高督办等级"), max_length=8, choices=UrgeGrade.choices, blank=True)
+    self_resolved = models.BooleanField(_("自办结"), default=False)
+    outcome = models.CharField(_("处置结果"), max_length=20, choices=Outcome.choices, blank=True)
+    result = models.TextField(_("处置情况"), blank=True)
+    pending_extension_until = models.DateTimeField(_("申请延期至"), null=True, blank=True)
+    possible_duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("疑似重复")
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("合并至")
+    )
+    satisfaction = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)
+    created_at = models.DateTimeField(_("上报时间"), db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("事件")
+        verbose_name_plural = _("事件")
+        indexes = [
+            models.Index(fields=["status", "id"], name="case_status_id"),
+            models.Index(fields=["township", "status", "id"], name="case_township_status"),
+            models.Index(fields=["village", "id"], name="case_village_id"),
+            models.Index(fields=["grid", "id"], name="case_grid_id"),
+            models.Index(fields=["category", "id"], name="case_category_id"),
+            models.Index(fields=["handling_unit", "status", "id"], name="case_unit_status"),
+            models.Index(fields=["source", "id"], name="case_source_id"),
+            models.Index(fields=["reporter", "id"], name="case_reporter_id"),
+            models.Index(fields=["due_at"], name="case_open_due", condition=Q(status__in=OPEN_STATES)),
+            models.Index(fields=["warn_at"], name="case_open_warn", condition=Q(status__in=OPEN_STATES)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="satisfaction_1_to_5", condition=Q(satisfaction__isnull=True) | Q(satisfaction__range=(1, 5))
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class CaseEvent(EventBase):
+    """事件时间线：每一步操作一行，只增不改（数据库触发器拒绝 UPDATE/DELETE）。"""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("事件"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("相关单位")
+    )
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("事件记录")
+        verbose_name_plural = _("事件记录")
+        indexes = [models.Index(fields=["case", "created_at"], name="caseevent_case_time")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.action_label}"
+
+
+class CaseParty(models.Model):
+    """当事人：可关联户籍中的户，或只记姓名。"""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties", verbose_name=_("事件"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="case_parties", verbose_name=_("户")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    role = models.CharField(_("身份"), max_length=12, choices=PartyRole.choices, default=PartyRole.OTHER)
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+
+    def __str__(self):
+        return self.name
+
+
+def attachment_path(instance, filename):
+    return f"cases/{instance.case_id}/{filename}"
+
+
+class CaseAttachment(models.Model):
+    """附件：照片在保存前重新编码（去掉元数据和夹带内容），文件名随机。"""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("事件"))
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments", verbose_name=_("记录")
+    )
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=80)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self):
+        return self.original_name
+
+
+class IdempotencyKey(models.Model):
+    """幂等键：同一客户端重复提交同一上报，只返回第一次的结果。"""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_idempotency_key_per_user")]
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,54 @@
+"""Who acts for a handling unit, and who hears about it.
+
+Township and village units are manned by whoever is assigned there (the assignment record is
+the truth); departments list their members; the command centre is its operators and leaders.
+"""
+
+from governance.roles import Role
+from grids.models import Assignment
+from grids.scoping import VIEW, in_scope
+
+from .constants import UnitKind
+
+UNIT_ROLES = {
+    UnitKind.COMMAND_CENTRE: (Role.COMMAND_OPERATOR, Role.COMMAND_LEADER),
+    UnitKind.TOWNSHIP: (Role.TOWNSHIP_OFFICER,),
+    UnitKind.VILLAGE: (Role.VILLAGE_HEAD, Role.GRID_LEADER),
+    UnitKind.DEPARTMENT: (Role.DEPARTMENT_OFFICER,),
+}
+COMMAND_ROLES = UNIT_ROLES[UnitKind.COMMAND_CENTRE]
+HANDLER_ROLES = (Role.TOWNSHIP_OFFICER, Role.VILLAGE_HEAD, Role.GRID_LEADER, Role.DEPARTMENT_OFFICER)
+
+
+def member_unit_ids(user) -> set[int]:
+    """Department units the user is a member of (one query, cached on the user object)."""
+    if "_unit_ids" not in user.__dict__:
+        user.__dict__["_unit_ids"] = set(user.units.values_list("id", flat=True))
+    return user.__dict__["_unit_ids"]
+
+
+def acts_for(user, unit) -> bool:
+    """True when `user` may act on behalf of `unit` (sign for, handle, return its cases)."""
+    if unit is None:
+        return False
+    if user.is_superuser:
+        return True
+    if not set(UNIT_ROLES[unit.kind]) & user.role_names():
+        return False
+    if unit.kind == UnitKind.DEPARTMENT:
+        return unit.id in member_unit_ids(user)
+    return in_scope(user, VIEW, unit.area)
+
+
+def people_of(unit):
+    """The users who hear about a unit's cases (active assignments on its area, or members)."""
+    from governance.models import User
+
+    if unit is None:
+        return User.objects.none()
+    if unit.kind == UnitKind.DEPARTMENT:
+        return unit.members.filter(is_active=True)
+    user_ids = Assignment.objects.filter(
+        area_id=unit.area_id, role__in=UNIT_ROLES[unit.kind], end_date__isnull=True
+    ).values("user_id")
+    return User.objects.filter(pk__in=user_ids, is_active=True)

@@ -1,0 +1,210 @@
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from grids.coords import wgs84_to_gcj02
+from incidents import intake, services
+from incidents.constants import CaseStatus
+from incidents.intake import IdempotencyMismatch, PartyInput, request_fingerprint, submit_once
+from incidents.models import Case, CaseAttachment, IdempotencyKey
+from tests.incidents.conftest import photo
+
+
+def test_location_resolves_to_the_grid_and_routes(loop, report):
+    case = report(lat=34.405, lng=115.915)  # 肖旗乡 1村 第2网格 (lng 115.91–115.92)
+    assert case.grid.code == "411425200201002"
+    assert case.township.code == "411425200" and case.village.code == "411425200201"
+    assert case.suggested_unit.code == "area-411425200"  # HJ01 is township level
+    assert case.number.startswith("SJ") and case.status == CaseStatus.REPORTED
+
+
+def test_phone_coordinates_are_normalised(loop, report):
+    lat, lng = wgs84_to_gcj02(34.405, 115.915)
+    case = report(lat=lat, lng=lng, crs="GCJ02")
+    assert case.grid.code == "411425200201002"
+    assert case.reported_crs == "GCJ02"
+    assert case.lat == pytest.approx(34.405, abs=1e-5) and case.lng == pytest.approx(115.915, abs=1e-5)
+
+
+def test_no_location_falls_back_to_the_workers_grid(loop, report):
+    case = report(lat=None, lng=None)
+    assert case.grid == loop.world.grids["411425200"][0]
+
+
+def test_chosen_grid_and_bad_locations(loop, report):
+    grid = loop.world.grids["411425100"][1]
+    assert report(lat=None, lng=None, grid_id=grid.id, reporter=loop.operator, source="hotline").grid == grid
+    with pytest.raises(ValidationError) as exc:
+        report(lat=10.0, lng=100.0)
+    assert "不在本县" in exc.value.message_dict["lat"][0]
+    with pytest.raises(ValidationError) as exc:
+        report(lat=None, lng=None, reporter=loop.operator)
+    assert "grid" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        report(crs="MARS")
+    assert "crs" in exc.value.message_dict
+
+
+def test_routing_prefers_the_most_specific_rule(loop, report):
+    from incidents.models import RoutingRule
+
+    category = loop.category("HJ01")
+    RoutingRule.objects.create(category=category.parent, area=loop.world.county, unit=loop.unit("dept-urban"))
+    assert report().suggested_unit.code == "dept-urban"
+    RoutingRule.objects.create(category=category.parent, area=loop.world.b, unit=loop.unit("dept-environment"))
+    assert report().suggested_unit.code == "dept-environment"  # deeper area wins
+    RoutingRule.objects.create(category=category, area=loop.world.b, unit=loop.unit("dept-police"))
+    assert report().suggested_unit.code == "dept-police"  # same area: the leaf category wins
+
+
+def test_department_level_without_default_goes_to_manual_queue(loop, report):
+    category = loop.category("AQ01")
+    category.default_unit = None
+    category.save()
+    parent = category.parent
+    parent.default_unit = None
+    parent.save()
+    assert report("AQ01").suggested_unit is None
+    assert report("ZA01").suggested_unit.code == "dept-police"
+
+
+def test_self_resolved_is_closed_at_once_with_its_photo(loop, report):
+    case = report("XF01", self_resolved=True, result="已当场劝导拔除飞线", uploads=[photo()])
+    assert case.status == CaseStatus.CLOSED and case.self_resolved and case.closed_at
+    event = case.events.get()
+    assert event.action == "self_resolve" and event.to_state == CaseStatus.CLOSED
+    attachment = CaseAttachment.objects.get(case=case)
+    assert attachment.event == event and attachment.content_type == "image/jpeg"
+
+
+def test_self_resolved_needs_photo_and_result(loop, report):
+    before = Case.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        report("XF01", self_resolved=True, result="")
+    assert {"result", "photos"} <= set(exc.value.message_dict)
+    assert Case.objects.count() == before
+
+
+def test_parties_from_households_or_names(loop, report):
+    from grids.household_services import ResidentInput, create_household
+
+    household, _ = create_household(
+        grid=loop.world.grids["411425200"][0],
+        number="4114252002010010001",
+        head_name="赵大",
+        address="一组",
+        residents=[ResidentInput(name="赵大", relation="head")],
+    )
+    case = report(parties=[PartyInput(household_id=household.id, role="responsible"), PartyInput(name="钱二")])
+    assert sorted((p.name, p.role) for p in case.parties.all()) == [("赵大", "responsible"), ("钱二", "other")]
+    with pytest.raises(ValidationError):
+        report(parties=[PartyInput(household_id=999999)])
+
+
+def test_bad_upload_refused_and_nothing_written(loop, report):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = Case.objects.count()
+    script = SimpleUploadedFile("x.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    with pytest.raises(ValidationError):
+        report(uploads=[script])
+    assert Case.objects.count() == before
+
+
+def test_photo_is_reencoded_without_metadata(loop, report):
+    import io
+
+    from PIL import Image
+
+    upload = photo()
+    raw = upload.read()
+    upload.seek(0)
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(raw)).save(buffer, format="JPEG", exif=exif.tobytes())
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    tagged = SimpleUploadedFile("tagged.jpg", buffer.getvalue() + b"TRAILING-PAYLOAD", content_type="image/jpeg")
+    case = report(uploads=[tagged])
+    stored = CaseAttachment.objects.get(case=case)
+    data = stored.file.read()
+    assert b"SecretCam" not in data and b"TRAILING-PAYLOAD" not in data
+    assert stored.file.name.endswith(".jpg") and "tagged" not in stored.file.name
+
+
+def test_possible_duplicate_flagged_and_merged(loop, report):
+    first = report(lat=34.405, lng=115.905)
+    near = report(lat=34.4055, lng=115.9052)  # ~60 m away, same category
+    other_category = report("HJ02", lat=34.4055, lng=115.9052)
+    assert near.possible_duplicate_of == first
+    assert other_category.possible_duplicate_of is None
+    services.register(case_id=first.pk, actor=loop.operator)
+    services.merge(case_id=near.pk, actor=loop.operator, original=first, note="同一处堆物")
+    near.refresh_from_db()
+    assert near.status == CaseStatus.CLOSED and near.duplicate_of == first
+    assert near.reporter == loop.worker
+    assert list(first.duplicates.all()) == [near]
+
+
+def test_merge_refuses_itself(loop, report):
+    case = report()
+    with pytest.raises(ValidationError):
+        services.merge(case_id=case.pk, actor=loop.operator, original=case)
+
+
+def test_idempotent_intake_returns_the_first_case(loop, report):
+    fingerprint = request_fingerprint({"d": "same"})
+    first, created = submit_once(user=loop.worker, key="k-1", fingerprint=fingerprint, submit=report)
+    again, created_again = submit_once(user=loop.worker, key="k-1", fingerprint=fingerprint, submit=report)
+    assert created and not created_again and again == first
+    assert Case.objects.count() == 1
+    with pytest.raises(IdempotencyMismatch):
+        submit_once(user=loop.worker, key="k-1", fingerprint=request_fingerprint({"d": "other"}), submit=report)
+    with pytest.raises(ValidationError):
+        submit_once(user=loop.worker, key="", fingerprint=fingerprint, submit=report)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_submissions_with_one_key_create_one_case():
+    """Five threads, five real database connections, one Idempotency-Key: one case."""
+    from incidents.catalogue import ensure_catalogue
+    from tests.factories import build_world
+
+    world = build_world()
+    ensure_catalogue(world.county)
+    worker = world.officers["411425200"]
+    from incidents.models import Category
+
+    category = Category.objects.get(code="HJ01")
+    fingerprint = request_fingerprint({"d": "x"})
+    results, errors = [], []
+    barrier = threading.Barrier(5)
+
+    def submit():
+        try:
+            barrier.wait()
+            case, _ = submit_once(
+                user=worker,
+                key="same-key",
+                fingerprint=fingerprint,
+                submit=lambda: intake.submit_report(
+                    reporter=worker, source="grid_app", category=category, description="并发", lat=34.405, lng=115.905
+                ),
+            )
+            results.append(case.pk)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(set(results)) == 1 and len(results) == 5
+    assert Case.objects.count() == 1 and IdempotencyKey.objects.count() == 1
