@@ -1,6 +1,13 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
+
+from . import api_views
+
+router = SimpleRouter()
+router.register("notifications", api_views.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    *router.urls,
 ]

@@ -1,8 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def ensure_role_groups(sender, using="default", **kwargs):
+    """One group per role: rows the code defines, restored after every migrate (and flush)."""
+    from django.contrib.auth.models import Group
+
+    from .roles import Role
+
+    existing = set(Group.objects.using(using).filter(name__in=Role.values).values_list("name", flat=True))
+    Group.objects.using(using).bulk_create([Group(name=r) for r in Role.values if r not in existing])
 
 
 class GovernanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "governance"
     verbose_name = _("平台内核")
+
+    def ready(self):
+        post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="governance.ensure_role_groups")

@@ -187,6 +187,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "governance.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "governance.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "网格治理指挥平台 API",
@@ -196,6 +197,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "governance.roles.Role",
+        "PartyRoleEnum": "incidents.constants.PartyRole",
+    },
 }
 
 # Security: strict by default outside DEBUG (`manage.py check --deploy` passes).
@@ -214,6 +219,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
+DEMO_EXTENSIONS: list[str] = []  # "incidents.demo" joins when its generator lands
 
 # Area hierarchy: the coordinate system the stored boundaries and centres use.
 BOUNDARY_CRS = env.str("BOUNDARY_CRS", default="WGS84")

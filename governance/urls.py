@@ -14,4 +14,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/v1/", include("governance.api_urls")),
     path("api/v1/", include("grids.api.urls")),
+    path("api/v1/", include("grids.transfer.urls")),
+    path("api/v1/", include("incidents.api.urls")),
 ]

@@ -15,15 +15,9 @@ from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .errors import Conflict
 
-class Conflict(Exception):
-    """The object moved on since the caller loaded it, or the action does not fit its state."""
-
-    def __init__(self, message: str, current_state: str = "", current_version: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.current_state = current_state
-        self.current_version = current_version
+__all__ = ["Conflict", "Transition", "Workflow", "perform"]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.errors import IdempotencyMismatch
 from governance.notifications import notify
 from governance.roles import Role
 from grids import spatial
@@ -210,10 +211,6 @@ def _notify_urgent(case):
 
 def request_fingerprint(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
-class IdempotencyMismatch(Exception):
-    """The key was used before with a different request body (HTTP 422)."""
 
 
 def submit_once(*, user, key: str, fingerprint: str, submit) -> tuple[Case, bool]:

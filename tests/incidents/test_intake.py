@@ -167,7 +167,7 @@ def test_idempotent_intake_returns_the_first_case(loop, report):
         submit_once(user=loop.worker, key="", fingerprint=fingerprint, submit=report)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_submissions_with_one_key_create_one_case():
     """Five threads, five real database connections, one Idempotency-Key: one case."""
     from incidents.catalogue import ensure_catalogue

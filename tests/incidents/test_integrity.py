@@ -24,7 +24,7 @@ def test_stale_version_is_a_conflict_and_changes_nothing(loop, report):
     assert case.status == CaseStatus.REGISTERED and case.events.count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_people_acting_at_once_cannot_both_win():
     world = build_world()
     ensure_catalogue(world.county)
@@ -86,13 +86,14 @@ def test_events_refuse_update_and_delete_in_postgresql(loop, report):
 
 
 def test_status_cannot_be_set_outside_the_workflow_by_api_design(loop, report):
-    """The only writer of Case.status is governance.workflow.perform (and intake's initial state)."""
+    """The only writer of Case.status is governance.workflow.perform (and intake's initial state;
+    the demo generator builds historical cases in memory for a bulk insert)."""
     import pathlib
 
     offenders = []
     for path in pathlib.Path("incidents").rglob("*.py"):
         text = path.read_text()
-        if ".status =" in text and path.name not in ("intake.py",):
+        if ".status =" in text and path.name != "intake.py" and "demo" not in path.parts:
             offenders.append(str(path))
     assert offenders == []
     assert Case.objects.filter(pk=report().pk, status=CaseStatus.REPORTED).exists()

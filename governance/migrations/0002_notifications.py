@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0002_role_groups'),
+        ('governance', '0001_initial'),
     ]
 
     operations = [

@@ -1,0 +1,49 @@
+"""The in-app inbox over REST: my notifications, the unread count, mark as read."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from . import notifications
+from .models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "link", "created_at", "read_at"]
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    ordering = "-id"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        qs = Notification.objects.filter(recipient=self.request.user)
+        if self.request.query_params.get("unread") in ("1", "true"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+    @extend_schema(
+        summary="未读通知数", responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})
+    )
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        return Response({"unread": notifications.unread_count(request.user)})
+
+    @extend_schema(
+        summary="标为已读（不传 ids 则全部）",
+        request=inline_serializer(
+            "MarkRead", {"ids": serializers.ListField(child=serializers.IntegerField(), required=False)}
+        ),
+        responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request):
+        ids = request.data.get("ids") if hasattr(request.data, "get") else None
+        if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids)):
+            raise serializers.ValidationError({"ids": ["ids 必须是整数列表。"]})
+        return Response({"marked": notifications.mark_read(request.user, ids)})

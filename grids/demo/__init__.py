@@ -1,0 +1,114 @@
+"""The demo county (虞城县): real townships and villages, generated base grids, people,
+households and residents, built deterministically from a seed and inserted in bulk.
+
+`seed()` builds it, `reset()` removes it, `is_loaded()` tells whether it is there. The
+management commands `seed_demo` and `demo_banner` are thin wrappers.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from governance.models import User
+from grids import spatial
+from grids.levels import AreaLevel
+from grids.models import Area, Assignment, Household
+
+from .county import BASE_GRID_TARGET, COUNTY_CODE, create_areas, plan_county, save_counts
+from .households import HouseholdMaker
+from .people import PASSWORD, STAFF_USERNAMES, USERNAME_PREFIXES, create_people, plan_people
+
+__all__ = ["BASE_GRID_TARGET", "COUNTY_CODE", "PASSWORD", "Summary", "demo_users", "is_loaded", "reset", "seed"]
+
+DEFAULT_SEED = 2257
+
+
+@dataclass
+class Summary:
+    townships: int
+    villages: int
+    grids: int
+    vacant_grids: int
+    users: int
+    households: int
+    residents: int
+    id_warnings: int
+
+
+def is_loaded() -> bool:
+    return Area.objects.filter(code=COUNTY_CODE).exists()
+
+
+def demo_users():
+    """The accounts the demo creates (and `reset` removes)."""
+    q = Q(username__in=STAFF_USERNAMES)
+    for prefix in USERNAME_PREFIXES:
+        q |= Q(username__regex=rf"^{prefix}[0-9]+(-prev)?$")
+    return User.objects.filter(q)
+
+
+def seed(
+    *,
+    seed: int = DEFAULT_SEED,
+    households_per_grid: int = 10,
+    scale: float = 1.0,
+    townships: int | None = None,
+    grids_per_village: int | None = None,
+    log: Callable[[str], None] = lambda message: None,
+) -> Summary:
+    """Build the demo county in one transaction. The caller checks `is_loaded()` first."""
+    per_grid = round(households_per_grid * scale)
+    with transaction.atomic():
+        county = plan_county(random.Random(f"{seed}:county"), townships, grids_per_village)
+        create_areas(county)
+        villages, grids = county.of_level(AreaLevel.VILLAGE), county.of_level(AreaLevel.GRID)
+        log(
+            f"区域：{county.name}，{len(county.children)} 个乡镇、{len(villages)} 个村（社区）、{len(grids)} 个基础网格"
+        )
+
+        people = plan_people(county, random.Random(f"{seed}:people"), timezone.localdate())
+        create_people(people)
+        log(
+            f"人员：{len(people.posts)} 个账号，{len(people.vacant)} 个网格暂缺网格员，"
+            f"{len(people.with_history)} 个网格有前任记录"
+        )
+
+        maker = HouseholdMaker(seed, per_grid)
+        total_households = total_residents = 0
+        for i, town in enumerate(county.children, start=1):
+            households, residents = maker.township(town)
+            total_households += households
+            total_residents += residents
+            log(f"  [{i}/{len(county.children)}] {town.name}：{households} 户，{residents} 人")
+        save_counts(county)
+    spatial.invalidate()  # the point → grid index rebuilds on its next lookup
+    return Summary(
+        townships=len(county.children),
+        villages=len(villages),
+        grids=len(grids),
+        vacant_grids=len(people.vacant),
+        users=len(people.posts),
+        households=total_households,
+        residents=total_residents,
+        id_warnings=len(maker.warnings),
+    )
+
+
+def reset() -> None:
+    """Delete the demo county with everything on it, and the demo accounts."""
+    with transaction.atomic():
+        county = Area.objects.filter(code=COUNTY_CODE).first()
+        users = demo_users()
+        if county is not None:
+            Household.objects.filter(county=county).delete()
+            Assignment.objects.filter(Q(area__path__startswith=county.path) | Q(user__in=users)).delete()
+        else:
+            Assignment.objects.filter(user__in=users).delete()
+        users.delete()
+        if county is not None:
+            Area.objects.filter(path__startswith=county.path).delete()
+    spatial.invalidate()

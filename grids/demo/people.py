@@ -1,0 +1,152 @@
+"""The demo's people: platform staff, one officer per township, a village head and a grid
+police officer per village, a grid worker per base grid (a few grids vacant, a few with a
+predecessor), all inserted in bulk with exactly the groups and area grants that
+`grids.services.sync_grants` would give them."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+
+from governance.models import User
+from governance.roles import Role
+from grids.levels import AreaLevel
+from grids.models import AreaUserPermission, Assignment
+from grids.permissions import ROLE_AREA_PERMISSIONS
+
+from . import names
+from .county import Node
+
+PASSWORD = "Demo-Pass-2026"
+STAFF_USERNAMES = ("admin", "zhihui", "zhihui-lead")
+# Every username the demo creates matches one of these (used by --reset).
+USERNAME_PREFIXES = ("town-", "vh-", "police-", "gw-")
+VACANT_SHARE = 0.01
+HISTORY_SHARE = 0.05
+BATCH = 2000
+END_REASONS = ("工作调动", "个人辞职", "考核不称职解聘", "退休")
+
+
+@dataclass
+class Post:
+    """A person and the assignments they hold or held (area node, role, start, end, end reason)."""
+
+    user: User
+    assignments: list[tuple[Node, str, date, date | None, str]] = field(default_factory=list)
+
+
+@dataclass
+class People:
+    posts: list[Post]
+    admin: User
+    vacant: list[Node]
+    with_history: list[Node]
+
+
+def _user(rng, used_phones, username, password, *, name=None, **extra) -> User:
+    is_male = rng.random() < 0.6
+    return User(
+        username=username,
+        password=password,
+        full_name=name or names.full_name(rng, is_male),
+        phone=names.mobile(rng, used_phones),
+        **extra,
+    )
+
+
+def plan_people(county: Node, rng: random.Random, today: date) -> People:
+    password = make_password(PASSWORD)  # hashed once, shared by every demo login
+    phones: set[str] = set()
+
+    def start_within(days: int) -> date:
+        return today - timedelta(days=rng.randrange(days))
+
+    admin = _user(rng, phones, "admin", password, name="系统管理员", is_superuser=True, is_staff=True)
+    posts = [
+        Post(admin, [(county, Role.ADMIN, start_within(730), None, "")]),
+        Post(_user(rng, phones, "zhihui", password), [(county, Role.COMMAND_OPERATOR, start_within(730), None, "")]),
+        Post(_user(rng, phones, "zhihui-lead", password), [(county, Role.COMMAND_LEADER, start_within(730), None, "")]),
+    ]
+    for town in county.children:
+        posts.append(
+            Post(
+                _user(rng, phones, f"town-{town.code}", password),
+                [(town, Role.TOWNSHIP_OFFICER, start_within(730), None, "")],
+            )
+        )
+    for village in county.of_level(AreaLevel.VILLAGE):
+        for prefix, role in (("vh", Role.VILLAGE_HEAD), ("police", Role.GRID_POLICE)):
+            user = _user(rng, phones, f"{prefix}-{village.code}", password)
+            posts.append(Post(user, [(village, role, start_within(730), None, "")]))
+
+    grids = county.of_level(AreaLevel.GRID)
+    vacant = set(rng.sample(grids, _share(len(grids), VACANT_SHARE)))
+    staffed = [g for g in grids if g not in vacant]
+    with_history = set(rng.sample(staffed, _share(len(staffed), HISTORY_SHARE)))
+    for grid in grids:
+        if grid in vacant:
+            continue
+        start = start_within(730)
+        if grid in with_history:
+            # The predecessor left the day the current worker started; the account is closed.
+            former = _user(rng, phones, f"gw-{grid.code}-prev", password, is_active=False)
+            began = start - timedelta(days=rng.randint(180, 1500))
+            posts.append(Post(former, [(grid, Role.GRID_WORKER, began, start, rng.choice(END_REASONS))]))
+        posts.append(Post(_user(rng, phones, f"gw-{grid.code}", password), [(grid, Role.GRID_WORKER, start, None, "")]))
+    vacant_in_order = [g for g in grids if g in vacant]
+    return People(posts, admin, vacant_in_order, [g for g in grids if g in with_history])
+
+
+def _share(n: int, share: float) -> int:
+    """round(n × share), but at least one when there is more than one to choose from."""
+    return min(n, max(1 if n > 1 else 0, round(n * share)))
+
+
+def create_people(people: People) -> None:
+    """Insert users, assignments, role groups and area grants in bulk."""
+    User.objects.bulk_create([p.user for p in people.posts], batch_size=BATCH)
+    admin = people.admin
+    assignments = []
+    for post in people.posts:
+        for node, role, start, end, reason in post.assignments:
+            assignments.append(
+                Assignment(
+                    user=post.user,
+                    area=node.area,
+                    role=role,
+                    start_date=start,
+                    end_date=end,
+                    assigned_by=admin,
+                    ended_by=admin if end else None,
+                    end_reason=reason,
+                )
+            )
+    Assignment.objects.bulk_create(assignments, batch_size=BATCH)
+    _grant(people.posts)
+
+
+def _grant(posts: list[Post]) -> None:
+    """What `sync_grants` gives each user: the group of every role they hold now and the
+    role's area permissions (`ROLE_AREA_PERMISSIONS`) on the area they hold it on."""
+    group_ids = dict(Group.objects.filter(name__in=Role.values).values_list("name", "id"))
+    codenames = {c for perms in ROLE_AREA_PERMISSIONS.values() for c in perms}
+    perm_ids = dict(
+        Permission.objects.filter(content_type__app_label="grids", codename__in=codenames).values_list("codename", "id")
+    )
+    memberships, grants = set(), set()
+    for post in posts:
+        for node, role, _start, end, _reason in post.assignments:
+            if end is not None:
+                continue
+            if role in group_ids:
+                memberships.add((post.user.pk, group_ids[role]))
+            for codename in ROLE_AREA_PERMISSIONS.get(role, ()):
+                grants.add((post.user.pk, node.area.pk, perm_ids[codename]))
+    through = User.groups.through
+    through.objects.bulk_create([through(user_id=u, group_id=g) for u, g in sorted(memberships)], batch_size=BATCH)
+    AreaUserPermission.objects.bulk_create(
+        [AreaUserPermission(user_id=u, content_object_id=a, permission_id=p) for u, a, p in sorted(grants)],
+        batch_size=BATCH,
+    )

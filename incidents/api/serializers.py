@@ -1,0 +1,246 @@
+"""Serializers of the incidents API: parse input, shape output. No writes here."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from grids.coords import SYSTEMS
+from grids.identity import mask_phone
+
+from .. import deadlines
+from ..constants import Outcome, PartyRole, Source, UrgeGrade
+from ..models import Case, CaseAttachment, CaseEvent, Category, Unit
+from ..workflow import CASE_WORKFLOW
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind", "kind_label", "area"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    handling_level_label = serializers.CharField(source="get_handling_level_display", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "parent", "handling_level", "handling_level_label", "default_unit", "urgency"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    grid_name = serializers.CharField(source="grid.name", read_only=True)
+    handling_unit_name = serializers.CharField(source="handling_unit.name", read_only=True, default=None)
+    possible_duplicate_of_number = serializers.CharField(
+        source="possible_duplicate_of.number", read_only=True, default=None
+    )
+    colour = serializers.SerializerMethodField(help_text=_("green / yellow / red；无计时为空"))
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "status",
+            "status_label",
+            "source",
+            "source_label",
+            "category",
+            "category_name",
+            "urgency",
+            "township",
+            "township_name",
+            "village",
+            "village_name",
+            "grid",
+            "grid_name",
+            "address",
+            "handling_unit",
+            "handling_unit_name",
+            "phase",
+            "due_at",
+            "colour",
+            "is_postponed",
+            "self_resolved",
+            "possible_duplicate_of",
+            "possible_duplicate_of_number",
+            "created_at",
+            "version",
+        ]
+
+    def get_colour(self, case) -> str:
+        return deadlines.colour(case, self.context.get("now"))
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseAttachment
+        fields = ["id", "original_name", "content_type", "size", "url", "created_at"]
+
+    def get_url(self, attachment) -> str:
+        return f"/api/v1/cases/{attachment.case_id}/attachments/{attachment.id}/"
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "from_state",
+            "to_state",
+            "actor",
+            "actor_name",
+            "actor_role",
+            "actor_unit",
+            "unit",
+            "unit_name",
+            "note",
+            "data",
+            "created_at",
+            "attachments",
+        ]
+
+    def get_actor_name(self, event) -> str:
+        return str(event.actor) if event.actor else str(_("系统"))
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    category_path = serializers.SerializerMethodField()
+    reporter_display = serializers.SerializerMethodField()
+    reporter_phone = serializers.SerializerMethodField()
+    parties = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    timeline = EventSerializer(source="events", many=True, read_only=True)
+    actions = serializers.SerializerMethodField(help_text=_("当前用户现在可执行的操作"))
+    suggested_unit_name = serializers.CharField(source="suggested_unit.name", read_only=True, default=None)
+    duplicate_of_number = serializers.CharField(source="duplicate_of.number", read_only=True, default=None)
+    time_left_seconds = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = CaseListSerializer.Meta.fields + [
+            "category_path",
+            "description",
+            "lat",
+            "lng",
+            "reporter",
+            "reporter_display",
+            "reporter_phone",
+            "suggested_unit",
+            "suggested_unit_name",
+            "dispatcher_unit",
+            "warn_at",
+            "dispatched_at",
+            "closed_at",
+            "closed_on_time",
+            "rework_count",
+            "urge_count",
+            "top_urge_grade",
+            "outcome",
+            "result",
+            "pending_extension_until",
+            "duplicate_of",
+            "duplicate_of_number",
+            "satisfaction",
+            "parties",
+            "attachments",
+            "timeline",
+            "actions",
+            "time_left_seconds",
+        ]
+
+    def get_category_path(self, case) -> str:
+        parent = case.category.parent
+        return f"{parent.name} / {case.category.name}" if parent else case.category.name
+
+    def get_reporter_display(self, case) -> str:
+        return str(case.reporter) if case.reporter else case.reporter_name
+
+    def get_reporter_phone(self, case) -> str:
+        return mask_phone(case.reporter_phone)
+
+    def get_parties(self, case) -> list[dict]:
+        return [{"name": p.name, "role": p.role, "household": p.household_id} for p in case.parties.all()]
+
+    def get_actions(self, case) -> list[dict]:
+        user = self.context["request"].user
+        return [
+            {"action": t.action, "label": str(t.label), "requires_note": t.requires_note}
+            for t in CASE_WORKFLOW.available(user, case)
+        ]
+
+    def get_time_left_seconds(self, case) -> int | None:
+        return int((case.due_at - timezone.now()).total_seconds()) if case.due_at else None
+
+
+class PartyInputSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    household = serializers.IntegerField(required=False, allow_null=True)
+    role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.OTHER)
+
+
+class IntakeSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=Source.choices, label=_("来源"))
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True), label=_("分类"))
+    description = serializers.CharField(max_length=2000, label=_("事件描述"))
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90, label=_("纬度"))
+    lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180, label=_("经度"))
+    crs = serializers.ChoiceField(choices=list(SYSTEMS), default="WGS84", label=_("坐标系"))
+    grid = serializers.IntegerField(required=False, allow_null=True, label=_("网格"))
+    address = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    reporter_name = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    reporter_phone = serializers.CharField(required=False, allow_blank=True, max_length=20, default="")
+    parties = PartyInputSerializer(many=True, required=False, default=list)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=9)
+    self_resolved = serializers.BooleanField(default=False, label=_("自办结"))
+    result = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ActionSerializer(serializers.Serializer):
+    """Every action: the version the page was loaded with (stale → 409), and a note."""
+
+    version = serializers.IntegerField(required=False, min_value=1, help_text=_("加载页面时的版本号"))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class UnitActionSerializer(ActionSerializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), label=_("处置单位"))
+
+
+class MergeSerializer(ActionSerializer):
+    original = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), label=_("原事件"))
+
+
+class DisposeSerializer(ActionSerializer):
+    result = serializers.CharField(max_length=2000, label=_("处置情况"))
+    outcome = serializers.ChoiceField(choices=Outcome.choices, default=Outcome.RESOLVED, label=_("处置结果"))
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=9)
+
+
+class UrgeSerializer(ActionSerializer):
+    grade = serializers.ChoiceField(choices=UrgeGrade.choices, default=UrgeGrade.NORMAL, label=_("督办等级"))
+
+
+class ExtensionRequestSerializer(ActionSerializer):
+    until = serializers.DateTimeField(label=_("申请延期至"))
+
+
+class ExtensionDecisionSerializer(ActionSerializer):
+    approve = serializers.BooleanField(label=_("同意"))
+
+
+class CallbackSerializer(ActionSerializer):
+    satisfaction = serializers.IntegerField(min_value=1, max_value=5, label=_("满意度"))

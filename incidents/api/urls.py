@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("categories", views.CategoryViewSet, basename="category")
+router.register("units", views.UnitViewSet, basename="unit")
+urlpatterns = router.urls

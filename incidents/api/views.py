@@ -1,0 +1,251 @@
+"""REST endpoints of the closed loop (/api/v1/cases/…): thin — parse, call a service, answer.
+
+Reads go through `incidents.selectors` (scoped); every write is a service call, one action
+one endpoint. A stale or concurrent action answers 409 (governance.exceptions).
+"""
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from .. import intake, selectors, services
+from ..models import Case, CaseAttachment, Unit
+from . import serializers as s
+from .filters import CaseFilter
+
+PARSERS = [JSONParser, MultiPartParser, FormParser]
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="客户端生成的唯一键；网络重试时重复提交同一键只返回第一次创建的事件。",
+)
+
+
+def _fingerprint(request) -> str:
+    data = {k: request.data.getlist(k) if hasattr(request.data, "getlist") else request.data[k] for k in request.data}
+    files = sorted((f.name, f.size) for f in request.FILES.getlist("photos"))
+    return intake.request_fingerprint({"data": data, "files": files})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="事件列表（按辖区过滤，游标分页）"),
+    retrieve=extend_schema(summary="事件详情（含时间线和当前可执行操作）"),
+)
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = CaseFilter
+    ordering_fields = ["id", "created_at"]
+    ordering = ["-id"]
+    parser_classes = PARSERS
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        if self.action == "list":
+            return selectors.cases_for(self.request.user)
+        return selectors.case_detail_queryset(self.request.user)
+
+    def get_serializer_class(self):
+        return s.CaseListSerializer if self.action == "list" else s.CaseDetailSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _detail(self, case_id, code=status.HTTP_200_OK, headers=None):
+        case = selectors.case_detail_queryset(self.request.user).filter(pk=case_id).first()
+        if case is None:  # the action moved the case out of the caller's sight
+            return Response({"id": case_id}, status=code, headers=headers)
+        return Response(
+            s.CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=code, headers=headers
+        )
+
+    @extend_schema(
+        summary="上报事件（所有渠道共用的受理接口）",
+        request=s.IntakeSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            201: s.CaseDetailSerializer,
+            200: s.CaseDetailSerializer,
+            422: OpenApiResponse(description="同一 Idempotency-Key 用于了不同的请求内容"),
+        },
+    )
+    def create(self, request):
+        serializer = s.IntakeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+
+        def submit():
+            return intake.submit_report(
+                reporter=request.user,
+                source=data["source"],
+                category=data["category"],
+                description=data["description"],
+                lat=data.get("lat"),
+                lng=data.get("lng"),
+                crs=data["crs"],
+                grid_id=data.get("grid"),
+                address=data["address"],
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                parties=[
+                    intake.PartyInput(name=p.get("name", ""), household_id=p.get("household"), role=p["role"])
+                    for p in data["parties"]
+                ],
+                uploads=data["photos"],
+                self_resolved=data["self_resolved"],
+                result=data["result"],
+            )
+
+        key = request.headers.get("Idempotency-Key", "")
+        case, created = intake.submit_once(user=request.user, key=key, fingerprint=_fingerprint(request), submit=submit)
+        if created:
+            return self._detail(case.pk, status.HTTP_201_CREATED)
+        return self._detail(case.pk, status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
+
+    @extend_schema(summary="下载附件", responses={200: OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    def attachment(self, request, pk=None, attachment_id=None):
+        case = get_object_or_404(selectors.cases_for(request.user), pk=pk)
+        attachment = get_object_or_404(CaseAttachment, pk=attachment_id, case=case)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            as_attachment=not attachment.content_type.startswith("image/"),
+            filename=attachment.original_name,
+        )
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+# One endpoint per workflow action: (serializer, service, summary)
+def _plain(service):
+    return lambda case_id, actor, d: service(case_id=case_id, actor=actor, version=d.get("version"), note=d["note"])
+
+
+ACTIONS = {
+    "register": (s.ActionSerializer, _plain(services.register), "立案"),
+    "reject": (s.ActionSerializer, _plain(services.reject), "不予立案（须填写原因）"),
+    "merge": (
+        s.MergeSerializer,
+        lambda c, a, d: services.merge(
+            case_id=c, actor=a, original=d["original"], version=d.get("version"), note=d["note"]
+        ),
+        "合并为重复事件",
+    ),
+    "dispatch": (
+        s.UnitActionSerializer,
+        lambda c, a, d: services.dispatch(case_id=c, actor=a, unit=d["unit"], version=d.get("version"), note=d["note"]),
+        "派遣",
+    ),
+    "accept": (s.ActionSerializer, _plain(services.accept), "签收"),
+    "return": (s.ActionSerializer, _plain(services.return_case), "退回（须填写原因）"),
+    "start": (s.ActionSerializer, _plain(services.start), "开始处置"),
+    "hand_down": (
+        s.UnitActionSerializer,
+        lambda c, a, d: services.hand_down(
+            case_id=c, actor=a, unit=d["unit"], version=d.get("version"), note=d["note"]
+        ),
+        "下派到村",
+    ),
+    "escalate": (s.ActionSerializer, _plain(services.escalate), "上报上一级（须填写原因）"),
+    "dispose": (
+        s.DisposeSerializer,
+        lambda c, a, d: services.dispose(
+            case_id=c,
+            actor=a,
+            result=d["result"],
+            outcome=d["outcome"],
+            uploads=d["photos"],
+            version=d.get("version"),
+            note=d["note"],
+        ),
+        "处置反馈（结果和现场照片）",
+    ),
+    "verify": (s.ActionSerializer, _plain(services.verify), "核查通过"),
+    "rework": (s.ActionSerializer, _plain(services.rework), "核查不通过，返工（须填写原因）"),
+    "close": (s.ActionSerializer, _plain(services.close), "结案"),
+    "urge": (
+        s.UrgeSerializer,
+        lambda c, a, d: services.urge(case_id=c, actor=a, grade=d["grade"], version=d.get("version"), note=d["note"]),
+        "督办",
+    ),
+    "comment": (s.ActionSerializer, _plain(services.comment), "备注"),
+    "request_extension": (
+        s.ExtensionRequestSerializer,
+        lambda c, a, d: services.request_extension(
+            case_id=c, actor=a, until=d["until"], version=d.get("version"), note=d["note"]
+        ),
+        "延期申请",
+    ),
+    "decide_extension": (
+        s.ExtensionDecisionSerializer,
+        lambda c, a, d: services.decide_extension(
+            case_id=c, actor=a, approve=d["approve"], version=d.get("version"), note=d["note"]
+        ),
+        "延期审批",
+    ),
+    "postpone": (s.ActionSerializer, _plain(services.postpone), "缓办（须填写原因）"),
+    "callback": (
+        s.CallbackSerializer,
+        lambda c, a, d: services.callback(
+            case_id=c, actor=a, satisfaction=d["satisfaction"], version=d.get("version"), note=d["note"]
+        ),
+        "结案回访",
+    ),
+}
+
+
+def _make_action(name, serializer_class, call, summary):
+    @extend_schema(
+        summary=summary,
+        request=serializer_class,
+        responses={
+            200: s.CaseDetailSerializer,
+            400: OpenApiResponse(description="输入有误"),
+            404: OpenApiResponse(description="事件不存在或不在辖区内"),
+            409: OpenApiResponse(description="事件已被他人处理或状态不允许"),
+        },
+    )
+    def handler(self, request, pk=None):
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        call(int(pk), request.user, serializer.validated_data)
+        return self._detail(int(pk))
+
+    handler.__name__ = f"do_{name}"  # never shadow a view method (APIView.dispatch!)
+    return action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name.replace("_", "-"),
+                  parser_classes=PARSERS)(handler)
+
+
+for _name, (_serializer, _call, _summary) in ACTIONS.items():
+    setattr(CaseViewSet, f"do_{_name}", _make_action(_name, _serializer, _call, _summary))
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.CategorySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.categories()
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.UnitSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Unit.objects.none()
+        kinds = self.request.query_params.getlist("kind")
+        return selectors.units_for(self.request.user, kinds)

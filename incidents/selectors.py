@@ -1,0 +1,77 @@
+"""Every read of cases, scoped to the caller: their areas, the cases they reported, and the
+cases sent to a unit they act for."""
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from grids.models import Area
+from grids.scoping import VIEW, granted_areas, scope_q
+
+from .constants import OPEN_STATES, UnitKind
+from .models import Case, CaseAttachment, CaseEvent, Category, Unit
+from .units import member_unit_ids
+
+
+def visibility_q(user) -> Q | None:
+    """The cases `user` may see as a Q object; None means all of them."""
+    grants = granted_areas(user, VIEW)
+    if grants is None:
+        return None
+    q = scope_q(Case, grants) | Q(reporter_id=user.id)
+    units = member_unit_ids(user)
+    if units:
+        q |= Q(handling_unit_id__in=units)
+    return q
+
+
+def cases_for(user):
+    q = visibility_q(user)
+    qs = Case.objects.all() if q is None else Case.objects.filter(q)
+    return qs.select_related("category", "township", "village", "grid", "handling_unit", "possible_duplicate_of")
+
+
+def case_detail_queryset(user):
+    events = CaseEvent.objects.select_related("actor", "unit").prefetch_related("attachments")
+    return (
+        cases_for(user)
+        .select_related(
+            "category__parent",
+            "reporter",
+            "suggested_unit",
+            "dispatcher_unit",
+            "duplicate_of",
+            "handling_unit__area",
+            "dispatcher_unit__area",
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=events),
+            "parties",
+            Prefetch("attachments", queryset=CaseAttachment.objects.filter(event__isnull=True)),
+        )
+    )
+
+
+def overdue(qs, now=None):
+    """Open cases past their deadline: the partial index on due_at serves this."""
+    return qs.filter(status__in=OPEN_STATES, due_at__lt=now or timezone.now())
+
+
+def warning(qs, now=None):
+    now = now or timezone.now()
+    return qs.filter(status__in=OPEN_STATES, warn_at__lte=now, due_at__gt=now)
+
+
+def categories():
+    return Category.objects.filter(is_active=True).select_related("parent", "default_unit")
+
+
+def units_for(user, kinds=None):
+    """Units the user may pick from: departments and the centre, plus the township and village
+    units inside the user's scope."""
+    grants = granted_areas(user, VIEW)
+    qs = Unit.objects.select_related("area")
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if grants is None:
+        return qs
+    return qs.filter(Q(kind__in=[UnitKind.DEPARTMENT, UnitKind.COMMAND_CENTRE]) | scope_q(Area, grants, "area__"))
