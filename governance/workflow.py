@@ -73,14 +73,16 @@ class Workflow:
         return [t for t in self.transitions if state in t.sources and self.may(actor, obj, t)]
 
     def mermaid(self) -> str:
-        """The table as a Mermaid state diagram (docs/workflow.md is generated from this)."""
+        """The moving actions as a Mermaid state diagram (docs/workflow.md is generated from this).
+        Actions that record without moving (urge, comment…) are listed in the table, not drawn."""
         lines = ["stateDiagram-v2", f"    [*] --> {self.initial}"]
         for state in self.states:
             lines.append(f"    {state.value}: {state.value} {state.label}")
         for t in self.transitions:
+            if t.target is None:
+                continue
             for source in t.sources:
-                target = t.target or source
-                lines.append(f"    {source} --> {target}: {t.label}")
+                lines.append(f"    {source} --> {t.target}: {t.label}")
         lines += [f"    {s} --> [*]" for s in self.final]
         return "\n".join(lines)
 

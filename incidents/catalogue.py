@@ -9,7 +9,7 @@ from grids.models import Area
 
 from .constants import HandlingLevel as L
 from .constants import LimitUnit, Phase, UnitKind, Urgency
-from .models import Category, TimeLimit, Unit
+from .models import Category, ReplyTemplate, TimeLimit, Unit
 
 DEPARTMENTS = [
     ("police", "县公安局"),
@@ -166,6 +166,20 @@ URGENT_LIMITS = [
 ]
 
 
+# (action, category code or None for every category, text)
+REPLY_TEMPLATES = [
+    ("reject", None, "经核实，该事项不属于网格事件受理范围，已告知反映人通过相应渠道办理。"),
+    ("reject", None, "经核实，反映情况不属实。"),
+    ("return", None, "经核实，该事项不属于本单位职责范围，请重新派遣。"),
+    ("dispose", "MD", "经村调解委员会调解，双方达成一致意见，矛盾已化解。"),
+    ("dispose", "HJ", "已组织人员清理，现场恢复整洁通畅。"),
+    ("dispose", "XF", "已督促住户拆除飞线，电动车已规范停放充电。"),
+    ("rework", None, "现场核查问题仍未解决，请继续处置并上传处置后照片。"),
+    ("urge", None, "该事件即将超期，请抓紧办理。"),
+    ("callback", None, "已回访反映人，对处置结果表示满意。"),
+]
+
+
 def ensure_units(county: Area) -> dict[str, Unit]:
     """The command centre, the departments, and one unit per township and village."""
     units = {}
@@ -225,3 +239,11 @@ def ensure_catalogue(county: Area) -> None:
                     phase=phase,
                     defaults={"amount": amount, "warn_amount": warn, "unit": unit},
                 )
+    if not ReplyTemplate.objects.exists():
+        by_code = dict(Category.objects.filter(parent__isnull=True).values_list("code", "id"))
+        ReplyTemplate.objects.bulk_create(
+            [
+                ReplyTemplate(action=action, category_id=by_code.get(code), text=text)
+                for action, code, text in REPLY_TEMPLATES
+            ]
+        )

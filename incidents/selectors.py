@@ -8,7 +8,7 @@ from grids.models import Area
 from grids.scoping import VIEW, granted_areas, scope_q
 
 from .constants import OPEN_STATES, UnitKind
-from .models import Case, CaseAttachment, CaseEvent, Category, Unit
+from .models import Case, CaseAttachment, CaseEvent, Category, ReplyTemplate, Unit
 from .units import member_unit_ids
 
 
@@ -75,3 +75,14 @@ def units_for(user, kinds=None):
     if grants is None:
         return qs
     return qs.filter(Q(kind__in=[UnitKind.DEPARTMENT, UnitKind.COMMAND_CENTRE]) | scope_q(Area, grants, "area__"))
+
+
+def reply_templates(*, category_id: int | None = None, action: str | None = None):
+    """Templates for the category (and its parent) plus the general ones, optionally per action."""
+    qs = ReplyTemplate.objects.all()
+    if action:
+        qs = qs.filter(action=action)
+    if category_id is None:
+        return qs.filter(category__isnull=True)
+    parent_id = Category.objects.filter(pk=category_id).values("parent_id")
+    return qs.filter(Q(category__isnull=True) | Q(category_id=category_id) | Q(category_id__in=parent_id))

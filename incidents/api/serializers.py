@@ -9,7 +9,7 @@ from grids.identity import mask_phone
 
 from .. import deadlines
 from ..constants import Outcome, PartyRole, Source, UrgeGrade
-from ..models import Case, CaseAttachment, CaseEvent, Category, Unit
+from ..models import Case, CaseAttachment, CaseEvent, Category, ReplyTemplate, Unit
 from ..workflow import CASE_WORKFLOW
 
 
@@ -27,6 +27,12 @@ class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "code", "name", "parent", "handling_level", "handling_level_label", "default_unit", "urgency"]
+
+
+class ReplyTemplateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReplyTemplate
+        fields = ["id", "action", "category", "text"]
 
 
 class CaseListSerializer(serializers.ModelSerializer):

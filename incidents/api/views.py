@@ -7,11 +7,13 @@ one endpoint. A stale or concurrent action answers 409 (governance.exceptions).
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -224,8 +226,13 @@ def _make_action(name, serializer_class, call, summary):
         return self._detail(int(pk))
 
     handler.__name__ = f"do_{name}"  # never shadow a view method (APIView.dispatch!)
-    return action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name.replace("_", "-"),
-                  parser_classes=PARSERS)(handler)
+    return action(
+        detail=True,
+        methods=["post"],
+        url_path=name.replace("_", "-"),
+        url_name=name.replace("_", "-"),
+        parser_classes=PARSERS,
+    )(handler)
 
 
 for _name, (_serializer, _call, _summary) in ACTIONS.items():
@@ -238,6 +245,28 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.categories()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="常用回复模板",
+        parameters=[
+            OpenApiParameter("category", int, description="分类（自动包含其上级分类和通用模板）"),
+            OpenApiParameter("action", str, description="操作，如 reject、dispose"),
+        ],
+    )
+)
+class ReplyTemplateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.ReplyTemplateSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        params = self.request.query_params
+        try:
+            category = int(params["category"]) if params.get("category") else None
+        except ValueError:
+            raise ValidationError({"category": [_("分类必须是整数编号。")]}) from None
+        return selectors.reply_templates(category_id=category, action=params.get("action"))
 
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):

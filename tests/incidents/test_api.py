@@ -266,3 +266,12 @@ def test_schema_lists_the_case_endpoints(as_user, loop):
         "callback",
     ]:
         assert f"/api/v1/cases/{{id}}/{action}/" in paths
+
+
+def test_reply_templates_for_a_category_and_action(loop, as_user):
+    client = as_user(loop.operator)
+    rows = client.get(f"/api/v1/reply-templates/?category={loop.category('MD02').id}&action=dispose").json()
+    assert [r["text"] for r in rows] == ["经村调解委员会调解，双方达成一致意见，矛盾已化解。"]
+    general = client.get("/api/v1/reply-templates/?action=reject").json()
+    assert len(general) == 2 and all(r["category"] is None for r in general)
+    assert client.get("/api/v1/reply-templates/?category=abc").status_code == 400

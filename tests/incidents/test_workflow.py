@@ -298,3 +298,52 @@ def test_a_user_with_no_role_is_refused(loop, report):
     with pytest.raises(Http404):
         services.register(case_id=case.pk, actor=nobody)
     assert CaseEvent.objects.filter(case=case).count() == 1
+
+
+ROLE_POSTS = {
+    # role → where such a person sits in the World (the case is in 肖旗乡's first grid)
+    "command_operator": "county",
+    "command_leader": "county",
+    "township_officer": "town_b",
+    "department_officer": "county",
+    "village_head": "village_b",
+    "grid_leader": "village_b",
+    "grid_police": "village_b",
+    "grid_worker": "grid_b",
+    "admin": "county",
+    "insurer": "county",
+    "credit_cooperative": "county",
+    "credit_committee": "county",
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_POSTS))
+def test_only_the_command_centre_registers_and_only_the_handler_signs_for(loop, report, role):
+    from governance.roles import Role
+    from grids import services as grid_services
+
+    places = {
+        "county": loop.world.county,
+        "town_b": loop.world.b,
+        "village_b": loop.world.villages["411425200"][0],
+        "grid_b": loop.world.grids["411425200"][1],
+    }
+    person = UserFactory()
+    grid_services.assign(user=person, area=places[ROLE_POSTS[role]], role=role)
+    case = report()
+    if role in (Role.COMMAND_OPERATOR, Role.COMMAND_LEADER):
+        services.register(case_id=case.pk, actor=person)
+    else:
+        with pytest.raises((PermissionDenied, Http404)):
+            services.register(case_id=case.pk, actor=person)
+        services.register(case_id=case.pk, actor=loop.operator)
+    services.dispatch(case_id=case.pk, actor=loop.operator, unit=case.suggested_unit)  # to 肖旗乡
+    if role == Role.TOWNSHIP_OFFICER:
+        services.accept(case_id=case.pk, actor=person)
+        case.refresh_from_db()
+        assert case.status == S.ACCEPTED
+    else:
+        with pytest.raises((PermissionDenied, Http404)):
+            services.accept(case_id=case.pk, actor=person)
+        case.refresh_from_db()
+        assert case.status == S.DISPATCHED

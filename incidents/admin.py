@@ -1,0 +1,66 @@
+"""Admins edit the catalogue: categories, time limits, routing rules, reply templates, units.
+Cases and their events are read-only here: they change only through the workflow."""
+
+from django.contrib import admin
+
+from .models import Case, CaseEvent, Category, ReplyTemplate, RoutingRule, TimeLimit, Unit
+
+
+class TimeLimitInline(admin.TabularInline):
+    model = TimeLimit
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "parent", "handling_level", "default_unit", "urgency", "is_active")
+    list_filter = ("handling_level", "urgency", "is_active")
+    search_fields = ("code", "name")
+    inlines = [TimeLimitInline]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ("category", "area", "unit")
+    autocomplete_fields = ("category", "unit")
+    raw_id_fields = ("area",)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "area")
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
+    raw_id_fields = ("area",)
+    filter_horizontal = ("members",)
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ("action", "category", "text")
+    list_filter = ("action",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ("number", "status", "category", "township", "handling_unit", "created_at")
+    list_filter = ("status", "source", "urgency")
+    search_fields = ("number",)
+    show_full_result_count = False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ("case", "action_label", "from_state", "to_state", "actor", "created_at")
+    show_full_result_count = False
