@@ -42,11 +42,18 @@ serve:
 
 test: install
 	@.ci/ensure-services
+	@.ci/ensure-chromium
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Demo county with 20,000 × scale cases on PostgreSQL, then list/overdue/COUNT timings
+# (docs/performance.md). E.g. make bench BENCH_ARGS="--scale 50 --fresh"
+bench: install
+	@.ci/ensure-services
+	$(PY) tests/bench/bench_incidents.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var/ .pytest_cache

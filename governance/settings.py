@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "governance.navigation.nav_items",
             ],
         },
     },
@@ -220,8 +221,17 @@ SECURE_HSTS_PRELOAD = not DEBUG
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
+NAV_ITEMS = [
+    ("首页", "home", None),
+    ("接口文档", "api-docs", None),
+    ("后台管理", "admin:index", ["admin"]),
+]
+
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
-DEMO_EXTENSIONS: list[str] = []  # "incidents.demo" joins when its generator lands
+DEMO_EXTENSIONS: list[str] = [
+    "incidents.demo",
+]
 
 # Area hierarchy: the coordinate system the stored boundaries and centres use.
 BOUNDARY_CRS = env.str("BOUNDARY_CRS", default="WGS84")

@@ -6,13 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .identity import (
-    encrypt_id_number,
-    id_number_digest,
-    mask_id_number,
-    normalize_phone,
-    parse_id_number,
-)
+from governance.phones import normalize_phone
+
+from .identity import encrypt_id_number, id_number_digest, mask_id_number, parse_id_number
 from .models import Area, Household, HouseholdColour, KeyPersonTag, RegisterStatus, Relation, Resident
 from .selectors import area_columns
 
@@ -40,8 +36,16 @@ def resident_identity_fields(id_number: str) -> tuple[dict, list[str]]:
     }, parsed.warnings
 
 
-def _check_household_fields(head_name, address, colour, register_status, registered_place):
+def check_household_fields(
+    head_name, address, colour, register_status, registered_place, *, number=None, number_taken=False
+) -> None:
+    """A household's own fields (not its phone or grid), without touching the database: for a new
+    household give its `number` and whether it is taken. ValidationError with every field's messages."""
     errors = {}
+    if number is not None and not number.strip():
+        errors["number"] = _("户编号不能为空。")
+    elif number_taken:
+        errors["number"] = _("户编号 %(n)s 已存在。") % {"n": number}
     if not (head_name or "").strip():
         errors["head_name"] = _("户主姓名不能为空。")
     if not (address or "").strip():
@@ -99,9 +103,15 @@ def create_household(
     residents: list[ResidentInput] = (),
 ) -> tuple[Household, list[str]]:
     """Register a household with its residents. Returns it and any warnings (e.g. old county codes)."""
-    _check_household_fields(head_name, address, colour, register_status, registered_place)
-    if Household.objects.filter(number=number).exists():
-        raise ValidationError({"number": _("户编号 %(n)s 已存在。") % {"n": number}})
+    check_household_fields(
+        head_name,
+        address,
+        colour,
+        register_status,
+        registered_place,
+        number=number,
+        number_taken=Household.objects.filter(number=number).exists(),
+    )
     try:
         phone = normalize_phone(phone)
     except ValidationError as exc:
@@ -137,7 +147,7 @@ def update_household(*, household: Household, **changes) -> Household:
         changes.update(area_columns(changes.pop("grid")))
     for name, value in changes.items():
         setattr(household, name, value)
-    _check_household_fields(
+    check_household_fields(
         household.head_name, household.address, household.colour, household.register_status, household.registered_place
     )
     household.save()

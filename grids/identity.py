@@ -1,4 +1,5 @@
-"""Resident ID numbers (GB 11643) and phone numbers: validation, protected storage, masking.
+"""Resident ID numbers (GB 11643): validation, protected storage, masking. (Phone numbers are in
+`governance.phones`.)
 
 ID numbers are stored encrypted (Fernet) next to a keyed hash (HMAC-SHA256) so an exact-match
 search works without the number being readable in a database dump. Keys come from
@@ -12,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-import phonenumbers
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -134,27 +134,3 @@ def decrypt_id_number(token: str) -> str:
 def id_number_digest(number: str) -> str:
     """The keyed hash used for exact-match lookups (normalise with parse_id_number first)."""
     return hmac.new(_keys(settings.IDENTITY_KEY)[1], number.encode(), hashlib.sha256).hexdigest()
-
-
-def normalize_phone(raw: str) -> str:
-    """A Chinese phone number as E.164 (+86…); ValidationError if it is not a valid number."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    try:
-        parsed = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:
-        raise ValidationError(_("电话号码格式不正确。")) from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise ValidationError(_("电话号码无效。"))
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def mask_phone(e164: str) -> str:
-    """+8613812345678 → 138****5678; other numbers keep only their last four digits."""
-    if not e164:
-        return ""
-    national = e164[3:] if e164.startswith("+86") else e164
-    if len(national) == 11:
-        return national[:3] + "****" + national[-4:]
-    return "*" * (len(national) - 4) + national[-4:]

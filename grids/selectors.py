@@ -2,8 +2,9 @@
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from governance.roles import Role
@@ -53,6 +54,20 @@ def assignments_for(user, perm: str = VIEW):
     return qs.filter(scope_q(Area, grants, prefix="area__")) if grants else qs.none()
 
 
+def people_for(user):
+    """People who hold or held an assignment inside the user's scope, each with those assignments
+    (`scoped_assignments`, oldest first, areas without boundaries) and groups prefetched."""
+    held = assignments_for(user).filter(user=OuterRef("pk"))
+    in_scope_assignments = assignments_for(user).defer("area__boundary").order_by("start_date", "id")
+    return (
+        get_user_model()
+        .objects.filter(Exists(held))
+        .prefetch_related(
+            "groups", Prefetch("assignments", queryset=in_scope_assignments, to_attr="scoped_assignments")
+        )
+    )
+
+
 def households_for(user, perm: str = VIEW):
     return Household.objects.restrict(user, perm).select_related("township", "village", "grid")
 
@@ -67,10 +82,15 @@ def residents_by_id_number(user, raw: str):
     return qs.filter(scope_q(Household, grants, prefix="household__")) if grants else qs.none()
 
 
-def area_columns(grid: Area) -> dict:
-    """The area columns a row under `grid` carries (county, township, village, grid, micro)."""
+def check_row_grid(grid: Area) -> None:
+    """A household or a case is filed under a base grid or a micro-grid; ValidationError({"grid": …})."""
     if grid.level not in (AreaLevel.GRID, AreaLevel.MICRO_GRID):
         raise ValidationError({"grid": _("必须选择基础网格或微网格。")})
+
+
+def area_columns(grid: Area) -> dict:
+    """The area columns a row under `grid` carries (county, township, village, grid, micro)."""
+    check_row_grid(grid)
     ancestors = {a.level: a for a in Area.objects.get_ancestors(grid)}
     micro = grid if grid.level == AreaLevel.MICRO_GRID else None
     base = ancestors[AreaLevel.GRID] if micro else grid

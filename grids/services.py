@@ -1,5 +1,10 @@
 """Every write to areas and assignments: one transaction each, checked, with grants kept in
-step. Households live in `household_services`."""
+step. Households live in `household_services`.
+
+The rules themselves are the public `check_*` functions: pure (the caller brings any facts from
+the database), reporting every problem at once as ValidationError({field: [messages]}). The
+services and the spreadsheet import (`grids.transfer.importers`) both call them, so a rule and
+its message live in one place."""
 
 import functools
 import operator
@@ -8,7 +13,7 @@ from datetime import date
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,19 +44,85 @@ ROLE_LEVELS: dict[str, set[str]] = {
 }
 
 
-def _validate_geometry(boundary, center_lat, center_lng):
-    errors = {}
-    if boundary is not None:
-        try:
-            spatial.shape_of(boundary)
-        except ValueError as exc:
-            errors["boundary"] = str(exc)
-    if (center_lat is None) != (center_lng is None):
-        errors["center_lat"] = _("中心点的纬度和经度须同时填写。")
-    elif center_lat is not None and not (-90 <= center_lat <= 90 and -180 <= center_lng <= 180):
-        errors["center_lat"] = _("中心点坐标超出范围。")
+def _raise(errors: dict[str, list]) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def _merge(errors: dict[str, list], exc: ValidationError) -> None:
+    for key, messages in exc.message_dict.items():
+        errors.setdefault(key, []).extend(messages)
+
+
+def check_geometry(boundary, center_lat, center_lng) -> None:
+    """A boundary (GeoJSON Polygon/MultiPolygon, lng/lat inside −180…180 / −90…90) and a centre
+    (both coordinates or neither, in range). Raises ValidationError with every field's messages."""
+    errors: dict[str, list] = {}
+    if boundary is not None:
+        try:
+            min_lng, min_lat, max_lng, max_lat = spatial.shape_of(boundary).bounds
+        except ValueError as exc:
+            errors["boundary"] = [str(exc)]
+        else:
+            if min_lng < -180 or max_lng > 180 or min_lat < -90 or max_lat > 90:
+                errors["boundary"] = [_("边界坐标超出范围（经度 -180～180，纬度 -90～90）。")]
+    if (center_lat is None) != (center_lng is None):
+        errors["center_lat"] = [_("中心点的纬度和经度须同时填写。")]
+    elif center_lat is not None:
+        # written so that NaN fails too
+        if not -90 <= center_lat <= 90:
+            errors["center_lat"] = [_("中心点坐标超出范围。")]
+        if not -180 <= center_lng <= 180:
+            errors["center_lng"] = [_("中心点坐标超出范围。")]
+    _raise(errors)
+
+
+def check_new_area(
+    *,
+    level: str | None,
+    code: str,
+    name: str,
+    parent_level: str | None = None,
+    parent_code: str | None = None,
+    code_taken: bool = False,
+    boundary=None,
+    center_lat=None,
+    center_lng=None,
+) -> None:
+    """Every rule a new area must pass, without touching the database: the caller says whether
+    `code` is taken. `parent_code` empty means a root (only a county may be one); a parent that is
+    named but not known (`parent_level` None: the caller reports why) and a level that is not known
+    (`level` None) skip the checks that need them. Raises ValidationError with every field's
+    messages (keys: parent, level, code, name, boundary, center_lat, center_lng)."""
+    errors: dict[str, list] = {}
+    if level is not None:
+        if not parent_code and level != AreaLevel.COUNTY:
+            errors["parent"] = [_("只有县级区域可以没有上级。")]
+        elif parent_level is not None and child_level(parent_level) != level:
+            child = child_level(parent_level)
+            errors["level"] = [
+                _("%(parent)s下只能建%(child)s。")
+                % {
+                    "parent": AreaLevel(parent_level).label,
+                    "child": AreaLevel(child).label if child else _("（无下级）"),
+                }
+            ]
+    if not code:
+        errors["code"] = [_("区划代码不能为空。")]
+    elif code_taken:
+        errors["code"] = [_("区划代码 %(code)s 已存在。") % {"code": code}]
+    elif level in AreaLevel.values and (level == AreaLevel.COUNTY or parent_code):
+        try:
+            validate_area_code(level, code, parent_code or None)
+        except ValidationError as exc:
+            _merge(errors, exc)
+    if not (name or "").strip():
+        errors["name"] = [_("名称不能为空。")]
+    try:
+        check_geometry(boundary, center_lat, center_lng)
+    except ValidationError as exc:
+        _merge(errors, exc)
+    _raise(errors)
 
 
 @transaction.atomic
@@ -68,26 +139,17 @@ def create_area(
     household_count: int = 0,
 ) -> Area:
     """Add a node under `parent` (or a county root). Raises ValidationError with field messages."""
-    if parent is None and level != AreaLevel.COUNTY:
-        raise ValidationError({"parent": _("只有县级区域可以没有上级。")})
-    if parent is not None and child_level(parent.level) != level:
-        raise ValidationError(
-            {
-                "level": _("%(parent)s下只能建%(child)s。")
-                % {
-                    "parent": parent.get_level_display(),
-                    "child": AreaLevel(child_level(parent.level)).label
-                    if child_level(parent.level)
-                    else _("（无下级）"),
-                }
-            }
-        )
-    if not name.strip():
-        raise ValidationError({"name": _("名称不能为空。")})
-    validate_area_code(level, code, parent.code if parent else None)
-    if Area.objects.filter(code=code).exists():
-        raise ValidationError({"code": _("区划代码 %(code)s 已存在。") % {"code": code}})
-    _validate_geometry(boundary, center_lat, center_lng)
+    check_new_area(
+        level=level,
+        code=code,
+        name=name,
+        parent_level=parent.level if parent else None,
+        parent_code=parent.code if parent else None,
+        code_taken=Area.objects.filter(code=code).exists(),
+        boundary=boundary,
+        center_lat=center_lat,
+        center_lng=center_lng,
+    )
     fields = dict(
         code=code,
         name=name.strip(),
@@ -117,7 +179,7 @@ def update_area(*, area: Area, **changes) -> Area:
     area = Area.objects.select_for_update().get(pk=area.pk)
     for field, value in changes.items():
         setattr(area, field, value)
-    _validate_geometry(area.boundary, area.center_lat, area.center_lng)
+    check_geometry(area.boundary, area.center_lat, area.center_lng)
     area.save(update_fields=list(changes))
     if "boundary" in changes:
         transaction.on_commit(spatial.invalidate)
@@ -150,33 +212,82 @@ def sync_grants(user) -> None:
     forget_grants(user)
 
 
+def can_hold(role: str, level: str) -> bool:
+    """Whether `role` may be held on an area of `level` (see ROLE_LEVELS)."""
+    return level in ROLE_LEVELS.get(role, ())
+
+
+def check_start_date(start_date: date) -> None:
+    """An assignment starts today or earlier."""
+    if start_date > timezone.localdate():
+        raise ValidationError({"start_date": _("开始日期不能晚于今天。")})
+
+
+def check_assignment(
+    *,
+    role: str,
+    area_level: str,
+    area_name: str = "",
+    start_date: date | None = None,
+    holds_already: bool = False,
+    sitting_worker=None,
+    last_end: date | None = None,
+) -> None:
+    """Every rule a new assignment must pass, without touching the database. The caller gives
+    the facts about the area's assignments: whether this person already holds the role there
+    (`holds_already`), its active grid worker (`sitting_worker`, a user or None) and the latest
+    end date of its grid workers' ended assignments (`last_end`). `start_date` None: not known
+    (the caller reports why). Raises ValidationError with every field's messages (keys: role,
+    area, start_date, user); when the role does not fit the area the facts are not looked at."""
+    errors: dict[str, list] = {}
+    if role not in Role.values:
+        errors["role"] = [_("未知角色。")]
+    elif not can_hold(role, area_level):
+        errors["area"] = [
+            _("%(role)s不能任职于%(level)s。") % {"role": Role(role).label, "level": AreaLevel(area_level).label}
+        ]
+    if start_date is not None:
+        try:
+            check_start_date(start_date)
+        except ValidationError as exc:
+            _merge(errors, exc)
+    if "role" in errors or "area" in errors:
+        _raise(errors)
+    if holds_already:
+        errors["user"] = [_("此人已在该区域担任该角色。")]
+    if role == Role.GRID_WORKER:
+        if sitting_worker is not None:
+            errors["area"] = [
+                _("网格“%(area)s”已有在任网格员 %(user)s，请先结束或改用调整。")
+                % {"area": area_name, "user": sitting_worker}
+            ]
+        elif last_end is not None and start_date is not None and last_end > start_date:
+            errors.setdefault("start_date", []).append(_("开始日期与该网格已有的任职记录重叠。"))
+    _raise(errors)
+
+
 @transaction.atomic
 def assign(*, user, area: Area, role: str, start_date: date | None = None, actor=None) -> Assignment:
     """Put `user` in `role` on `area` from `start_date` (default today, never in the future)."""
-    today = timezone.localdate()
-    start_date = start_date or today
-    if role not in Role.values:
-        raise ValidationError({"role": _("未知角色。")})
-    if area.level not in ROLE_LEVELS[role]:
-        raise ValidationError(
-            {"area": _("%(role)s不能任职于%(level)s。") % {"role": Role(role).label, "level": area.get_level_display()}}
-        )
-    if start_date > today:
-        raise ValidationError({"start_date": _("开始日期不能晚于今天。")})
-    area = Area.objects.select_for_update().get(pk=area.pk)  # serialises assignments of one area
-    if Assignment.objects.filter(user=user, area=area, role=role, end_date__isnull=True).exists():
-        raise ValidationError({"user": _("此人已在该区域担任该角色。")})
+    start_date = start_date or timezone.localdate()
+    # what needs no lock first; then the facts, read under the area's lock (it serialises assignments of one area)
+    check_assignment(role=role, area_level=area.level, area_name=area.name, start_date=start_date)
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    same_role = Assignment.objects.filter(area=area, role=role)
+    sitting_worker = last_end = None
     if role == Role.GRID_WORKER:
-        current = Assignment.objects.filter(area=area, role=role, end_date__isnull=True).first()
-        if current:
-            raise ValidationError(
-                {
-                    "area": _("网格“%(area)s”已有在任网格员 %(user)s，请先结束或改用调整。")
-                    % {"area": area.name, "user": current.user}
-                }
-            )
-        if Assignment.objects.filter(area=area, role=role, end_date__gt=start_date).exists():
-            raise ValidationError({"start_date": _("开始日期与该网格已有的任职记录重叠。")})
+        current = same_role.filter(end_date__isnull=True).select_related("user").first()
+        sitting_worker = current.user if current else None
+        last_end = same_role.aggregate(last=Max("end_date"))["last"]
+    check_assignment(
+        role=role,
+        area_level=area.level,
+        area_name=area.name,
+        start_date=start_date,
+        holds_already=same_role.filter(user=user, end_date__isnull=True).exists(),
+        sitting_worker=sitting_worker,
+        last_end=last_end,
+    )
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(

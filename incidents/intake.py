@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from governance.errors import IdempotencyMismatch
 from governance.notifications import notify
+from governance.phones import normalize_phone
 from governance.roles import Role
 from grids import spatial
 from grids.coords import SYSTEMS, convert
-from grids.identity import normalize_phone
 from grids.levels import AreaLevel
 from grids.models import Area, Assignment, Household
 from grids.scoping import VIEW, in_scope

@@ -1,9 +1,11 @@
 """Every read of cases, scoped to the caller: their areas, the cases they reported, and the
 cases sent to a unit they act for."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from governance.phones import normalize_phone
 from grids.models import Area
 from grids.scoping import VIEW, granted_areas, scope_q
 
@@ -86,3 +88,34 @@ def reply_templates(*, category_id: int | None = None, action: str | None = None
         return qs.filter(category__isnull=True)
     parent_id = Category.objects.filter(pk=category_id).values("parent_id")
     return qs.filter(Q(category__isnull=True) | Q(category_id=category_id) | Q(category_id__in=parent_id))
+
+
+def townships_for(user):
+    from grids.levels import AreaLevel
+
+    return Area.objects.restrict(user, VIEW).filter(level=AreaLevel.TOWNSHIP).only("id", "name", "path")
+
+
+def latest_urgent_id(user) -> int | None:
+    """The newest urgent case still waiting for registration or dispatch (for the desk's alert)."""
+    from .constants import CaseStatus, Urgency
+
+    return (
+        cases_for(user)
+        .filter(urgency=Urgency.URGENT, status__in=[CaseStatus.REPORTED, CaseStatus.REGISTERED])
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def search_cases(user, q: str):
+    """A case by number, address, reporter name or phone, or a household (head) name, within scope."""
+    text = Q(number=q.upper()) | Q(address__icontains=q) | Q(reporter_name=q) | Q(parties__name=q)
+    try:
+        phone = normalize_phone(q)
+    except ValidationError:  # not a phone number: search the other fields only
+        phone = ""
+    if phone:
+        text |= Q(reporter_phone=phone) | Q(parties__household__phone=phone)
+    return cases_for(user).filter(text).distinct().order_by("-id")

@@ -4,18 +4,18 @@ from the models' verbose names (Chinese)."""
 
 from collections.abc import Mapping
 
-from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from governance.phones import mask_phone
 from governance.roles import Role
 
 from .. import selectors
 from ..coords import SYSTEMS
 from ..household_services import ResidentInput
-from ..identity import decrypt_id_number, mask_phone, normalize_phone
+from ..identity import decrypt_id_number
 from ..levels import AreaLevel
 from ..models import Area, Assignment, Household, HouseholdColour, RegisterStatus, Relation, Resident
 from ..scoping import VIEW_IDENTITY, in_scope
@@ -266,34 +266,15 @@ class PersonSerializer(serializers.ModelSerializer):
         return PersonAssignmentSerializer(active, many=True, context=self.context).data
 
 
-# Django 5.2 changed this message's placeholder and its zh-Hans catalogue has not caught up, so
-# it would reach users in English.
-_PASSWORD_MESSAGES = {"password_too_short": _("密码太短，至少需要 %(min_length)d 个字符。")}
-
-
-def _password_message(error: DjangoValidationError) -> str:
-    if error.code in _PASSWORD_MESSAGES:
-        return _PASSWORD_MESSAGES[error.code] % (error.params or {})
-    return next(iter(error))
-
-
 class PersonCreateSerializer(serializers.ModelSerializer):
+    """新建账号：用户名、手机号和密码由账号服务（governance.accounts）校验。"""
+
     password = serializers.CharField(write_only=True, label=_("密码"), style={"input_type": "password"})
 
     class Meta:
         model = User
         fields = ["username", "full_name", "phone", "password"]
-
-    def validate_phone(self, value):
-        return normalize_phone(value)
-
-    def validate(self, attrs):
-        candidate = User(username=attrs.get("username", ""), full_name=attrs.get("full_name", ""))
-        try:
-            password_validation.validate_password(attrs.get("password", ""), candidate)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"password": [_password_message(e) for e in exc.error_list]}) from None
-        return attrs
+        extra_kwargs = {"username": {"validators": []}}  # form and uniqueness are the account service's checks
 
 
 # ---------------------------------------------------------------------------- households

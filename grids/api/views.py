@@ -8,9 +8,8 @@ Services' ValidationErrors become 400s in `governance.exceptions`.
 
 import re
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Left
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,13 +22,13 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from governance import accounts
+
 from .. import household_services, selectors, services, spatial
 from ..models import Area
 from ..scoping import CHANGE, MANAGE_ASSIGNMENTS, granted_areas, in_scope
 from . import filters
 from . import serializers as s
-
-User = get_user_model()
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 
@@ -208,17 +207,6 @@ class AreaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 # ---------------------------------------------------------------------------- people
 
 
-def _people_for(user):
-    """People who hold or held an assignment inside the user's scope, with those assignments.
-
-    Composed from `selectors.assignments_for`; candidate for `selectors.people_for`."""
-    held = selectors.assignments_for(user).filter(user=OuterRef("pk"))
-    in_scope_assignments = selectors.assignments_for(user).defer("area__boundary").order_by("start_date", "id")
-    return User.objects.filter(Exists(held)).prefetch_related(
-        "groups", Prefetch("assignments", queryset=in_scope_assignments, to_attr="scoped_assignments")
-    )
-
-
 @extend_schema_view(
     list=extend_schema(summary="人员列表（在辖区内任职或曾任职的人）"),
     retrieve=extend_schema(summary="人员详情"),
@@ -232,7 +220,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     filterset_class = filters.PersonFilter
 
     def get_queryset(self):
-        return _people_for(self.request.user)
+        return selectors.people_for(self.request.user)
 
     def get_serializer_class(self):
         return s.PersonCreateSerializer if self.action == "create" else s.PersonSerializer
@@ -241,8 +229,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         _require(request.user.is_platform_admin, _("只有平台管理员可以新建账号。"))
         serializer = s.PersonCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        # No account service exists yet (see the report to the lead): Django's own create_user.
-        person = User.objects.create_user(**serializer.validated_data)
+        person = accounts.create_user(**serializer.validated_data)
         data = s.PersonSerializer(person, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 

@@ -17,9 +17,10 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils import translation
 
+from governance.phones import mask_phone
 from governance.roles import Role
 
-from ..identity import decrypt_id_number, mask_phone
+from ..identity import decrypt_id_number
 from ..models import Area, Assignment, Household, KeyPersonTag, RegisterStatus, Relation, Resident
 from ..scoping import VIEW_IDENTITY, in_scope
 from ..selectors import areas_for, assignments_for, households_for

@@ -1,11 +1,13 @@
 """Import of areas, assignments and households from spreadsheets.
 
-Every import runs in two steps. First each row is checked with the same rules the services
-apply (the real validators: area codes, ID numbers, phones, role levels, one grid worker per
-grid …) plus the rules only a file has (duplicates within it, parents earlier in it); every
-bad row is reported with the line the user sees in Excel. Then, only when no row is bad and
-it is not a dry run, everything is written through the services in one transaction; if a
-service still refuses a row, the whole transaction is rolled back and that row reported.
+Every import runs in two steps. First each row is checked with the services' own public
+validators (`services.check_new_area`, `services.check_assignment`, `check_household_fields`,
+`selectors.check_row_grid`, `accounts.check_username`, ID numbers, phones), fed with facts read
+in bulk, plus the rules only a file has (duplicates within it, parents earlier in it, two grid
+workers for one grid in it); every bad row is reported with the line the user sees in Excel.
+Then, only when no row is bad and it is not a dry run, everything is written through the
+services (and `accounts.create_user`) in one transaction; if a service still refuses a row, the
+whole transaction is rolled back and that row reported.
 """
 
 from collections.abc import Iterator
@@ -20,15 +22,17 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance import accounts
+from governance.phones import normalize_phone
 from governance.roles import Role
 
 from .. import services
-from ..codes import validate_area_code
-from ..household_services import ResidentInput, _check_household_fields, create_household
-from ..identity import id_number_digest, normalize_phone, parse_id_number
-from ..levels import AreaLevel, child_level
+from ..household_services import ResidentInput, check_household_fields, create_household
+from ..identity import id_number_digest, parse_id_number
+from ..levels import AreaLevel
 from ..models import Area, Assignment, Household, HouseholdColour, KeyPersonTag, RegisterStatus, Relation, Resident
 from ..scoping import CHANGE, MANAGE_ASSIGNMENTS, granted_areas, in_scope
+from ..selectors import check_row_grid
 from . import columns as C
 from .reading import Row, Table, read_table
 
@@ -110,6 +114,16 @@ class Importer:
             for key, messages in _messages(exc).items():
                 for message in messages:
                     self.error(line, column or self.field_columns.get(key, ""), message)
+
+    def passes(self, line: int, validator, *args, **kwargs) -> bool:
+        """Run a validator of the services; record its errors on `line`; whether it passed."""
+        before = len(self.report.errors)
+        with self.collect(line):
+            validator(*args, **kwargs)
+        return len(self.report.errors) == before
+
+    def _may_change(self, area: Area) -> bool:
+        return self.actor is None or in_scope(self.actor, CHANGE, area)
 
     def check_length(self, row: Row, column: str, model, field_name: str) -> None:
         limit = _max_length(model, field_name)
@@ -222,47 +236,36 @@ class AreaImporter(Importer):
             self.error(
                 line, "层级", _("无法识别的层级“%(v)s”，可填 县/乡镇/村/网格/微网格。") % {"v": row.text("层级")}
             )
-        if not code:
-            self.error(line, "区划代码", _("区划代码不能为空。"))
-        elif code in seen:
+        if code in seen:
             self.error(
                 line, "区划代码", _("区划代码 %(code)s 与第 %(n)d 行重复。") % {"code": code, "n": seen[code].line}
             )
-        elif code in self.existing:
-            self.error(line, "区划代码", _("区划代码 %(code)s 已存在。") % {"code": code})
-
+        parent_level = None
         if level == AreaLevel.COUNTY:
             if parent_code:
                 self.error(line, "上级代码", _("县级区域不填上级代码。"))
             elif self.actor is not None and granted_areas(self.actor, CHANGE) is not None:
                 self.error(line, "区划代码", _("只有超级管理员可以导入县级区域。"))
-        elif level is not None:
+        elif level is not None and parent_code:
             parent_level = self._parent_level(line, parent_code, seen, first_line)
-            if parent_level is not None and child_level(parent_level) != level:
-                child = child_level(parent_level)
-                self.error(
-                    line,
-                    "层级",
-                    _("%(parent)s下只能建%(child)s。")
-                    % {
-                        "parent": AreaLevel(parent_level).label,
-                        "child": AreaLevel(child).label if child else _("（无下级）"),
-                    },
-                )
-        if level is not None and code and (level == AreaLevel.COUNTY or parent_code):
-            with self.collect(line, "区划代码"):
-                validate_area_code(level, code, parent_code or None)
 
         name = row.text("名称")
-        if not name:
-            self.error(line, "名称", _("名称不能为空。"))
-        else:
+        if name:
             self.check_length(row, "名称", Area, "name")
         population = self.parse_count(row, "人口数")
         household_count = self.parse_count(row, "户数")
         lat, lng = self.parse_float(row, "中心纬度"), self.parse_float(row, "中心经度")
         with self.collect(line):
-            services._validate_geometry(None, lat, lng)
+            services.check_new_area(
+                level=level,
+                code=code,
+                name=name,
+                parent_level=parent_level,
+                parent_code=parent_code,
+                code_taken=code not in seen and code in self.existing,
+                center_lat=lat,
+                center_lng=lng,
+            )
         return AreaPlan(
             line,
             code,
@@ -278,9 +281,9 @@ class AreaImporter(Importer):
         )
 
     def _parent_level(self, line, parent_code, seen, first_line) -> str | None:
-        if not parent_code:
-            self.error(line, "上级代码", _("只有县级区域可以没有上级。"))
-        elif parent_code in seen:
+        """The level of the parent a row names (an earlier row or an existing area), or None with
+        the reason reported."""
+        if parent_code in seen:
             parent = seen[parent_code]
             if parent.ok:
                 return parent.level
@@ -332,7 +335,15 @@ class AssignmentPlan:
 
 class AssignmentImporter(Importer):
     kind = C.ASSIGNMENTS
-    field_columns = {"user": "用户名", "area": "区划代码", "role": "角色", "start_date": "开始日期"}
+    field_columns = {
+        "user": "用户名",
+        "username": "用户名",
+        "full_name": "姓名",
+        "phone": "手机号",
+        "area": "区划代码",
+        "role": "角色",
+        "start_date": "开始日期",
+    }
 
     def check(self, rows):
         User = get_user_model()
@@ -365,16 +376,15 @@ class AssignmentImporter(Importer):
         phone = self.parse_phone(row, "手机号")
         self.check_length(row, "姓名", User, "full_name")
         user, new_user = self.users.get(username), None
-        if not username:
-            self.error(line, "用户名", _("用户名不能为空。"))
-        elif user is not None:
+        if user is not None:
             if full_name and full_name != user.full_name:
                 self.warn(line, "姓名", _("与系统中的姓名“%(name)s”不一致，未修改。") % {"name": user.full_name})
             if phone and phone != user.phone:
                 self.warn(line, "手机号", _("与系统中登记的手机号不一致，未修改。"))
         else:
             with self.collect(line, "用户名"):
-                User._meta.get_field("username").run_validators(username)
+                accounts.check_username(username)
+        if user is None and username:
             first = self.new_users.get(username)
             if first is None:
                 if not full_name:
@@ -410,57 +420,55 @@ class AssignmentImporter(Importer):
         elif self.actor is not None and not in_scope(self.actor, MANAGE_ASSIGNMENTS, area):
             self.error(line, "区划代码", _("无权管理区域 %(code)s 的人员分配。") % {"code": code})
 
-        today = timezone.localdate()
-        start = today if row.text("开始日期") == "" else _parse_date(row.raw("开始日期"))
+        start = timezone.localdate() if row.text("开始日期") == "" else _parse_date(row.raw("开始日期"))
         if start is None:
             self.error(line, "开始日期", _("日期格式应为 YYYY-MM-DD。"))
-        elif start > today:
-            self.error(line, "开始日期", _("开始日期不能晚于今天。"))
 
         if role is not None and area is not None:
             self._check_place(line, username, user, area, role, start)
+        elif start is not None:
+            with self.collect(line):
+                services.check_start_date(start)
         return AssignmentPlan(line, username, area, role, start, new_user)
 
     def _check_place(self, line, username, user, area, role, start) -> None:
-        if area.level not in services.ROLE_LEVELS[role]:
-            self.error(
-                line,
-                "区划代码",
-                _("%(role)s不能任职于%(level)s。") % {"role": Role(role).label, "level": area.get_level_display()},
-            )
-            return
-        key = (username, area.code, role)
+        """The service's rules (`services.check_assignment`) with the facts read in bulk, plus this
+        file's own: the same assignment twice, two grid workers for one grid."""
+        key, user_id = (username, area.code, role), user.id if user is not None else None
         if key in self.keys:
             self.error(line, "用户名", _("与第 %(n)d 行重复（同一人、同一区域、同一角色）。") % {"n": self.keys[key]})
-        elif user is not None and (user.id, area.id, role) in self.active_keys:
-            self.error(line, "用户名", _("此人已在该区域担任该角色。"))
+        worker_line = self.workers.get(area.code) if role == Role.GRID_WORKER else None
+        sitting = self.active_workers.get(area.id) if role == Role.GRID_WORKER else None
+        with self.collect(line):
+            services.check_assignment(
+                role=role,
+                area_level=area.level,
+                area_name=area.name,
+                start_date=start,
+                holds_already=key not in self.keys and (user_id, area.id, role) in self.active_keys,
+                sitting_worker=sitting,
+                last_end=None if worker_line else self.last_end.get(area.id),
+            )
+        if not services.can_hold(role, area.level):
+            return
         self.keys.setdefault(key, line)
         if role != Role.GRID_WORKER:
             return
-        current = self.active_workers.get(area.id)
-        if current is not None:
-            self.error(
-                line,
-                "区划代码",
-                _("网格“%(area)s”已有在任网格员 %(user)s，请先结束或改用调整。") % {"area": area.name, "user": current},
-            )
-        elif area.code in self.workers:
+        if sitting is None and worker_line is not None:
             self.error(
                 line,
                 "区划代码",
                 _("网格“%(area)s”已在第 %(n)d 行分配网格员，一个网格只能有一名在任网格员。")
-                % {"area": area.name, "n": self.workers[area.code]},
+                % {"area": area.name, "n": worker_line},
             )
-        elif start is not None and area.id in self.last_end and self.last_end[area.id] > start:
-            self.error(line, "开始日期", _("开始日期与该网格已有的任职记录重叠。"))
         self.workers.setdefault(area.code, line)
 
     def write(self, plan: AssignmentPlan) -> None:
         user = self.users.get(plan.username)
         if user is None:
-            # No account service exists yet: a new account gets an unusable password and no
-            # rights until its assignment grants them; an admin resets the password.
-            user = get_user_model().objects.create_user(username=plan.username, password=None, **plan.new_user)
+            # A new account gets an unusable password and no rights until its assignment grants
+            # them; an admin resets the password.
+            user = accounts.create_user(username=plan.username, password=None, **plan.new_user)
             self.users[plan.username] = user
         services.assign(user=user, area=plan.area, role=plan.role, start_date=plan.start_date, actor=self.actor)
 
@@ -525,27 +533,19 @@ class HouseholdImporter(Importer):
 
     def _start_household(self, row: Row) -> HouseholdPlan:
         line, number = row.line, row.text("户编号")
-        if not number:
-            self.error(line, "户编号", _("户编号不能为空。"))
-        elif number in self.existing_numbers:
-            self.error(line, "户编号", _("户编号 %(n)s 已存在。") % {"n": number})
-        else:
+        if number and number not in self.existing_numbers:
             self.check_length(row, "户编号", Household, "number")
         code, grid = row.text("网格代码"), self.grids.get(row.text("网格代码"))
         if not code:
             self.error(line, "网格代码", _("网格代码不能为空。"))
         elif grid is None:
             self.error(line, "网格代码", _("网格代码 %(code)s 不存在。") % {"code": code})
-        elif grid.level not in (AreaLevel.GRID, AreaLevel.MICRO_GRID):
-            self.error(line, "网格代码", _("户必须归属基础网格或微网格。"))
-        elif self.actor is not None and not in_scope(self.actor, CHANGE, grid):
+        elif self.passes(line, check_row_grid, grid) and not self._may_change(grid):
             self.error(line, "网格代码", _("无权在网格 %(code)s 中导入住户。") % {"code": code})
 
         colour, status = HouseholdColour.GREEN, RegisterStatus.REGISTERED_HERE
-        if row.text("三色"):
-            colour = C.parse_colour(row.text("三色"))
-            if colour is None:
-                self.error(line, "三色", _("三色管理只能是 绿/黄/红。"))
+        if row.text("三色"):  # a word it does not know is left for check_household_fields to refuse
+            colour = C.parse_colour(row.text("三色")) or row.text("三色")
         if row.text("户籍状态"):
             status = C.parse_register_status(row.text("户籍状态"))
             if status is None:
@@ -562,12 +562,16 @@ class HouseholdImporter(Importer):
             head_name=row.text("户主姓名"),
             address=row.text("住址"),
             phone=phone,
-            colour=colour or HouseholdColour.GREEN,
+            colour=colour,
             register_status=status or RegisterStatus.REGISTERED_HERE,
             registered_place=row.text("户籍所在地"),
         )
         with self.collect(line):
-            _check_household_fields(**{k: v for k, v in fields.items() if k != "phone"})
+            check_household_fields(
+                **{k: v for k, v in fields.items() if k != "phone"},
+                number=number,
+                number_taken=number in self.existing_numbers,
+            )
         return HouseholdPlan(line, number, grid, fields, {c: row.text(c) for c in SHARED_COLUMN_NAMES})
 
     def _check_same(self, row: Row, plan: HouseholdPlan) -> None:

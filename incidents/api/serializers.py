@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from governance.phones import mask_phone
 from grids.coords import SYSTEMS
-from grids.identity import mask_phone
 
 from .. import deadlines
 from ..constants import Outcome, PartyRole, Source, UrgeGrade

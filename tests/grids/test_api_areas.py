@@ -315,7 +315,7 @@ def test_admin_updates_an_area(world, as_user):
         ({"level": "village"}, "level"),
         ({"parent": 1}, "parent"),
         ({"boundary": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}}, "boundary"),
-        ({"center_lng": 200}, "center_lat"),  # the service reports the centre on center_lat
+        ({"center_lng": 200}, "center_lng"),
         ({"population": "many"}, "population"),
         ({"shape": "round"}, "shape"),
     ],

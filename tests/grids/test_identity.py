@@ -1,13 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from governance.phones import mask_phone, normalize_phone
 from grids.identity import (
     decrypt_id_number,
     encrypt_id_number,
     id_number_digest,
     mask_id_number,
-    mask_phone,
-    normalize_phone,
     parse_id_number,
 )
 

@@ -14,11 +14,12 @@ from django.db import transaction
 from shapely.geometry import shape
 
 from governance.models import User
+from governance.phones import normalize_phone
 from governance.roles import Role
 from grids import demo, spatial
 from grids.demo import layout, names
 from grids.demo.county import read_divisions
-from grids.identity import decrypt_id_number, id_number_digest, mask_id_number, normalize_phone, parse_id_number
+from grids.identity import decrypt_id_number, id_number_digest, mask_id_number, parse_id_number
 from grids.levels import AreaLevel
 from grids.models import Area, AreaUserPermission, Assignment, Household, Resident
 from grids.services import sync_grants

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "incidents"
+urlpatterns = [
+    path("desk/", views.desk, name="desk"),
+    path("desk/counts/", views.desk_counts, name="desk-counts"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("search/", views.search, name="search"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("cases/<int:pk>/print/", views.case_print, name="case-print"),
+    path("cases/<int:pk>/act/<str:endpoint>/", views.case_action, name="case-action"),
+]

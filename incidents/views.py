@@ -1,0 +1,189 @@
+"""Browser pages of the closed loop: the command-centre desk, the case page, the township inbox.
+
+Thin like the API: reads through selectors, every action through the same ACTIONS table the
+API uses (serializer + service). Ordinary form posts; HTMX only refreshes the desk's counts.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from governance.errors import Conflict
+from grids.scoping import VIEW_IDENTITY, in_scope
+
+from . import actions, deadlines, queues, selectors
+from .api.filters import CaseFilter
+from .constants import Outcome, UnitKind, UrgeGrade
+from .models import Unit
+from .workflow import CASE_WORKFLOW
+
+PAGE_SIZE = 50
+
+
+def _page(qs, request):
+    """Keyset pagination by id, newest first: ?before=<id> (no COUNT, no OFFSET)."""
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        qs = qs.filter(pk__lt=int(before))
+    rows = list(qs.order_by("-id")[: PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], (rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None)
+
+
+def _query_without(request, *names):
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _colour_rows(cases, now):
+    for case in cases:
+        case.colour = deadlines.colour(case, now)
+    return cases
+
+
+@login_required
+def desk(request):
+    """指挥中心工作台: queues with live counts, filters kept in the URL, the case list."""
+    now = timezone.now()
+    queue = request.GET.get("queue", "")
+    qs = selectors.cases_for(request.user)
+    if queue in queues.QUEUES:
+        qs = queues.QUEUES[queue][1](qs, now)
+    filterset = CaseFilter(request.GET, queryset=qs)
+    rows, next_before = _page(filterset.qs, request) if filterset.is_valid() else ([], None)
+    return render(
+        request,
+        "incidents/desk.html",
+        {
+            "queue": queue,
+            "counts": queues.queue_counts(request.user, now),
+            "filter": filterset,
+            "cases": _colour_rows(rows, now),
+            "next_before": next_before,
+            "query": _query_without(request, "before"),
+            "base_query": _query_without(request, "before", "queue"),
+            "categories": selectors.categories().filter(parent__isnull=True),
+            "townships": selectors.townships_for(request.user),
+        },
+    )
+
+
+@login_required
+def desk_counts(request):
+    """The queue counts alone (HTMX refreshes them every 30 s); flags a new urgent case."""
+    latest_urgent = selectors.latest_urgent_id(request.user)
+    return render(
+        request,
+        "incidents/_queue_counts.html",
+        {
+            "counts": queues.queue_counts(request.user),
+            "queue": request.GET.get("queue", ""),
+            "base_query": _query_without(request, "queue", "seen_urgent"),
+            "latest_urgent": latest_urgent,
+            "new_urgent": latest_urgent and str(latest_urgent) != request.GET.get("seen_urgent", str(latest_urgent)),
+        },
+    )
+
+
+@login_required
+def inbox(request):
+    """乡镇（村、部门）收件箱: what was sent to my unit and is still with us."""
+    now = timezone.now()
+    rows, next_before = _page(queues.inbox_for(request.user), request)
+    return render(
+        request,
+        "incidents/inbox.html",
+        {
+            "cases": _colour_rows(rows, now),
+            "next_before": next_before,
+            "query": _query_without(request, "before"),
+        },
+    )
+
+
+def _case_context(request, case, errors=None, failed_action=None):
+    user = request.user
+    available = [
+        {
+            "action": t.action,
+            "endpoint": actions.endpoint_for(t.action),
+            "label": t.label,
+            "requires_note": t.requires_note,
+            "note_label": t.note_label,
+        }
+        for t in CASE_WORKFLOW.available(user, case)
+    ]
+    return {
+        "case": case,
+        "colour": deadlines.colour(case),
+        "available": available,
+        "errors": errors or {},
+        "failed_action": failed_action,
+        "show_identity": in_scope(user, VIEW_IDENTITY, case),
+        "dispatch_units": selectors.units_for(user, [UnitKind.TOWNSHIP, UnitKind.DEPARTMENT]).order_by("kind", "code"),
+        "village_units": Unit.objects.filter(kind=UnitKind.VILLAGE, area__path__startswith=case.township.path),
+        "templates": selectors.reply_templates(category_id=case.category_id),
+        "outcomes": Outcome.choices,
+        "urge_grades": UrgeGrade.choices,
+        "grid_boundary": case.grid.boundary,
+        "point": [case.lat, case.lng] if case.lat is not None else None,
+        "duplicate_candidates": [case.possible_duplicate_of] if case.possible_duplicate_of_id else [],
+    }
+
+
+@login_required
+def case_detail(request, pk):
+    case = get_object_or_404(selectors.case_detail_queryset(request.user), pk=pk)
+    return render(request, "incidents/case_detail.html", _case_context(request, case))
+
+
+@login_required
+def case_print(request, pk):
+    """案卷: the case, its timeline and photos, laid out to print cleanly."""
+    case = get_object_or_404(selectors.case_detail_queryset(request.user), pk=pk)
+    return render(request, "incidents/case_print.html", {"case": case, "printed_at": timezone.now()})
+
+
+@login_required
+@require_POST
+def case_action(request, pk, endpoint):
+    """Run one action from the case page. Bad input keeps the form with its messages (400);
+    a stale page (409) reloads the case with a message; nothing is half-written."""
+    if endpoint not in actions.ACTIONS:
+        raise Http404
+    serializer_class, call, label = actions.ACTIONS[endpoint]
+    data = request.POST.copy()
+    data.update(request.FILES)
+    serializer = serializer_class(data=data)
+    try:
+        if not serializer.is_valid():
+            raise ValidationError(serializer.errors)
+        call(pk, request.user, serializer.validated_data)
+    except Conflict as exc:
+        messages.warning(request, exc.message + _(" 已为您重新载入最新内容。"))
+        return redirect("incidents:case", pk=pk)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("您无权执行此操作。"))
+        return redirect("incidents:case", pk=pk)
+    except ValidationError as exc:
+        case = get_object_or_404(selectors.case_detail_queryset(request.user), pk=pk)
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"note": exc.messages}
+        return render(request, "incidents/case_detail.html", _case_context(request, case, errors, endpoint), status=400)
+    messages.success(request, _("已完成：%(label)s") % {"label": label.split("（")[0]})
+    if selectors.cases_for(request.user).filter(pk=pk).exists():
+        return redirect("incidents:case", pk=pk)
+    return redirect("home")
+
+
+@login_required
+def search(request):
+    """One box: a case number, address, reporter, household name or phone, in the user's scope."""
+    q = request.GET.get("q", "").strip()
+    cases = list(selectors.search_cases(request.user, q)[:50]) if q else []
+    return render(request, "incidents/search.html", {"q": q, "cases": _colour_rows(cases, timezone.now())})
