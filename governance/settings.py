@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "incidents",
     "credit",
     "insurance",
+    "oversight",
 ]
 
 MIDDLEWARE = [

@@ -18,8 +18,10 @@ urlpatterns = [
     path("api/v1/", include("incidents.api.urls")),
     path("api/v1/insurance/", include("insurance.api.urls")),
     path("api/v1/credit/", include("credit.api.urls")),
+    path("api/v1/oversight/", include("oversight.api.urls")),
     path("", include("incidents.urls")),
     path("reviews/", include("incidents.review_urls")),
     path("insurance/", include("insurance.urls")),
     path("credit/", include("credit.urls")),
+    path("oversight/", include("oversight.urls")),
 ]
