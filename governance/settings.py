@@ -224,9 +224,25 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
 NAV_ITEMS = [
-    ("首页", "home", None),
+    ("工作台", "incidents:desk", ["command_operator", "command_leader"]),
+    ("收件箱", "incidents:inbox", ["township_officer", "village_head", "department_officer"]),
+    ("上报事件", "incidents:report", None),
+    ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
+    ("搜索", "incidents:search", None),
     ("接口文档", "api-docs", None),
     ("后台管理", "admin:index", ["admin"]),
+]
+
+# Where "/" lands each role (first match wins; a url name that does not resolve is skipped).
+ROLE_HOME = [
+    ("command_operator", "incidents:desk"),
+    ("command_leader", "incidents:desk"),
+    ("township_officer", "incidents:inbox"),
+    ("department_officer", "incidents:inbox"),
+    ("village_head", "incidents:inbox"),
+    ("grid_worker", "incidents:report"),
+    ("grid_leader", "incidents:report"),
+    ("grid_police", "incidents:report"),
 ]
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
