@@ -202,6 +202,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "governance.roles.Role",
         "PartyRoleEnum": "incidents.constants.PartyRole",
+        "CaseStatusEnum": "incidents.constants.CaseStatus",
+        "JobStatusEnum": "governance.models.JobStatus",
     },
 }
 
