@@ -225,6 +225,8 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
 NAV_ITEMS = [
     ("首页", "home", None),
+    ("平安家园理赔", "insurance:claims", ["village_head", "township_officer", "insurer", "grid_worker"]),
+    ("保险统计", "insurance:figures", ["command_operator", "command_leader", "township_officer", "insurer", "admin"]),
     ("接口文档", "api-docs", None),
     ("后台管理", "admin:index", ["admin"]),
 ]
@@ -232,6 +234,7 @@ NAV_ITEMS = [
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
     "incidents.demo",
+    "insurance.demo",
 ]
 
 # Area hierarchy: the coordinate system the stored boundaries and centres use.
