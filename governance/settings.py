@@ -234,6 +234,8 @@ NAV_ITEMS = [
     ("上报事件", "incidents:report", None),
     ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
     ("搜索", "incidents:search", None),
+    ("平安家园理赔", "insurance:claims", ["village_head", "township_officer", "insurer", "grid_worker"]),
+    ("保险统计", "insurance:figures", ["command_operator", "command_leader", "township_officer", "insurer", "admin"]),
     ("接口文档", "api-docs", None),
     ("后台管理", "admin:index", ["admin"]),
 ]
@@ -248,11 +250,13 @@ ROLE_HOME = [
     ("grid_worker", "incidents:report"),
     ("grid_leader", "incidents:report"),
     ("grid_police", "incidents:report"),
+    ("insurer", "insurance:claims"),
 ]
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
     "incidents.demo",
+    "insurance.demo",
 ]
 
 # Area hierarchy: the coordinate system the stored boundaries and centres use.
