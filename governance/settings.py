@@ -202,6 +202,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "governance.roles.Role",
         "PartyRoleEnum": "incidents.constants.PartyRole",
+        "CaseStatusEnum": "incidents.constants.CaseStatus",
+        "CreditFactStatusEnum": "credit.constants.FactStatus",
+        "CreditRoundStatusEnum": "credit.constants.RoundStatus",
+        "CreditItemKindEnum": "credit.constants.ItemKind",
+        "CreditSubjectKindEnum": "credit.constants.SubjectKind",
+        "CreditMovementKindEnum": "credit.constants.MovementKind",
+        "CreditCheckResultEnum": "credit.constants.CheckResult",
     },
 }
 
@@ -228,6 +235,11 @@ NAV_ITEMS = [
     ("接口文档", "api-docs", None),
     ("后台管理", "admin:index", ["admin"]),
 ]
+
+# Periodic jobs (django-celery-beat's DatabaseScheduler syncs these entries at start).
+CELERY_BEAT_SCHEDULE = {
+    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
+}
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
