@@ -16,6 +16,7 @@ from grids import services as grid_services
 from grids.identity import check_character
 from grids.models import Household, Relation
 from tests.factories import UserFactory, World, build_world
+from tests.incidents.conftest import loop, report  # noqa: F401  (the incidents test county, for test_proposals)
 
 USCC_VALID = "91110000600037341L"
 USCC_OTHER = "91411425MA44XTD989"
