@@ -30,6 +30,7 @@ class Answer:
     valid_until: object = None
     reasons: list[str] = field(default_factory=list)
     subject_name: str = ""
+    subject_id: int | None = None
     check_id: int | None = None
 
 
@@ -77,6 +78,7 @@ def check_integrity(*, actor, reason: str, id_number: str = "", credit_code: str
             valid_until=status.rating.valid_until if status.rating and not status.vetoed else None,
             reasons=status.veto_reasons if sees_reasons(actor) else [],
             subject_name=subject.name,
+            subject_id=subject.pk,
         )
     log = IntegrityCheck.objects.create(
         checked_by=actor,

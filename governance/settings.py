@@ -232,6 +232,12 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
 NAV_ITEMS = [
     ("首页", "home", None),
+    (
+        "综治信用",
+        "credit:overview",
+        ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"],
+    ),
+    ("农信社授信", "credit:cooperative", ["credit_cooperative"]),
     ("接口文档", "api-docs", None),
     ("后台管理", "admin:index", ["admin"]),
 ]
