@@ -207,6 +207,12 @@ SPECTACULAR_SETTINGS = {
         "PartyRoleEnum": "incidents.constants.PartyRole",
         "CaseStatusEnum": "incidents.constants.CaseStatus",
         "JobStatusEnum": "governance.models.JobStatus",
+        "CreditFactStatusEnum": "credit.constants.FactStatus",
+        "CreditRoundStatusEnum": "credit.constants.RoundStatus",
+        "CreditItemKindEnum": "credit.constants.ItemKind",
+        "CreditSubjectKindEnum": "credit.constants.SubjectKind",
+        "CreditMovementKindEnum": "credit.constants.MovementKind",
+        "CreditCheckResultEnum": "credit.constants.CheckResult",
     },
 }
 
@@ -236,6 +242,12 @@ NAV_ITEMS = [
     ("搜索", "incidents:search", None),
     ("平安家园理赔", "insurance:claims", ["village_head", "township_officer", "insurer", "grid_worker"]),
     ("保险统计", "insurance:figures", ["command_operator", "command_leader", "township_officer", "insurer", "admin"]),
+    (
+        "综治信用",
+        "credit:overview",
+        ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"],
+    ),
+    ("农信社授信", "credit:cooperative", ["credit_cooperative"]),
     ("接口文档", "api-docs", None),
     ("后台管理", "admin:index", ["admin"]),
 ]
@@ -251,7 +263,14 @@ ROLE_HOME = [
     ("grid_leader", "incidents:report"),
     ("grid_police", "incidents:report"),
     ("insurer", "insurance:claims"),
+    ("credit_cooperative", "credit:cooperative"),
+    ("credit_committee", "credit:overview"),
 ]
+
+# Periodic jobs (django-celery-beat's DatabaseScheduler syncs these entries at start).
+CELERY_BEAT_SCHEDULE = {
+    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
+}
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
