@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -178,6 +179,13 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Every periodic task, in one place (the database scheduler installs these entries at start).
+CELERY_BEAT_SCHEDULE = {
+    "oversight-stability-index-weekly": {
+        "task": "oversight.tasks.compute_stability_index",
+        "schedule": crontab(minute=30, hour=1, day_of_week="mon"),  # CELERY_TIMEZONE: Asia/Shanghai
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -202,6 +210,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "governance.roles.Role",
         "PartyRoleEnum": "incidents.constants.PartyRole",
+        "AreaLevelEnum": "grids.levels.AreaLevel",
+        "HouseholdColourEnum": "grids.models.HouseholdColour",
+        "CaseStatusEnum": "incidents.constants.CaseStatus",
+        "AssessedLevelEnum": "oversight.models.ASSESSED_LEVELS",
+        "RatingStatusEnum": "oversight.constants.RatingStatus",
+        "EvidenceStatusEnum": "oversight.constants.EvidenceStatus",
+        "WarningColourEnum": "oversight.constants.Colour",
     },
 }
 
@@ -226,12 +241,15 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 NAV_ITEMS = [
     ("首页", "home", None),
     ("接口文档", "api-docs", None),
+    ("平安创建", "oversight:ratings", None),
+    ("稳定指数", "oversight:stability", None),
     ("后台管理", "admin:index", ["admin"]),
 ]
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
     "incidents.demo",
+    "oversight.demo",
 ]
 
 # Area hierarchy: the coordinate system the stored boundaries and centres use.
