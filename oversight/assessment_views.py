@@ -19,11 +19,10 @@ from governance.errors import Conflict
 from grids.scoping import CHANGE, in_scope
 
 from . import selectors
-from .api import assessment_serializers as s
 from .api.assessment_views import parse_week
-from .assessment import services
+from .assessment import actions
 from .assessment.workflow import EVIDENCE_WORKFLOW, RATING_WORKFLOW
-from .constants import StabilityGroup
+from .constants import Metric, RatingStatus, StabilityGroup
 from .models import ASSESSED_LEVELS
 
 PAGE_SIZE = 100
@@ -37,7 +36,7 @@ def _flatten(errors) -> str:
     return str(errors)
 
 
-def _run(request, call, success: str) -> None:
+def _run(request, call, success: str = "") -> None:
     """Call a service from a form post; its errors become a Chinese message on the next page."""
     try:
         call()
@@ -50,7 +49,7 @@ def _run(request, call, success: str) -> None:
     except Conflict as e:
         messages.error(request, e.message)
     else:
-        messages.success(request, success)
+        messages.success(request, success or _("已提交。"))
 
 
 def _year(request) -> int:
@@ -87,7 +86,7 @@ def rating(request, pk):
     """One rating: the breakdown per indicator, the evidence, the record and the actions."""
     obj = get_object_or_404(selectors.rating_detail_queryset(request.user), pk=pk)
     evidence = selectors.evidence_for(request.user).filter(area=obj.area_id, year=obj.year).order_by("-id")
-    entered = selectors.indicators(obj.level).filter(metric="entered")
+    entered = selectors.indicators(obj.level).filter(metric=Metric.ENTERED)
     return render(
         request,
         "oversight/rating.html",
@@ -96,7 +95,7 @@ def rating(request, pk):
             "actions": RATING_WORKFLOW.available(request.user, obj),
             "evidence": [(e, EVIDENCE_WORKFLOW.available(request.user, e)) for e in evidence],
             "entered": entered,
-            "may_enter": in_scope(request.user, CHANGE, obj) and obj.status != "approved",
+            "may_enter": in_scope(request.user, CHANGE, obj) and obj.status != RatingStatus.APPROVED,
         },
     )
 
@@ -105,19 +104,7 @@ def rating(request, pk):
 @require_POST
 def rating_action(request, pk, action):
     get_object_or_404(selectors.ratings_for(request.user), pk=pk)
-
-    def call():
-        form = s.DecisionSerializer(data=request.POST)
-        form.is_valid(raise_exception=True)
-        services.decide_rating(
-            rating_id=pk,
-            action=action,
-            actor=request.user,
-            version=form.validated_data.get("version"),
-            note=form.validated_data["note"],
-        )
-
-    _run(request, call, _("已提交。"))
+    _run(request, lambda: actions.decide("rating", pk=pk, action=action, actor=request.user, data=request.POST))
     return redirect("oversight:rating", pk=pk)
 
 
@@ -130,18 +117,7 @@ def submit_evidence(request, pk):
         data = {**request.POST.dict(), "area": obj.area_id, "year": obj.year}
         if "file" in request.FILES:
             data["file"] = request.FILES["file"]
-        form = s.EvidenceInputSerializer(data=data)
-        form.is_valid(raise_exception=True)
-        d = form.validated_data
-        services.submit_evidence(
-            actor=request.user,
-            area=d["area"],
-            indicator=d["indicator"],
-            year=d["year"],
-            passed=d["passed"],
-            note=d["note"],
-            upload=d.get("file"),
-        )
+        actions.enter_evidence(actor=request.user, data=data)
 
     _run(request, call, _("佐证已录入，待上级审核。"))
     return redirect("oversight:rating", pk=pk)
@@ -151,19 +127,7 @@ def submit_evidence(request, pk):
 @require_POST
 def evidence_action(request, pk, action):
     evidence = get_object_or_404(selectors.evidence_for(request.user), pk=pk)
-
-    def call():
-        form = s.DecisionSerializer(data=request.POST)
-        form.is_valid(raise_exception=True)
-        services.review_evidence(
-            evidence_id=pk,
-            action=action,
-            actor=request.user,
-            version=form.validated_data.get("version"),
-            note=form.validated_data["note"],
-        )
-
-    _run(request, call, _("已提交。"))
+    _run(request, lambda: actions.decide("evidence", pk=pk, action=action, actor=request.user, data=request.POST))
     rating = selectors.ratings_for(request.user).filter(area=evidence.area_id, year=evidence.year).first()
     return redirect("oversight:rating", pk=rating.pk) if rating else redirect("oversight:ratings")
 

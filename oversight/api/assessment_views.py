@@ -17,7 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from .. import selectors
-from ..assessment import services
+from ..assessment import actions, services
 from ..stability import monday
 from . import assessment_serializers as s
 
@@ -86,12 +86,7 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return s.RatingSerializer if self.action == "list" else s.RatingDetailSerializer
 
     def _decide(self, request, pk, name):
-        serializer = s.DecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        services.decide_rating(
-            rating_id=int(pk), action=name, actor=request.user, version=data.get("version"), note=data["note"]
-        )
+        actions.decide("rating", pk=int(pk), action=name, actor=request.user, data=request.data)
         rating = selectors.rating_detail_queryset(request.user).get(pk=pk)
         return Response(s.RatingDetailSerializer(rating, context={"request": request}).data)
 
@@ -162,27 +157,11 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={201: s.EvidenceDetailSerializer, **DECISION_RESPONSES},
     )
     def create(self, request):
-        serializer = s.EvidenceInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        evidence = services.submit_evidence(
-            actor=request.user,
-            area=data["area"],
-            indicator=data["indicator"],
-            year=data["year"],
-            passed=data["passed"],
-            note=data["note"],
-            upload=data.get("file"),
-        )
+        evidence = actions.enter_evidence(actor=request.user, data=request.data)
         return self._answer(request, evidence.pk, status.HTTP_201_CREATED)
 
     def _review(self, request, pk, name):
-        serializer = s.DecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        services.review_evidence(
-            evidence_id=int(pk), action=name, actor=request.user, version=data.get("version"), note=data["note"]
-        )
+        actions.decide("evidence", pk=int(pk), action=name, actor=request.user, data=request.data)
         return self._answer(request, pk)
 
     @extend_schema(
