@@ -238,11 +238,12 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
+OVERSIGHT_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
 NAV_ITEMS = [
     ("首页", "home", None),
     ("接口文档", "api-docs", None),
-    ("平安创建", "oversight:ratings", None),
-    ("稳定指数", "oversight:stability", None),
+    ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
+    ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
     ("后台管理", "admin:index", ["admin"]),
 ]
 

@@ -76,6 +76,7 @@ class Indicator(CaseMeasure):
             models.CheckConstraint(
                 name="computed_indicator_has_threshold",
                 condition=Q(metric=Metric.ENTERED) | Q(threshold__isnull=False, comparison__in=Comparison.values),
+                violation_error_message=_("由平台数据计算的指标必须填写比较方式和阈值。"),
             ),
         ]
 
@@ -99,7 +100,13 @@ class RatingRule(models.Model):
     class Meta:
         verbose_name = _("评定规则")
         verbose_name_plural = _("评定规则")
-        constraints = [models.CheckConstraint(name="pass_score_0_to_100", condition=Q(pass_score__range=(0, 100)))]
+        constraints = [
+            models.CheckConstraint(
+                name="pass_score_0_to_100",
+                condition=Q(pass_score__range=(0, 100)),
+                violation_error_message=_("达标分数线须在 0 至 100 之间。"),
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -240,8 +247,16 @@ class StabilityIndicator(CaseMeasure):
         verbose_name_plural = _("稳定指数指标")
         ordering = ["group", "order", "code"]
         constraints = [
-            models.CheckConstraint(name="stability_weight_positive", condition=Q(weight__gt=0)),
-            models.CheckConstraint(name="stability_ceiling_apart", condition=~Q(baseline=models.F("ceiling"))),
+            models.CheckConstraint(
+                name="stability_weight_positive",
+                condition=Q(weight__gt=0),
+                violation_error_message=_("权重必须大于 0。"),
+            ),
+            models.CheckConstraint(
+                name="stability_ceiling_apart",
+                condition=~Q(baseline=models.F("ceiling")),
+                violation_error_message=_("基准值和警戒值不能相同。"),
+            ),
         ]
 
     def __str__(self):
@@ -258,7 +273,13 @@ class ColourBand(models.Model):
         verbose_name = _("预警颜色分档")
         verbose_name_plural = _("预警颜色分档")
         ordering = ["-min_index"]
-        constraints = [models.CheckConstraint(name="band_0_to_100", condition=Q(min_index__range=(0, 100)))]
+        constraints = [
+            models.CheckConstraint(
+                name="band_0_to_100",
+                condition=Q(min_index__range=(0, 100)),
+                violation_error_message=_("指数下限须在 0 至 100 之间。"),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_colour_display()} ≥ {self.min_index}"

@@ -29,3 +29,22 @@ def indices_for(user):
 def latest_week(user):
     """The most recent week with an index the user may see, or None."""
     return indices_for(user).order_by("-week_start").values_list("week_start", flat=True).first()
+
+
+def township_colours(user, week=None) -> dict:
+    """The stability colour of each township the user may see for `week` (a Monday; default the
+    latest computed week) — what the dashboard and the map colour townships by."""
+    week = week or latest_week(user)
+    rows = (
+        indices_for(user)
+        .filter(week_start=week)
+        .order_by("township__code")
+        .values_list("township_id", "township__code", "township__name", "index", "colour")
+    )
+    return {
+        "week_start": week,
+        "townships": [
+            {"township": pk, "code": code, "name": name, "index": float(index), "colour": colour}
+            for pk, code, name, index, colour in rows
+        ],
+    }

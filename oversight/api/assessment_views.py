@@ -231,15 +231,4 @@ class StabilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(summary="一周各乡镇的预警颜色（供大屏和地图着色）", parameters=[WEEK], responses=s.ColoursSerializer)
     @action(detail=False, methods=["get"], pagination_class=None)
     def colours(self, request):
-        week = parse_week(request.query_params.get("week")) or selectors.latest_week(request.user)
-        rows = (
-            selectors.indices_for(request.user)
-            .filter(week_start=week)
-            .order_by("township__code")
-            .values_list("township_id", "township__code", "township__name", "index", "colour")
-        )
-        townships = [
-            {"township": pk, "code": code, "name": name, "index": float(index), "colour": colour}
-            for pk, code, name, index, colour in rows
-        ]
-        return Response({"week_start": week, "townships": townships})
+        return Response(selectors.township_colours(request.user, parse_week(request.query_params.get("week"))))

@@ -89,3 +89,19 @@ def test_lists_cost_the_same_whatever_their_size(county, as_user, django_assert_
     rating = AreaRating.objects.filter(level="village").first()
     with django_assert_max_num_queries(14):
         assert client.get(f"/oversight/ratings/{rating.pk}/").status_code == 200
+
+
+def test_admin_refuses_unknown_category_codes_in_chinese(county):
+    from oversight.admin import CaseMeasureForm
+
+    indicator = Indicator.objects.get(level="village", code="V2")
+    form_class = type("F", (CaseMeasureForm,), {"Meta": type("Meta", (), {"model": Indicator, "fields": "__all__"})})
+    data = {
+        f: getattr(indicator, f)
+        for f in ["level", "code", "name", "group", "metric", "comparison", "threshold", "points", "order"]
+    }
+    form = form_class({**data, "category_codes": '["XA09"]', "sources": '["fax"]'}, instance=indicator)
+    assert not form.is_valid()
+    assert "XA09" in form.errors["category_codes"][0] and "事件来源" in form.errors["sources"][0]
+    form = form_class({**data, "category_codes": '["XA01"]', "sources": "[]", "threshold": ""}, instance=indicator)
+    assert not form.is_valid() and "阈值" in str(form.errors)
