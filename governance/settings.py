@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -181,6 +182,13 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Every periodic task, in one place (the database scheduler installs these entries at start).
+CELERY_BEAT_SCHEDULE = {
+    "oversight-stability-index-weekly": {
+        "task": "oversight.tasks.compute_stability_index",
+        "schedule": crontab(minute=30, hour=1, day_of_week="mon"),  # CELERY_TIMEZONE: Asia/Shanghai
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -213,6 +221,12 @@ SPECTACULAR_SETTINGS = {
         "CreditSubjectKindEnum": "credit.constants.SubjectKind",
         "CreditMovementKindEnum": "credit.constants.MovementKind",
         "CreditCheckResultEnum": "credit.constants.CheckResult",
+        "AreaLevelEnum": "grids.levels.AreaLevel",
+        "HouseholdColourEnum": "grids.models.HouseholdColour",
+        "AssessedLevelEnum": "oversight.models.ASSESSED_LEVELS",
+        "RatingStatusEnum": "oversight.constants.RatingStatus",
+        "EvidenceStatusEnum": "oversight.constants.EvidenceStatus",
+        "WarningColourEnum": "oversight.constants.Colour",
     },
 }
 
@@ -234,6 +248,7 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
+OVERSIGHT_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
 NAV_ITEMS = [
     ("工作台", "incidents:desk", ["command_operator", "command_leader"]),
     ("收件箱", "incidents:inbox", ["township_officer", "village_head", "department_officer"]),
@@ -248,6 +263,8 @@ NAV_ITEMS = [
         ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"],
     ),
     ("农信社授信", "credit:cooperative", ["credit_cooperative"]),
+    ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
+    ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
     ("接口文档", "api-docs", None),
     ("后台管理", "admin:index", ["admin"]),
 ]
@@ -276,6 +293,7 @@ CELERY_BEAT_SCHEDULE = {
 DEMO_EXTENSIONS: list[str] = [
     "incidents.demo",
     "insurance.demo",
+    "oversight.demo",
 ]
 
 # Area hierarchy: the coordinate system the stored boundaries and centres use.
