@@ -272,6 +272,9 @@ NAV_ITEMS = [
     ("后台管理", "admin:index", ["admin"]),
 ]
 
+# Case lists up to this many rows export while the user waits; longer ones run as a task.
+CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
+
 # Where "/" lands each role (first match wins; a url name that does not resolve is skipped).
 ROLE_HOME = [
     ("command_operator", "incidents:desk"),
