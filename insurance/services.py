@@ -3,6 +3,7 @@ claims — reported here, then moved only through the claim workflow (governance
 row lock, version check → 409, table, scope, change, append-only event, notify on commit)."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -65,7 +66,7 @@ def _schedule(insurer, year) -> PremiumSchedule:
     return schedule
 
 
-def _policy_number(insurer: Insurer, township, year: int) -> str:
+def _policy_number(township, year: int) -> str:
     return f"PA{year}{township.code}"
 
 
@@ -113,7 +114,7 @@ def issue_policy(
     try:
         with transaction.atomic():
             policy = Policy.objects.create(
-                number=_policy_number(insurer, township, year),
+                number=_policy_number(township, year),
                 insurer=insurer,
                 county_id=insurer.county_id,
                 township=township,
@@ -164,6 +165,18 @@ def _actor_role(actor) -> str:
     return next((r for r in Role.values if r in roles), "superuser" if actor.is_superuser else "")
 
 
+def _actor_unit(actor, claim) -> str:
+    """Whom the actor acted for: the insurer, the township or the village of the claim."""
+    roles = actor.role_names()
+    if Role.INSURER in roles:
+        return claim.policy.insurer.name
+    if Role.TOWNSHIP_OFFICER in roles:
+        return claim.township.name
+    if Role.VILLAGE_HEAD in roles:
+        return claim.village.name
+    return ""
+
+
 def record_event(claim, transition, from_state, note, *, actor, data=None) -> ClaimEvent:
     return ClaimEvent.objects.create(
         claim=claim,
@@ -173,7 +186,7 @@ def record_event(claim, transition, from_state, note, *, actor, data=None) -> Cl
         to_state=claim.status,
         actor=actor,
         actor_role=_actor_role(actor),
-        actor_unit=claim.policy.insurer.name if transition.action in ("settle",) else "",
+        actor_unit=_actor_unit(actor, claim),
         note=note,
         data=data or {},
     )
@@ -249,7 +262,7 @@ def report_claim(
     try:
         with transaction.atomic():
             claim = Claim.objects.create(
-                number=f"T{now:%Y%m%d%H%M%S%f}",
+                number=f"T{uuid.uuid4().hex[:20]}",  # the final number needs the id
                 policy=policy,
                 household=household,
                 county_id=household.county_id,
@@ -279,7 +292,9 @@ def report_claim(
 
 
 def claim_queryset():
-    return Claim.objects.select_related("policy__insurer", "policy__township", "household", "reported_by")
+    return Claim.objects.select_related(
+        "policy__insurer", "policy__township", "township", "village", "household", "reported_by"
+    )
 
 
 def _notify_reporter(title_format: str):
