@@ -75,6 +75,7 @@ CATEGORIES = [
         "emergency",
         [
             ("AQ01", "安全生产隐患", L.DEPARTMENT, "emergency"),
+            ("AQ02", "安全生产事故", L.DEPARTMENT, "emergency"),
         ],
     ),
     (
@@ -141,6 +142,18 @@ CATEGORIES = [
             ("YJ01", "防汛险情", L.DEPARTMENT, "emergency"),
             ("YJ02", "森林火情", L.DEPARTMENT, "fire"),
             ("YJ03", "公共卫生事件", L.DEPARTMENT, "health"),
+        ],
+    ),
+    (  # recorded so that the safe-area assessment can count them (oversight: 无命案, 刑事案件少)
+        "XA",
+        "刑事案件",
+        L.DEPARTMENT,
+        Urgency.URGENT,
+        "police",
+        [
+            ("XA01", "命案", L.DEPARTMENT, "police"),
+            ("XA02", "电信网络诈骗", L.DEPARTMENT, "police"),
+            ("XA03", "其他刑事案件", L.DEPARTMENT, "police"),
         ],
     ),
 ]
