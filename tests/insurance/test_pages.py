@@ -82,9 +82,10 @@ def test_policies_and_figures_pages(cover):
 
 
 def test_navigation_shows_the_insurance_pages_to_their_roles(cover):
-    assert "平安家园理赔" in client_for(cover.claims_officer).get("/").content.decode()
-    assert "保险统计" in client_for(cover.operator).get("/").content.decode()
-    assert "平安家园理赔" not in client_for(cover.operator).get("/").content.decode()
+    assert client_for(cover.claims_officer).get("/").url == "/insurance/"  # the insurer's home page
+    nav = lambda user: client_for(user).get("/insurance/policies/").content.decode()  # noqa: E731
+    assert "平安家园理赔" in nav(cover.claims_officer) and "保险统计" in nav(cover.claims_officer)
+    assert "保险统计" in nav(cover.operator) and "平安家园理赔" not in nav(cover.operator)
 
 
 @pytest.mark.parametrize("n", [2, 12])
