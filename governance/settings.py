@@ -188,6 +188,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.tasks.compute_stability_index",
         "schedule": crontab(minute=30, hour=1, day_of_week="mon"),  # CELERY_TIMEZONE: Asia/Shanghai
     },
+    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
 }
 
 REST_FRAMEWORK = {
@@ -227,6 +228,8 @@ SPECTACULAR_SETTINGS = {
         "RatingStatusEnum": "oversight.constants.RatingStatus",
         "EvidenceStatusEnum": "oversight.constants.EvidenceStatus",
         "WarningColourEnum": "oversight.constants.Colour",
+        "ClaimStatusEnum": "insurance.constants.ClaimStatus",
+        "RatingResultEnum": "oversight.constants.RatingResult",
     },
 }
 
@@ -283,11 +286,6 @@ ROLE_HOME = [
     ("credit_cooperative", "credit:cooperative"),
     ("credit_committee", "credit:overview"),
 ]
-
-# Periodic jobs (django-celery-beat's DatabaseScheduler syncs these entries at start).
-CELERY_BEAT_SCHEDULE = {
-    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
-}
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
