@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from governance.notifications import notify
 from governance.roles import Role
 from governance.workflow import Transition, perform
+from grids import selectors as grid_selectors
 from grids.levels import AreaLevel
 from grids.models import Household
 from grids.scoping import VIEW_INSURANCE
@@ -297,10 +298,12 @@ def claim_queryset():
     )
 
 
-def _notify_reporter(title_format: str):
+def _notify(title_format: str, people):
+    """After commit: tell `people(claim)` what happened (the claim's link in the inbox)."""
+
     def send(claim, event):
         notify(
-            [claim.reported_by],
+            people(claim),
             kind="claim",
             title=title_format % {"number": claim.number},
             body=event.note,
@@ -308,6 +311,22 @@ def _notify_reporter(title_format: str):
         )
 
     return send
+
+
+def _reporter(claim):
+    return [claim.reported_by]
+
+
+def _on_duty(area_of, role):
+    def people(claim):
+        held = grid_selectors.responsible_on(area_of(claim), timezone.localdate(), role)
+        return [held.user] if held else []
+
+    return people
+
+
+def _insurer_staff(claim):
+    return list(claim.policy.insurer.staff.all())
 
 
 def act(action: str, *, claim_id: int, actor, version=None, note: str = "", apply=None, data=None, after_commit=()):
@@ -329,7 +348,18 @@ def act(action: str, *, claim_id: int, actor, version=None, note: str = "", appl
 
 def verify(*, claim_id, actor, note, version=None):
     """村级核实: the village has been on site (what was seen goes in the note)."""
-    return act("verify", claim_id=claim_id, actor=actor, version=version, note=note)
+    return act(
+        "verify",
+        claim_id=claim_id,
+        actor=actor,
+        version=version,
+        note=note,
+        after_commit=[
+            _notify(
+                _("理赔 %(number)s 已经村级核实，待乡镇审核"), _on_duty(lambda c: c.township, Role.TOWNSHIP_OFFICER)
+            )
+        ],
+    )
 
 
 def return_claim(*, claim_id, actor, note, version=None):
@@ -339,16 +369,32 @@ def return_claim(*, claim_id, actor, note, version=None):
         actor=actor,
         version=version,
         note=note,
-        after_commit=[_notify_reporter(_("理赔 %(number)s 被退回，请补充材料"))],
+        after_commit=[_notify(_("理赔 %(number)s 被退回，请补充材料"), _reporter)],
     )
 
 
 def resubmit(*, claim_id, actor, note, version=None):
-    return act("resubmit", claim_id=claim_id, actor=actor, version=version, note=note)
+    return act(
+        "resubmit",
+        claim_id=claim_id,
+        actor=actor,
+        version=version,
+        note=note,
+        after_commit=[
+            _notify(_("理赔 %(number)s 已补充材料，待村级核实"), _on_duty(lambda c: c.village, Role.VILLAGE_HEAD))
+        ],
+    )
 
 
 def approve(*, claim_id, actor, version=None, note=""):
-    return act("approve", claim_id=claim_id, actor=actor, version=version, note=note)
+    return act(
+        "approve",
+        claim_id=claim_id,
+        actor=actor,
+        version=version,
+        note=note,
+        after_commit=[_notify(_("理赔 %(number)s 已经乡镇审核，待赔付"), _insurer_staff)],
+    )
 
 
 def settle(*, claim_id, actor, paid_amount: Decimal, paid_on: dt.date | None = None, version=None, note=""):
@@ -370,7 +416,7 @@ def settle(*, claim_id, actor, paid_amount: Decimal, paid_on: dt.date | None = N
         note=note,
         apply=apply,
         data={"paid_amount": str(paid_amount), "paid_on": paid_on.isoformat()},
-        after_commit=[_notify_reporter(_("理赔 %(number)s 已赔付"))],
+        after_commit=[_notify(_("理赔 %(number)s 已赔付"), _reporter)],
     )
 
 
@@ -385,7 +431,7 @@ def decline(*, claim_id, actor, note, version=None):
         version=version,
         note=note,
         apply=apply,
-        after_commit=[_notify_reporter(_("理赔 %(number)s 被拒赔"))],
+        after_commit=[_notify(_("理赔 %(number)s 被拒赔"), _reporter)],
     )
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, transaction
 
+from governance.models import Notification
 from incidents.models import Category
 from insurance.models import Claim, ClaimEvent
 from tests.factories import UserFactory
@@ -168,6 +169,22 @@ def test_the_whole_path_reported_verified_approved_settled(cover, as_user):
     ]
     assert data["timeline"][1]["note"] == "入户查看，车棚门锁被撬"
     assert data["timeline"][3]["data"] == {"paid_amount": "2300.00", "paid_on": dt.date.today().isoformat()}
+
+
+def test_each_step_tells_whoever_acts_next(cover, as_user, django_capture_on_commit_callbacks):
+    claim = cover.report()
+    inbox = lambda user: list(Notification.objects.filter(recipient=user).values_list("title", flat=True))  # noqa: E731
+    with django_capture_on_commit_callbacks(execute=True):
+        post(as_user(cover.village_head), claim, "return", note="请补充照片")
+        post(as_user(cover.worker), claim, "resubmit", note="已补充")
+        post(as_user(cover.village_head), claim, "verify", note="属实")
+        post(as_user(cover.officer_a), claim, "approve")
+    claim.refresh_from_db()
+    assert inbox(cover.worker) == [f"理赔 {claim.number} 被退回，请补充材料"]
+    assert inbox(cover.village_head) == [f"理赔 {claim.number} 已补充材料，待村级核实"]
+    assert inbox(cover.officer_a) == [f"理赔 {claim.number} 已经村级核实，待乡镇审核"]
+    assert inbox(cover.claims_officer) == [f"理赔 {claim.number} 已经乡镇审核，待赔付"]
+    assert inbox(cover.officer_b) == []
 
 
 def test_returned_for_more_evidence_then_resubmitted(cover, as_user):
