@@ -205,6 +205,10 @@ def _policy_for(household, loss_date):
 REPORT = Transition("report", _("报案"), (), ClaimStatus.REPORTED, REPORTER_ROLES)
 
 
+def may_report(user) -> bool:
+    return user.is_superuser or bool(set(REPORTER_ROLES) & user.role_names())
+
+
 @transaction.atomic
 def report_claim(
     *,
@@ -221,7 +225,7 @@ def report_claim(
 ) -> Claim:
     """报案: a household (through its grid worker, village or township) claims a theft loss. The
     loss must be backed by the incident that recorded it or a police report number (公安支撑)."""
-    if not (actor.is_superuser or set(REPORTER_ROLES) & actor.role_names()):
+    if not may_report(actor):
         raise PermissionDenied(_("只有网格员、村网格站或乡镇可以代农户报案。"))
     household = Household.objects.restrict(actor, VIEW_INSURANCE).filter(pk=household_id).first()
     if household is None:
