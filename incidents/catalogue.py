@@ -11,6 +11,9 @@ from .constants import HandlingLevel as L
 from .constants import LimitUnit, Phase, UnitKind, Urgency
 from .models import Category, ReplyTemplate, TimeLimit, Unit
 
+# Petty theft and similar property crime: what the safe-home insurance pays for (insurance app).
+THEFT_CATEGORY = "ZA03"
+
 DEPARTMENTS = [
     ("police", "县公安局"),
     ("urban", "县城市管理局"),
@@ -49,6 +52,7 @@ CATEGORIES = [
         [
             ("ZA01", "治安隐患", L.DEPARTMENT, "police"),
             ("ZA02", "可疑人员线索", L.DEPARTMENT, "police"),
+            (THEFT_CATEGORY, "盗窃（侵财）", L.DEPARTMENT, "police"),
         ],
     ),
     (
