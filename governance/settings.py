@@ -9,7 +9,6 @@ import secrets
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -182,13 +181,6 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-# Every periodic task, in one place (the database scheduler installs these entries at start).
-CELERY_BEAT_SCHEDULE = {
-    "oversight-stability-index-weekly": {
-        "task": "oversight.tasks.compute_stability_index",
-        "schedule": crontab(minute=30, hour=1, day_of_week="mon"),  # CELERY_TIMEZONE: Asia/Shanghai
-    },
-}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -225,6 +217,8 @@ SPECTACULAR_SETTINGS = {
         "HouseholdColourEnum": "grids.models.HouseholdColour",
         "AssessedLevelEnum": "oversight.models.ASSESSED_LEVELS",
         "RatingStatusEnum": "oversight.constants.RatingStatus",
+        "RatingResultEnum": "oversight.constants.RatingResult",
+        "ClaimStatusEnum": "insurance.constants.ClaimStatus",
         "EvidenceStatusEnum": "oversight.constants.EvidenceStatus",
         "WarningColourEnum": "oversight.constants.Colour",
     },
