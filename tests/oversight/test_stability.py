@@ -106,7 +106,9 @@ def test_colours_endpoint_and_page_are_scoped(county, file_case, as_user, django
     assert officer.get(f"/api/v1/oversight/stability/{other.pk}/").status_code == 404
     with django_assert_max_num_queries(8):
         page = officer.get("/oversight/stability/?week=2026-03-02")
-    assert page.status_code == 200 and "城关镇" in page.content.decode() and "肖旗乡" not in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "城关镇" in html and "肖旗乡" not in html
+    assert html.count("trend-dot stability-green") == 1 and html.count("trend-dot stability-none") == 7  # 1 of 8 weeks
 
 
 def test_weekly_task_defaults_to_last_complete_week_and_is_scheduled(county):
