@@ -153,6 +153,11 @@ def test_evidence_entry_validation_is_400_in_chinese(county, as_user):
     assert r.status_code == 400 and "佐证说明" in r.json()["note"][0] and "考核年度" in r.json()["year"][0]
     r = client.post(url, {"area": village.pk}, format="json")
     assert r.status_code == 400 and r.json()["indicator"] == ["此项为必填项。"]
+    outside = county.villages["411425200"][0]
+    r = client.post(url, {**base, "area": outside.pk, "indicator": entered.pk}, format="json")
+    assert r.status_code == 404  # another township's village: as if it did not exist
+    r = as_user(county.leader).post(url, {**base, "indicator": entered.pk}, format="json")
+    assert r.status_code == 403  # the command centre sees the village but keeps no records there
     assert not Evidence.objects.exists()
     r = client.post(url, {**base, "indicator": entered.pk, "file": _fake_pdf()}, format="multipart")
     assert r.status_code == 201, r.json()
