@@ -181,6 +181,11 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Periodic jobs set here are synced into django-celery-beat rows when beat starts; the incidents
+# and oversight schedules are rows created by their apps' migrations (see governance/celery.py).
+CELERY_BEAT_SCHEDULE = {
+    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -277,11 +282,6 @@ ROLE_HOME = [
     ("credit_cooperative", "credit:cooperative"),
     ("credit_committee", "credit:overview"),
 ]
-
-# Periodic jobs (django-celery-beat's DatabaseScheduler syncs these entries at start).
-CELERY_BEAT_SCHEDULE = {
-    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
-}
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
