@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from governance.schedules import Periodic
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -181,11 +183,14 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-# Periodic jobs set here are synced into django-celery-beat rows when beat starts; the incidents
-# and oversight schedules are rows created by their apps' migrations (see governance/celery.py).
-CELERY_BEAT_SCHEDULE = {
-    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
-}
+# Default periodic tasks: django-celery-beat rows ensured after migrate, then edited by admins
+# (governance/schedules.py). Times are Asia/Shanghai.
+PERIODIC_TASKS = [
+    Periodic("日清（每日 17:30）", "incidents.run_daily_review", minute="30", hour="17"),
+    Periodic("社会稳定指数（每周一 01:30，计算上一周）", "oversight.compute_stability_index", minute="30", hour="1",
+             day_of_week="1"),
+    Periodic("综治信用：从结案事件生成待审事实（每 15 分钟）", "credit.propose_from_closed_cases", minute="*/15"),
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
