@@ -253,24 +253,42 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
 OVERSIGHT_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
+INSURANCE_FIGURE_ROLES = ["command_operator", "command_leader", "township_officer", "insurer", "admin"]
+CREDIT_ROLES = ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"]
 NAV_ITEMS = [
     ("工作台", "incidents:desk", ["command_operator", "command_leader"]),
     ("收件箱", "incidents:inbox", ["township_officer", "village_head", "department_officer"]),
     ("上报事件", "incidents:report", None),
     ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
     ("搜索", "incidents:search", None),
-    ("平安家园理赔", "insurance:claims", ["village_head", "township_officer", "insurer", "grid_worker"]),
-    ("保险统计", "insurance:figures", ["command_operator", "command_leader", "township_officer", "insurer", "admin"]),
+    (
+        "平安家园保险",
+        [
+            ("平安家园理赔", "insurance:claims", ["village_head", "township_officer", "insurer", "grid_worker"]),
+            ("保险统计", "insurance:figures", INSURANCE_FIGURE_ROLES),
+        ],
+    ),
     (
         "综治信用",
-        "credit:overview",
-        ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"],
+        [
+            ("信用评定", "credit:overview", CREDIT_ROLES),
+            ("农信社授信", "credit:cooperative", ["credit_cooperative"]),
+        ],
     ),
-    ("农信社授信", "credit:cooperative", ["credit_cooperative"]),
-    ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
-    ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
-    ("接口文档", "api-docs", None),
-    ("后台管理", "admin:index", ["admin"]),
+    (
+        "平安建设",
+        [
+            ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
+            ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
+        ],
+    ),
+    (
+        "系统",
+        [
+            ("接口文档", "api-docs", None),
+            ("后台管理", "admin:index", ["admin"]),
+        ],
+    ),
 ]
 
 # Case lists up to this many rows export while the user waits; longer ones run as a task.
