@@ -294,6 +294,9 @@ NAV_ITEMS = [
 # Case lists up to this many rows export while the user waits; longer ones run as a task.
 CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
 
+# What waits for a decision, shown in the inbox (governance/approvals.py).
+APPROVAL_SOURCES = ["insurance.approvals.waiting", "credit.approvals.waiting", "oversight.approvals.waiting"]
+
 # Where "/" lands each role (first match wins; a url name that does not resolve is skipped).
 ROLE_HOME = [
     ("command_operator", "incidents:desk"),
