@@ -231,6 +231,8 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 NAV_ITEMS = [
     ("首页", "home", None),
     ("接口文档", "api-docs", None),
+    ("日清", "reviews:daily", ["command_operator", "command_leader", "township_officer", "admin"]),
+    ("周评", "reviews:weekly", ["command_operator", "command_leader", "township_officer", "admin"]),
     ("后台管理", "admin:index", ["admin"]),
 ]
 

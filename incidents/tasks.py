@@ -6,7 +6,7 @@ from governance import jobs
 from governance.celery import robust_task
 
 from . import rapid
-from .reviews import daily
+from .reviews import daily, weekly
 
 
 @robust_task(name="incidents.handle_urgent", soft_time_limit=60)
@@ -18,3 +18,9 @@ def handle_urgent(case_id: int) -> None:
 def run_daily_review(job_id: int | None = None) -> int:
     with jobs.running(job_id):
         return daily.run_daily_review(job_id=job_id)
+
+
+@robust_task(name="incidents.run_weekly_evaluation", soft_time_limit=30 * 60)
+def run_weekly_evaluation(job_id: int | None = None) -> int:
+    with jobs.running(job_id):
+        return weekly.run_weekly_evaluation(job_id=job_id).pk
