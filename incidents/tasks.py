@@ -2,11 +2,15 @@
 run twice (acks_late delivers at least once). Schedules: django-celery-beat rows created by
 migration incidents/0002 (admin → 周期性任务), see docs/rhythm.md."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from governance import jobs
 from governance.celery import robust_task
 
 from . import rapid
-from .reviews import daily, weekly
+from .reviews import daily, points, weekly
 
 
 @robust_task(name="incidents.handle_urgent", soft_time_limit=60)
@@ -24,3 +28,11 @@ def run_daily_review(job_id: int | None = None) -> int:
 def run_weekly_evaluation(job_id: int | None = None) -> int:
     with jobs.running(job_id):
         return weekly.run_weekly_evaluation(job_id=job_id).pk
+
+
+@robust_task(name="incidents.rate_grid_workers", soft_time_limit=20 * 60)
+def rate_grid_workers(month: str | None = None, job_id: int | None = None) -> int:
+    """Monthly rating of grid workers for `month` (YYYY-MM-01), by default the month before."""
+    day = dt.date.fromisoformat(month) if month else (timezone.localdate().replace(day=1) - dt.timedelta(days=1))
+    with jobs.running(job_id):
+        return points.rate_grid_workers(month=day.replace(day=1))
