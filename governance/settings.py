@@ -188,7 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.tasks.compute_stability_index",
         "schedule": crontab(minute=30, hour=1, day_of_week="mon"),  # CELERY_TIMEZONE: Asia/Shanghai
     },
+    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
 }
+# 日清, 周评 and the monthly rating are rows created by incidents' migrations instead (0003–0005),
+# so that an admin's change of their time survives a restart of beat (docs/rhythm.md).
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -285,11 +288,6 @@ ROLE_HOME = [
     ("credit_cooperative", "credit:cooperative"),
     ("credit_committee", "credit:overview"),
 ]
-
-# Periodic jobs (django-celery-beat's DatabaseScheduler syncs these entries at start).
-CELERY_BEAT_SCHEDULE = {
-    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
-}
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [

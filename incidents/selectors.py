@@ -98,12 +98,17 @@ def townships_for(user):
 
 
 def latest_urgent_id(user) -> int | None:
-    """The newest urgent case still waiting for registration or dispatch (for the desk's alert)."""
+    """The newest urgent case nobody has taken on yet (for the desk's alert): waiting for
+    registration or dispatch, or — since 马上办 dispatches at once (incidents/rapid.py) —
+    dispatched and not yet signed for."""
     from .constants import CaseStatus, Urgency
 
     return (
         cases_for(user)
-        .filter(urgency=Urgency.URGENT, status__in=[CaseStatus.REPORTED, CaseStatus.REGISTERED])
+        .filter(
+            urgency=Urgency.URGENT,
+            status__in=[CaseStatus.REPORTED, CaseStatus.REGISTERED, CaseStatus.DISPATCHED],
+        )
         .order_by("-id")
         .values_list("id", flat=True)
         .first()
