@@ -292,6 +292,7 @@ ROLE_HOME = [
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
     "incidents.demo",
+    "incidents.reviews.demo",
     "insurance.demo",
     "oversight.demo",
 ]
