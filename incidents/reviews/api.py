@@ -1,13 +1,21 @@
-"""REST endpoints of 日清周评 (/api/v1/reviews/…): read-only, scoped to the caller's areas."""
+"""REST endpoints of 日清周评 (/api/v1/reviews/…): reads scoped to the caller's areas, and
+`run/` to start a job now (its progress at /api/v1/jobs/{id}/)."""
 
 import django_filters
+from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
+from governance import jobs
+from governance.roles import Role
+
+from ..tasks import run_daily_review, run_weekly_evaluation
 from . import selectors
 from .export import weekly_workbook
 from .models import DailyReview, SubjectKind, WeeklyEvaluation, WeeklyScore
@@ -78,6 +86,22 @@ class WeeklyScoreSerializer(serializers.ModelSerializer):
         ]
 
 
+class StartedJobSerializer(serializers.Serializer):
+    job = serializers.IntegerField(help_text="GET /api/v1/jobs/{job}/ 查看进度")
+
+
+RUNNERS = (Role.COMMAND_LEADER, Role.ADMIN)
+
+
+def start(request, kind: str, task) -> Response:
+    """Run a scheduled job now (command-centre leaders and admins), with a Job for its progress."""
+    if not (request.user.is_superuser or set(RUNNERS) & request.user.role_names()):
+        raise PermissionDenied("只有指挥中心领导和管理员可以立即运行。")
+    job = jobs.start_job(kind=kind, requested_by=request.user)
+    transaction.on_commit(lambda: task.delay(job_id=job.pk))
+    return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
+
+
 class ReviewPagination(PageNumberPagination):
     """A few hundred rows per day or week at most: page numbers are cheap here."""
 
@@ -96,6 +120,11 @@ class DailyReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return DailyReview.objects.none()
         return selectors.daily_reviews_for(self.request.user).order_by("-day", "level", "area__path")
+
+    @extend_schema(summary="立即运行今天的日清（后台任务）", request=None, responses={202: StartedJobSerializer})
+    @action(detail=False, methods=["post"])
+    def run(self, request):
+        return start(request, "daily_review", run_daily_review)
 
 
 @extend_schema_view(
@@ -126,6 +155,11 @@ class WeeklyEvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def scores(self, request, pk=None):
         page = self.paginate_queryset(self._scores().order_by("kind", "rank", "name"))
         return self.get_paginated_response(WeeklyScoreSerializer(page, many=True).data)
+
+    @extend_schema(summary="立即重算上一周的周评（后台任务）", request=None, responses={202: StartedJobSerializer})
+    @action(detail=False, methods=["post"])
+    def run(self, request):
+        return start(request, "weekly_evaluation", run_weekly_evaluation)
 
     @extend_schema(summary="导出周评（XLSX，含计算公式）", responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

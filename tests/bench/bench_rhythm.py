@@ -49,8 +49,8 @@ def main(argv=None) -> None:
     print(f"{'job':<40} {'seconds':>8} {'queries':>8}  result")
     seconds, n, urged = timed_rolled_back(lambda: daily.run_daily_review(at=now))
     print(f"{'daily review (日清), first run of a day':<40} {seconds:>8.2f} {n:>8}  {urged:,} cases urged")
-    seconds, n, evaluation = timed_rolled_back(lambda: weekly.run_weekly_evaluation(at=now))
-    print(f"{'weekly evaluation (周评)':<40} {seconds:>8.2f} {n:>8}  {evaluation.scores.count():,} scores")
+    seconds, n, scores = timed_rolled_back(lambda: weekly.run_weekly_evaluation(at=now).scores.count())
+    print(f"{'weekly evaluation (周评)':<40} {seconds:>8.2f} {n:>8}  {scores:,} scores")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ import openpyxl
 import pytest
 import time_machine
 
+from governance.roles import Role
+from grids import services
 from incidents.models import WeeklyScore
 from incidents.reviews import daily, weekly
 from tests.factories import UserFactory
@@ -86,3 +88,22 @@ def test_weekly_export_holds_the_scoped_rows_and_the_formulas(evaluated, loop, c
     # someone with no area sees no rows, so there is nothing to export
     client.force_login(UserFactory(username="nobody"))
     assert client.get(f"/reviews/weekly/{evaluated.pk}/export.xlsx").status_code == 404
+
+
+def test_a_leader_runs_the_daily_review_now_and_follows_its_job(
+    loop, as_user, django_capture_on_commit_callbacks, leader
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        started = as_user(leader).post("/api/v1/reviews/daily/run/")
+    assert started.status_code == 202
+    job = as_user(leader).get(f"/api/v1/jobs/{started.json()['job']}/").json()
+    assert job["status"] == "done" and job["total"] == 3
+    assert as_user(loop.world.officers[TOWN]).post("/api/v1/reviews/weekly/run/").status_code == 403
+    assert as_user(loop.world.officers[TOWN]).get(f"/api/v1/jobs/{started.json()['job']}/").status_code == 404
+
+
+@pytest.fixture
+def leader(loop):
+    leader = UserFactory(username="leader", full_name="指挥长")
+    services.assign(user=leader, area=loop.world.county, role=Role.COMMAND_LEADER)
+    return leader
