@@ -2,12 +2,15 @@
 points and rating thresholds, and the three-month dismissal-review flag."""
 
 import datetime as dt
+import threading
 import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
+from governance import idempotency
 from governance.models import Notification
 from governance.roles import Role
 from grids import fieldwork, services
@@ -157,3 +160,49 @@ def test_spot_checks_come_from_above_not_from_the_worker_himself(worker, world):
         worker=worker, checked_by=world.officers["411425100"], day=dt.date(2025, 9, 1), passed=False
     )
     assert check.grid == world.grids["411425100"][0]
+
+
+def test_a_key_expires_after_seven_days(worker, as_user):
+    client = as_user(worker)
+    with time_machine.travel(dt.datetime(2025, 9, 1, 9, tzinfo=TZ)):
+        first = post(client, "/api/v1/fieldwork/check-ins/", OWN, "k1").json()
+    with time_machine.travel(dt.datetime(2025, 9, 9, 9, tzinfo=TZ)):
+        later = post(client, "/api/v1/fieldwork/check-ins/", OWN, "k1")
+    assert later.status_code == 201 and later.json()["id"] != first["id"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_check_ins_with_one_key_create_one_row():
+    """Five threads, five database connections, one Idempotency-Key: one check-in."""
+    from django.db import connection
+
+    from tests.factories import build_world
+
+    world = build_world()
+    user = UserFactory(username="gw-par")
+    services.assign(user=user, area=world.grids["411425100"][0], role=Role.GRID_WORKER)
+    barrier, ids, errors = threading.Barrier(5), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            row, _created = idempotency.once(
+                user=user,
+                scope="fieldwork.check_in",
+                key="same",
+                payload=OWN,
+                run=lambda: fieldwork.check_in(worker=user, **OWN),
+                model=PatrolCheckIn,
+            )
+            ids.append(row.pk)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(ids)) == 1 and PatrolCheckIn.objects.count() == 1
