@@ -250,6 +250,7 @@ CELERY_BEAT_SCHEDULE = {
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
     "incidents.demo",
+    "credit.demo",
 ]
 
 # Area hierarchy: the coordinate system the stored boundaries and centres use.
