@@ -323,7 +323,7 @@ def seed_demo(
             SafeVillage.objects.get_or_create(
                 village=village, year=today.year - 1, defaults={"source": "平安创建考核（演示）", **columns[village.pk]}
             )
-        pending = proposals.propose_from_closed_cases(now=now, lookback_days=14)
+        pending = proposals.propose_from_closed_cases(now=now, lookback_days=2)
     counts = {
         "subjects": len(subjects),
         "facts": len(facts),

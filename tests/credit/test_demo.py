@@ -65,3 +65,13 @@ def test_the_cooperative_login(seeded, as_user):
 def test_some_proposals_wait_for_the_group(seeded):
     _county, counts, _lines = seeded
     assert Fact.objects.filter(status=FactStatus.PROPOSED).count() == counts["pending"]
+
+
+def test_the_banner_shows_the_credit_logins():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("demo_banner", stdout=out)
+    assert "coop" in out.getvalue() and "credit-county" in out.getvalue()
