@@ -1,2 +1,6 @@
+from django.urls import include, path
+
 app_name = "oversight"
-urlpatterns = []
+urlpatterns = [
+    path("", include("oversight.assessment_urls")),
+]

@@ -1,4 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
+from . import assessment_views
+
 router = SimpleRouter()
+router.register("indicators", assessment_views.IndicatorViewSet, basename="indicator")
+router.register("ratings", assessment_views.RatingViewSet, basename="rating")
+router.register("evidence", assessment_views.EvidenceViewSet, basename="evidence")
+router.register("stability", assessment_views.StabilityViewSet, basename="stability")
 urlpatterns = router.urls
