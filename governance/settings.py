@@ -9,7 +9,6 @@ import secrets
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -182,16 +181,10 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-# Every periodic task, in one place (the database scheduler installs these entries at start).
+# Periodic jobs set here are synced into django-celery-beat rows when beat starts; the incidents
+# and oversight schedules are rows created by their apps' migrations (see governance/celery.py).
 CELERY_BEAT_SCHEDULE = {
-    "oversight-stability-index-weekly": {
-        "task": "oversight.tasks.compute_stability_index",
-        "schedule": crontab(minute=30, hour=1, day_of_week="mon"),  # CELERY_TIMEZONE: Asia/Shanghai
-    },
-    "credit-propose-from-closed-cases": {  # closed cases → proposed credit facts (idempotent, set-based)
-        "task": "credit.tasks.propose_from_closed_cases",
-        "schedule": crontab(minute="*/15"),
-    },
+    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
 }
 
 REST_FRAMEWORK = {
@@ -229,6 +222,8 @@ SPECTACULAR_SETTINGS = {
         "HouseholdColourEnum": "grids.models.HouseholdColour",
         "AssessedLevelEnum": "oversight.models.ASSESSED_LEVELS",
         "RatingStatusEnum": "oversight.constants.RatingStatus",
+        "RatingResultEnum": "oversight.constants.RatingResult",
+        "ClaimStatusEnum": "insurance.constants.ClaimStatus",
         "EvidenceStatusEnum": "oversight.constants.EvidenceStatus",
         "WarningColourEnum": "oversight.constants.Colour",
     },
@@ -272,6 +267,9 @@ NAV_ITEMS = [
     ("接口文档", "api-docs", None),
     ("后台管理", "admin:index", ["admin"]),
 ]
+
+# Case lists up to this many rows export while the user waits; longer ones run as a task.
+CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
 
 # Where "/" lands each role (first match wins; a url name that does not resolve is skipped).
 ROLE_HOME = [
