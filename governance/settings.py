@@ -328,6 +328,7 @@ DEMO_EXTENSIONS: list[str] = [
     "incidents.demo",
     "incidents.reviews.demo",
     "insurance.demo",
+    "credit.demo",
     "oversight.demo",
 ]
 
