@@ -225,9 +225,31 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
 NAV_ITEMS = [
     ("首页", "home", None),
+    ("一屏观全域", "oversight:dashboard", ["command_operator", "command_leader", "township_officer", "admin"]),
+    ("一张图指挥", "oversight:map", ["command_operator", "command_leader", "township_officer", "admin"]),
+    ("管理控制台", "console:home", ["admin", "command_leader"]),
     ("接口文档", "api-docs", None),
     ("后台管理", "admin:index", ["admin"]),
 ]
+
+# The wall-screen dashboard's panels, in order (dotted paths to oversight.panels.Panel objects).
+# A feature replaces its placeholder (same key) with its own panel when it lands.
+DASHBOARD_PANELS = [
+    "oversight.panels.TODAY",
+    "oversight.panels.TREND",
+    "oversight.panels.BY_AREA",
+    "oversight.panels.BY_CATEGORY",
+    "oversight.panels.WEEKLY_RANKING",
+    "oversight.panels.INSURANCE",
+    "oversight.panels.CREDIT",
+    "oversight.panels.STABILITY",
+]
+
+# The grid map: no base-map tiles unless an intranet tile server is named ({z}/{x}/{y} template),
+# with the coordinate system its tiles are drawn in (WGS84, or GCJ02 for most Chinese servers).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+MAP_TILE_CRS = env.str("MAP_TILE_CRS", default="WGS84")
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "oversight"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("panels/<slug:key>/", views.panel, name="panel"),
+    path("map/", views.grid_map, name="map"),
+]

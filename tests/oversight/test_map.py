@@ -1,0 +1,100 @@
+"""The grid map's endpoints: boundaries per level with open / overdue counts, case points, scoping,
+the tile setting and query counts."""
+
+import json
+import re
+
+import pytest
+from django.test import override_settings
+
+from grids import services as grid_services
+from incidents.constants import OPEN_STATES, CaseStatus
+from tests.factories import square
+
+A, B = "411425100", "411425200"
+
+
+def layer(client, user, **params):
+    client.force_login(user)
+    response = client.get("/api/v1/oversight/map/areas/", params)
+    assert response.status_code == 200, response.content
+    return {f["properties"]["id"]: f for f in response.json()["features"]}
+
+
+def test_grid_layer_counts_open_and_overdue_cases_per_grid(client, county):
+    features = layer(client, county.operator, level="grid")
+    assert set(features) == {g.id for grids in county.world.grids.values() for g in grids}
+    for grid in [g for grids in county.world.grids.values() for g in grids]:
+        mine = [c for c in county.made if c.grid_id == grid.id and c.status in OPEN_STATES]
+        props = features[grid.id]["properties"]
+        assert props["open"] == len(mine)
+        assert props["overdue"] == sum(1 for c in mine if c.due_at and c.due_at < county.now)
+        assert props["open_url"].startswith(f"/desk/?grid={grid.id}&")
+    square = features[county.world.grids[A][0].id]["geometry"]
+    assert square["type"] == "Polygon" and len(square["coordinates"][0]) == 5  # a square stays a square
+
+
+def test_township_layer_and_a_township_officer_sees_only_their_own(client, county):
+    grid_services.update_area(area=county.world.a, boundary=square(115.80, 34.40, 0.04))
+    townships = layer(client, county.operator, level="township")
+    assert set(townships) == {county.world.a.id}  # 肖旗乡 has no boundary: nothing to draw
+    props = townships[county.world.a.id]["properties"]
+    assert (props["open"], props["overdue"]) == (3, 1) and props["open_url"].startswith(
+        f"/desk/?township={county.world.a.id}&"
+    )
+    officer = county.world.officers[A]
+    features = layer(client, officer, level="grid")
+    assert set(features) == {g.id for g in county.world.grids[A]}
+    client.force_login(officer)
+    assert client.get("/api/v1/oversight/map/areas/", {"level": "grid", "area": county.world.b.id}).status_code == 404
+    assert client.get("/api/v1/oversight/map/cases/", {"area": county.world.county.id}).status_code == 404
+
+
+def test_a_bad_level_is_a_400_in_chinese(client, county):
+    client.force_login(county.operator)
+    response = client.get("/api/v1/oversight/map/areas/", {"level": "planet"})
+    assert response.status_code == 400 and "level" in response.json()
+    assert re.search(r"[\u4e00-\u9fff]", response.json()["level"][0])
+
+
+def test_case_points_are_the_open_cases_with_links_to_their_pages(client, county):
+    client.force_login(county.operator)
+    data = client.get("/api/v1/oversight/map/cases/").json()
+    numbers = {f["properties"]["number"] for f in data["features"]}
+    assert numbers == {c.number for c in county.made if c.status in OPEN_STATES}
+    first = data["features"][0]
+    assert first["properties"]["url"] == f"/cases/{first['id']}/"
+    assert first["geometry"]["type"] == "Point" and data["truncated"] is False
+    overdue = client.get("/api/v1/oversight/map/cases/", {"overdue": "true"}).json()
+    assert {f["properties"]["number"] for f in overdue["features"]} == {
+        c.number for c in county.made if c.status in OPEN_STATES and c.due_at and c.due_at < county.now
+    }
+
+
+def _map_config(page: str) -> dict:
+    return json.loads(re.search(r'<script id="map-config" type="application/json">(.*?)</script>', page, re.S)[1])
+
+
+def test_the_map_page_has_no_tiles_unless_a_tile_server_is_set(client, county):
+    client.force_login(county.operator)
+    page = client.get("/oversight/map/").content.decode()
+    config = _map_config(page)
+    assert config["tileUrl"] == "" and [lv["level"] for lv in config["levels"]] == ["township", "village", "grid"]
+    assert "vendor/leaflet/leaflet.js" in page and "https://" not in page
+    with override_settings(MAP_TILE_URL="http://tiles.intranet/{z}/{x}/{y}.png", MAP_TILE_CRS="GCJ02"):
+        config = _map_config(client.get("/oversight/map/").content.decode())
+    assert config["tileUrl"].startswith("http://tiles.intranet/") and config["tileCrs"] == "GCJ02"
+    client.force_login(county.world.officers[A])
+    config = _map_config(client.get("/oversight/map/").content.decode())
+    assert [lv["level"] for lv in config["levels"]] == ["village", "grid"]
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_map_query_counts_do_not_grow(client, county, django_assert_max_num_queries, extra):
+    for i in range(extra):
+        county.add(A if i % 2 else B, i % 4, status=CaseStatus.DISPATCHED, due_at=county.now)
+    client.force_login(county.operator)
+    with django_assert_max_num_queries(9):  # 2 savepoints, session, user, roles, grants, area, boundaries, counts
+        assert client.get("/api/v1/oversight/map/areas/", {"level": "grid"}).status_code == 200
+    with django_assert_max_num_queries(8):  # the same, with one query for the points
+        assert client.get("/api/v1/oversight/map/cases/").status_code == 200
