@@ -10,11 +10,10 @@ that shade them are cached for `panels.DEFAULT_TTL` seconds, like the dashboard'
 """
 
 import datetime as dt
+import json
 
 import shapely
 from django.core.cache import cache
-from django.urls import reverse
-from shapely.geometry import mapping, shape
 
 from grids import spatial
 from grids.levels import AreaLevel
@@ -22,7 +21,7 @@ from grids.models import Area
 from incidents.constants import CaseStatus, Urgency
 
 from . import selectors
-from .links import OPEN, cases_url
+from .links import OPEN, case_url_template, cases_url_template
 from .panels import DEFAULT_TTL
 from .scope import OversightScope
 
@@ -35,9 +34,11 @@ MAX_POINTS = 5000
 STATUS_LABELS = dict(CaseStatus.choices)
 
 
-def _simplified(boundary: dict, tolerance: float) -> dict:
-    geometry = shape(boundary).simplify(tolerance, preserve_topology=True)
-    return mapping(shapely.set_precision(geometry, 1e-6))
+def _simplified(boundaries: list[dict], tolerance: float) -> list[dict]:
+    """The GeoJSON geometries simplified and rounded (vectorised: one pass over all of them)."""
+    shapes = shapely.from_geojson([json.dumps(b) for b in boundaries])
+    shapes = shapely.set_precision(shapely.simplify(shapes, tolerance, preserve_topology=True), 1e-6)
+    return [json.loads(text) for text in shapely.to_geojson(shapes)]
 
 
 def boundaries(scope: OversightScope, level: str) -> list[dict]:
@@ -45,30 +46,37 @@ def boundaries(scope: OversightScope, level: str) -> list[dict]:
     key = f"oversight:geometry:{scope.cache_key}:{level}:v{spatial.boundary_version()}"
 
     def load():
-        rows = (
+        rows = list(
             Area.objects.filter(path__startswith=scope.area.path, level=level, boundary__isnull=False)
             .values_list("id", "code", "name", "boundary")
             .order_by("path")
         )
+        geometries = _simplified([row[3] for row in rows], TOLERANCE[level]) if rows else []
         return [
-            {"id": pk, "code": code, "name": name, "geometry": _simplified(boundary, TOLERANCE[level])}
-            for pk, code, name, boundary in rows.iterator(chunk_size=1000)
+            {"id": pk, "code": code, "name": name, "geometry": geometry}
+            for (pk, code, name, _boundary), geometry in zip(rows, geometries, strict=True)
         ]
 
     return cache.get_or_set(key, load, GEOMETRY_TTL)
 
 
 def area_layer(scope: OversightScope, level: str, now: dt.datetime) -> dict:
-    """A FeatureCollection of the level's areas with their open and overdue counts and links."""
+    """A FeatureCollection of the level's areas with their open and overdue counts; `links` holds
+    the desk's URLs for an area of the level, with `{id}` to fill in (sent once, not per area)."""
     counts = cache.get_or_set(
         f"oversight:map-counts:{scope.cache_key}:{level}",
         lambda: selectors.open_by_area(scope, CASE_COLUMN[level], now),
         DEFAULT_TTL,
     )
-    features = []
-    for area in boundaries(scope, level):
-        figures = counts.get(area["id"], {"open": 0, "overdue": 0})
-        features.append(
+    none = {"open": 0, "overdue": 0}
+    return {
+        "type": "FeatureCollection",
+        "links": {
+            "open": cases_url_template(level, **OPEN),
+            "overdue": cases_url_template(level, overdue="true"),
+            "all": cases_url_template(level),
+        },
+        "features": [
             {
                 "type": "Feature",
                 "id": area["id"],
@@ -78,15 +86,12 @@ def area_layer(scope: OversightScope, level: str, now: dt.datetime) -> dict:
                     "code": area["code"],
                     "name": area["name"],
                     "level": level,
-                    "open": figures["open"],
-                    "overdue": figures["overdue"],
-                    "open_url": cases_url(level, area["id"], **OPEN),
-                    "overdue_url": cases_url(level, area["id"], overdue="true"),
-                    "all_url": cases_url(level, area["id"]),
+                    **counts.get(area["id"], none),
                 },
             }
-        )
-    return {"type": "FeatureCollection", "features": features}
+            for area in boundaries(scope, level)
+        ],
+    }
 
 
 def case_layer(scope: OversightScope, now: dt.datetime, *, overdue_only: bool = False) -> dict:
@@ -94,6 +99,7 @@ def case_layer(scope: OversightScope, now: dt.datetime, *, overdue_only: bool = 
 
     def load():
         rows = list(selectors.open_case_points(scope, now, overdue_only=overdue_only, limit=MAX_POINTS + 1))
+        case_url = case_url_template()
         return {
             "type": "FeatureCollection",
             "truncated": len(rows) > MAX_POINTS,
@@ -109,7 +115,7 @@ def case_layer(scope: OversightScope, now: dt.datetime, *, overdue_only: bool = 
                         "status": str(STATUS_LABELS[row["status"]]),
                         "urgent": row["urgency"] == Urgency.URGENT,
                         "overdue": row["due_at"] is not None and row["due_at"] < now,
-                        "url": reverse("incidents:case", args=[row["id"]]),
+                        "url": case_url.replace("{id}", str(row["id"])),
                     },
                 }
                 for row in rows[:MAX_POINTS]

@@ -54,12 +54,13 @@
     };
   }
 
-  function popupFor(p) {
+  function popupFor(p, links) {
+    function link(kind) { return escapeHtml(links[kind].replace("{id}", p.id)); }
     var html = '<div class="area-popup"><strong>' + escapeHtml(p.name) + "</strong> <small>" + escapeHtml(p.code) + "</small><br>" +
       "在办 <b>" + p.open + "</b> 件，超期 <b>" + p.overdue + "</b> 件<br>" +
-      '<a href="' + p.open_url + '" data-cases-link="open">查看在办事件</a>' +
-      '<a href="' + p.overdue_url + '">查看超期</a>' +
-      '<a href="' + p.all_url + '">全部事件</a>';
+      '<a href="' + link("open") + '" data-cases-link="open">查看在办事件</a>' +
+      '<a href="' + link("overdue") + '">查看超期</a>' +
+      '<a href="' + link("all") + '">全部事件</a>';
     if (p.level !== "grid") html += '<br><a href="?area=' + p.id + '">进入' + escapeHtml(p.name) + "</a>";
     return html + "</div>";
   }
@@ -82,7 +83,7 @@
         entry.layer = L.geoJSON(toTiles(data), {
           style: styleFor(entry),
           onEachFeature: function (feature, layer) {
-            layer.bindPopup(popupFor(feature.properties));
+            layer.bindPopup(popupFor(feature.properties, data.links));
             layer.bindTooltip(feature.properties.name, { sticky: true });
           },
         });
@@ -156,7 +157,7 @@
             var p = feature.properties;
             layer.bindPopup("<strong>" + escapeHtml(p.number) + "</strong> " + escapeHtml(p.status) + "<br>" +
               escapeHtml(p.category) + " · " + escapeHtml(p.grid) + (p.overdue ? ' <span class="text-danger">已超期</span>' : "") +
-              '<br><a href="' + p.url + '">打开事件</a>');
+              '<br><a href="' + escapeHtml(p.url) + '">打开事件</a>');
           },
         }).eachLayer(function (marker) { cluster.addLayer(marker); });
         casesLayer = cluster.addTo(map);
