@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Job, User
 
 
 @admin.register(User)
@@ -10,3 +10,13 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + ((_("平台信息"), {"fields": ("full_name", "phone")}),)
     list_display = ("username", "full_name", "phone", "is_active", "is_staff")
     search_fields = ("username", "full_name", "phone")
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "status", "done", "total", "requested_by", "created_at", "finished_at")
+    list_filter = ("kind", "status")
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

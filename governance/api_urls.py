@@ -6,6 +6,7 @@ from . import api_views
 
 router = SimpleRouter()
 router.register("notifications", api_views.NotificationViewSet, basename="notification")
+router.register("jobs", api_views.JobViewSet, basename="job")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

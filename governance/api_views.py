@@ -1,12 +1,16 @@
-"""The in-app inbox over REST: my notifications, the unread count, mark as read."""
+"""The in-app inbox over REST (my notifications, the unread count, mark as read) and the
+progress of my background jobs."""
 
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import notifications
-from .models import Notification
+from . import jobs, notifications
+from .models import Job, Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -47,3 +51,51 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids)):
             raise serializers.ValidationError({"ids": ["ids 必须是整数列表。"]})
         return Response({"marked": notifications.mark_read(request.user, ids)})
+
+
+class JobSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "status_label",
+            "done",
+            "total",
+            "percent",
+            "message",
+            "download_url",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+    def get_download_url(self, job) -> str | None:
+        if not job.result_file:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("job-download", args=[job.pk]))
+
+
+class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """后台任务进度：只有发起人和管理员能看到（其他人 404）。"""
+
+    serializer_class = JobSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Job.objects.none()
+        return jobs.visible_jobs(self.request.user)
+
+    @extend_schema(summary="下载任务结果文件", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        job = self.get_object()
+        if not job.result_file:
+            raise Http404
+        name = job.result_file.name.rsplit("/", 1)[-1]
+        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)

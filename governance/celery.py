@@ -1,11 +1,42 @@
-"""The Celery application: broker and schedule come from Django settings (CELERY_*)."""
+"""The Celery application: broker and schedule come from Django settings (CELERY_*).
+
+Every task of the platform is declared with `robust_task`: delivery is at least once
+(`acks_late`, `reject_on_worker_lost` in settings), so each task must be idempotent; a
+database or broker hiccup retries it with exponential back-off and jitter (5 s, 10 s, 20 s …
+at most 10 min, five times); each task states its own soft and hard time limits. Periodic
+schedules are django-celery-beat rows (admin-editable), created by a data migration in the
+app that owns the task.
+"""
 
 import os
 
-from celery import Celery
+from celery import Celery, shared_task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 
 app = Celery("governance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+RETRY_ON = (ConnectionError, TimeoutError)
+
+
+def _transient_errors():
+    from django.db import InterfaceError, OperationalError
+
+    return (*RETRY_ON, OperationalError, InterfaceError)
+
+
+def robust_task(*, name: str, soft_time_limit: int, time_limit: int | None = None, **options):
+    """`shared_task` with the platform's retry policy and explicit time limits (seconds)."""
+    return shared_task(
+        name=name,
+        autoretry_for=_transient_errors(),
+        retry_backoff=5,
+        retry_backoff_max=600,
+        retry_jitter=True,
+        max_retries=5,
+        soft_time_limit=soft_time_limit,
+        time_limit=time_limit or soft_time_limit + 60,
+        **options,
+    )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +57,48 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("运行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class Job(models.Model):
+    """后台任务进度：日清、周评、导出等长任务写下的进度和结果文件（见 governance/jobs.py）。"""
+
+    kind = models.CharField(_("任务类型"), max_length=40)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("发起人"),
+        help_text=_("空表示定时任务"),
+    )
+    status = models.CharField(_("状态"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    result_file = models.FileField(_("结果文件"), upload_to="jobs/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="job_requester_time")]
+        constraints = [models.CheckConstraint(name="job_done_within_total", condition=Q(done__lte=F("total")))]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

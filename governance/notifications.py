@@ -29,6 +29,21 @@ def notify(recipients, *, kind: str, title: str, body: str = "", link: str = "")
     return rows
 
 
+def notify_batch(messages) -> list[Notification]:
+    """Many different messages in one insert: `messages` yields (recipient ids, kind, title, body,
+    link). Batch jobs use it so their query count does not grow with the number of messages."""
+    rows = [
+        Notification(recipient_id=pk, kind=kind, title=title, body=body, link=link)
+        for recipient_ids, kind, title, body, link in messages
+        for pk in dict.fromkeys(recipient_ids)
+    ]
+    rows = Notification.objects.bulk_create(rows, batch_size=1000)
+    for channel in _channels():
+        for row in rows:
+            channel.send(row)
+    return rows
+
+
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -161,7 +162,10 @@ else:
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-if not REDIS_URL:
+if REDIS_URL:
+    # An unacknowledged task comes back after this; keep it above every task's time limit.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+else:
     _broker_dir = VAR_DIR / "celery-broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -178,6 +182,14 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Every periodic task, in one place (the database scheduler installs these entries at start).
+CELERY_BEAT_SCHEDULE = {
+    "oversight-stability-index-weekly": {
+        "task": "oversight.tasks.compute_stability_index",
+        "schedule": crontab(minute=30, hour=1, day_of_week="mon"),  # CELERY_TIMEZONE: Asia/Shanghai
+    },
+    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -202,6 +214,20 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "governance.roles.Role",
         "PartyRoleEnum": "incidents.constants.PartyRole",
+        "CaseStatusEnum": "incidents.constants.CaseStatus",
+        "JobStatusEnum": "governance.models.JobStatus",
+        "CreditFactStatusEnum": "credit.constants.FactStatus",
+        "CreditRoundStatusEnum": "credit.constants.RoundStatus",
+        "CreditItemKindEnum": "credit.constants.ItemKind",
+        "CreditSubjectKindEnum": "credit.constants.SubjectKind",
+        "CreditMovementKindEnum": "credit.constants.MovementKind",
+        "CreditCheckResultEnum": "credit.constants.CheckResult",
+        "AreaLevelEnum": "grids.levels.AreaLevel",
+        "HouseholdColourEnum": "grids.models.HouseholdColour",
+        "AssessedLevelEnum": "oversight.models.ASSESSED_LEVELS",
+        "RatingStatusEnum": "oversight.constants.RatingStatus",
+        "EvidenceStatusEnum": "oversight.constants.EvidenceStatus",
+        "WarningColourEnum": "oversight.constants.Colour",
     },
 }
 
@@ -223,10 +249,25 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
+OVERSIGHT_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
 NAV_ITEMS = [
-    ("首页", "home", None),
-    ("一屏观全域", "oversight:dashboard", ["command_operator", "command_leader", "township_officer", "admin"]),
-    ("一张图指挥", "oversight:map", ["command_operator", "command_leader", "township_officer", "admin"]),
+    ("工作台", "incidents:desk", ["command_operator", "command_leader"]),
+    ("收件箱", "incidents:inbox", ["township_officer", "village_head", "department_officer"]),
+    ("上报事件", "incidents:report", None),
+    ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
+    ("搜索", "incidents:search", None),
+    ("平安家园理赔", "insurance:claims", ["village_head", "township_officer", "insurer", "grid_worker"]),
+    ("保险统计", "insurance:figures", ["command_operator", "command_leader", "township_officer", "insurer", "admin"]),
+    (
+        "综治信用",
+        "credit:overview",
+        ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"],
+    ),
+    ("农信社授信", "credit:cooperative", ["credit_cooperative"]),
+    ("一屏观全域", "oversight:dashboard", OVERSIGHT_ROLES),
+    ("一张图指挥", "oversight:map", OVERSIGHT_ROLES),
+    ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
+    ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
     ("管理控制台", "console:home", ["admin", "command_leader"]),
     ("接口文档", "api-docs", None),
     ("后台管理", "admin:index", ["admin"]),
@@ -251,9 +292,26 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 MAP_TILE_CRS = env.str("MAP_TILE_CRS", default="WGS84")
 
+# Where "/" lands each role (first match wins; a url name that does not resolve is skipped).
+ROLE_HOME = [
+    ("command_operator", "incidents:desk"),
+    ("command_leader", "incidents:desk"),
+    ("township_officer", "incidents:inbox"),
+    ("department_officer", "incidents:inbox"),
+    ("village_head", "incidents:inbox"),
+    ("grid_worker", "incidents:report"),
+    ("grid_leader", "incidents:report"),
+    ("grid_police", "incidents:report"),
+    ("insurer", "insurance:claims"),
+    ("credit_cooperative", "credit:cooperative"),
+    ("credit_committee", "credit:overview"),
+]
+
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
     "incidents.demo",
+    "insurance.demo",
+    "oversight.demo",
 ]
 
 # Area hierarchy: the coordinate system the stored boundaries and centres use.

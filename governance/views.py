@@ -1,12 +1,28 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+
+
+def role_home(user) -> str | None:
+    """The page a user's first role lands on (settings.ROLE_HOME), if any."""
+    roles = user.role_names()
+    for role, url_name in settings.ROLE_HOME:
+        if role in roles:
+            try:
+                return reverse(url_name)
+            except NoReverseMatch:
+                continue
+    return None
 
 
 @login_required
 def home(request):
-    return render(request, "home.html")
+    """Each person lands on their work: the desk, the inbox, the report page; others see a menu."""
+    target = role_home(request.user)
+    return redirect(target) if target else render(request, "home.html")
 
 
 def healthz(request):

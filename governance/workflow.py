@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .errors import Conflict
 
-__all__ = ["Conflict", "Transition", "Workflow", "perform"]
+__all__ = ["Conflict", "Transition", "Workflow", "move_locked", "perform"]
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,8 @@ def perform(
 ):
     """Run one transition. Returns (obj, event).
 
+    `actor=None` is the platform itself (a task such as 马上办 or 日清): the table's sources still
+    apply, the role and scope rules do not, and the event row records no actor.
     `visible(actor, obj)`: False → Http404 (existence never leaks). `apply(obj, transition)`:
     the domain's own changes, may raise ValidationError. `record(obj, transition, from_state,
     note)`: writes and returns the event row. `after_commit`: callables given (obj, event).
@@ -110,7 +112,7 @@ def perform(
     transition = workflow.get(action)
     with transaction.atomic():
         obj = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
-        if obj is None or not visible(actor, obj):
+        if obj is None or (actor is not None and not visible(actor, obj)):
             raise Http404
         if expected_version is not None and obj.version != expected_version:
             raise Conflict(
@@ -124,7 +126,7 @@ def perform(
                 obj.status,
                 obj.version,
             )
-        if not workflow.may(actor, obj, transition):
+        if actor is not None and not workflow.may(actor, obj, transition):
             raise PermissionDenied(_("您无权执行“%(a)s”。") % {"a": transition.label})
         if transition.requires_note and not (note or "").strip():
             raise ValidationError({"note": _("请填写%(what)s。") % {"what": transition.note_label or _("原因")}})
@@ -139,3 +141,20 @@ def perform(
         for callback in after_commit:
             transaction.on_commit(lambda cb=callback: cb(obj, event))
     return obj, event
+
+
+def move_locked(workflow: Workflow, obj, action: str) -> Transition:
+    """The platform's own batch step (日清's escalation): move `obj`, a row the caller has already
+    locked with select_for_update, along `action` of the table, and bump its version. The caller
+    saves the rows in bulk and writes their event rows in the same transaction. No actor: only
+    the platform itself may use it, so there is no role or scope rule to check."""
+    transition = workflow.get(action)
+    if obj.status not in transition.sources or transition.target is None:
+        raise Conflict(
+            _("当前状态“%(s)s”不能执行“%(a)s”。") % {"s": obj.get_status_display(), "a": transition.label},
+            obj.status,
+            obj.version,
+        )
+    obj.status = transition.target
+    obj.version += 1
+    return transition

@@ -11,6 +11,9 @@ from .constants import HandlingLevel as L
 from .constants import LimitUnit, Phase, UnitKind, Urgency
 from .models import Category, ReplyTemplate, TimeLimit, Unit
 
+# Petty theft and similar property crime: what the safe-home insurance pays for (insurance app).
+THEFT_CATEGORY = "ZA03"
+
 DEPARTMENTS = [
     ("police", "县公安局"),
     ("urban", "县城市管理局"),
@@ -49,6 +52,7 @@ CATEGORIES = [
         [
             ("ZA01", "治安隐患", L.DEPARTMENT, "police"),
             ("ZA02", "可疑人员线索", L.DEPARTMENT, "police"),
+            (THEFT_CATEGORY, "盗窃（侵财）", L.DEPARTMENT, "police"),
         ],
     ),
     (
@@ -71,6 +75,7 @@ CATEGORIES = [
         "emergency",
         [
             ("AQ01", "安全生产隐患", L.DEPARTMENT, "emergency"),
+            ("AQ02", "安全生产事故", L.DEPARTMENT, "emergency"),
         ],
     ),
     (
@@ -137,6 +142,18 @@ CATEGORIES = [
             ("YJ01", "防汛险情", L.DEPARTMENT, "emergency"),
             ("YJ02", "森林火情", L.DEPARTMENT, "fire"),
             ("YJ03", "公共卫生事件", L.DEPARTMENT, "health"),
+        ],
+    ),
+    (  # recorded so that the safe-area assessment can count them (oversight: 无命案, 刑事案件少)
+        "XA",
+        "刑事案件",
+        L.DEPARTMENT,
+        Urgency.URGENT,
+        "police",
+        [
+            ("XA01", "命案", L.DEPARTMENT, "police"),
+            ("XA02", "电信网络诈骗", L.DEPARTMENT, "police"),
+            ("XA03", "其他刑事案件", L.DEPARTMENT, "police"),
         ],
     ),
 ]

@@ -54,19 +54,30 @@ def add_limit(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
     return start + dt.timedelta(minutes=amount)
 
 
+def limits_for(categories, level: str, phase: str) -> dict[int, TimeLimit]:
+    """category id → its limit (its own, else its parent's) at this level and phase, in one query."""
+    candidates = {c.id: [c.id] + ([c.parent_id] if c.parent_id else []) for c in categories}
+    ids = {i for chain in candidates.values() for i in chain}
+    limits = {t.category_id: t for t in TimeLimit.objects.filter(category_id__in=ids, level=level, phase=phase)}
+    found = {cid: next((limits[c] for c in chain if c in limits), None) for cid, chain in candidates.items()}
+    return {cid: limit for cid, limit in found.items() if limit is not None}
+
+
 def limit_for(category: Category, level: str, phase: str) -> TimeLimit | None:
     """The limit for this category (or its parent) at this level and phase."""
-    candidates = [category.id] + ([category.parent_id] if category.parent_id else [])
-    limits = {t.category_id: t for t in TimeLimit.objects.filter(category_id__in=candidates, level=level, phase=phase)}
-    return next((limits[c] for c in candidates if c in limits), None)
+    return limits_for([category], level, phase).get(category.id)
+
+
+def times_for(limit: TimeLimit | None, start: dt.datetime):
+    """(warn_at, due_at) of a phase under `limit` that starts at `start`; (None, None) without one."""
+    if limit is None:
+        return None, None
+    return add_limit(start, limit.warn_amount, limit.unit), add_limit(start, limit.amount, limit.unit)
 
 
 def stage_times(category: Category, unit_kind: str, phase: str, start: dt.datetime):
     """(warn_at, due_at) for a phase that starts at `start`, or (None, None) without a limit."""
-    limit = limit_for(category, UNIT_LEVEL[unit_kind], phase)
-    if limit is None:
-        return None, None
-    return add_limit(start, limit.warn_amount, limit.unit), add_limit(start, limit.amount, limit.unit)
+    return times_for(limit_for(category, UNIT_LEVEL[unit_kind], phase), start)
 
 
 def colour(case, now: dt.datetime | None = None) -> str:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.errors import IdempotencyMismatch
-from governance.notifications import notify
 from governance.phones import normalize_phone
 from governance.roles import Role
 from grids import spatial
@@ -26,9 +25,9 @@ from grids.selectors import area_columns
 from .attachments import store
 from .constants import CaseStatus, PartyRole, Source, Urgency
 from .duplicates import find_possible_duplicate
-from .models import Case, CaseEvent, CaseParty, Category, IdempotencyKey, Unit
+from .models import Case, CaseEvent, CaseParty, Category, IdempotencyKey
 from .routing import route
-from .units import people_of
+from .tasks import handle_urgent
 
 
 @dataclass
@@ -172,7 +171,7 @@ def submit_report(
     )
     store(case=case, uploads=uploads, user=reporter, event=event)
     if case.urgency == Urgency.URGENT and not self_resolved:
-        transaction.on_commit(lambda: _notify_urgent(case))
+        transaction.on_commit(lambda: handle_urgent.delay(case.pk))  # 马上办 (incidents/rapid.py)
     return case
 
 
@@ -196,17 +195,6 @@ def _add_parties(case, parties):
     if errors:
         raise ValidationError(errors)
     CaseParty.objects.bulk_create(rows)
-
-
-def _notify_urgent(case):
-    centre = Unit.objects.filter(kind="command_centre").first()
-    notify(
-        people_of(centre),
-        kind="urgent",
-        title=_("马上办：%(n)s") % {"n": case.number},
-        body=case.description[:200],
-        link=f"/cases/{case.pk}/",
-    )
 
 
 def request_fingerprint(payload: dict) -> str:

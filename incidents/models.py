@@ -317,3 +317,6 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+from .reviews.models import DailyReview, DailyUrge, ReviewRules, WeeklyEvaluation, WeeklyScore  # noqa: E402,F401

@@ -9,6 +9,7 @@ from governance.phones import normalize_phone
 from grids.models import Area
 from grids.scoping import VIEW, granted_areas, scope_q
 
+from .catalogue import THEFT_CATEGORY
 from .constants import OPEN_STATES, UnitKind
 from .models import Case, CaseAttachment, CaseEvent, Category, ReplyTemplate, Unit
 from .units import member_unit_ids
@@ -119,3 +120,9 @@ def search_cases(user, q: str):
     if phone:
         text |= Q(reporter_phone=phone) | Q(parties__household__phone=phone)
     return cases_for(user).filter(text).distinct().order_by("-id")
+
+
+def theft_cases():
+    """Every reported theft (the catalogue's theft category), for the insurance figures; callers
+    scope by township themselves."""
+    return Case.objects.filter(category__code=THEFT_CATEGORY)

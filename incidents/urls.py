@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import field_views, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("desk/counts/", views.desk_counts, name="desk-counts"),
     path("inbox/", views.inbox, name="inbox"),
     path("search/", views.search, name="search"),
+    path("report/", field_views.report, name="report"),
+    path("report/mine/", field_views.my_reports, name="my-reports"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/print/", views.case_print, name="case-print"),
     path("cases/<int:pk>/act/<str:endpoint>/", views.case_action, name="case-action"),

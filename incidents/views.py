@@ -4,6 +4,8 @@ Thin like the API: reads through selectors, every action through the same ACTION
 API uses (serializer + service). Ordinary form posts; HTMX only refreshes the desk's counts.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,15 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.errors import Conflict
-from grids.scoping import VIEW_IDENTITY, in_scope
+from governance.phones import mask_phone
 
 from . import actions, deadlines, queues, selectors
 from .api.filters import CaseFilter
-from .constants import Outcome, UnitKind, UrgeGrade
+from .constants import CaseStatus, Outcome, UnitKind, UrgeGrade
 from .models import Unit
 from .workflow import CASE_WORKFLOW
 
 PAGE_SIZE = 50
+# Fields whose messages the action forms show next to the field; others show above the form.
+FIELDS_ON_FORMS = {"unit", "original", "result", "photos", "until", "note"}
 
 
 def _page(qs, request):
@@ -63,6 +67,7 @@ def desk(request):
         {
             "queue": queue,
             "counts": queues.queue_counts(request.user, now),
+            "latest_urgent": selectors.latest_urgent_id(request.user),
             "filter": filterset,
             "cases": _colour_rows(rows, now),
             "next_before": next_before,
@@ -114,27 +119,47 @@ def _case_context(request, case, errors=None, failed_action=None):
             "action": t.action,
             "endpoint": actions.endpoint_for(t.action),
             "label": t.label,
+            "short_label": str(t.label).split("（")[0],
             "requires_note": t.requires_note,
             "note_label": t.note_label,
         }
         for t in CASE_WORKFLOW.available(user, case)
     ]
     return {
-        "case": case,
+        "case": _label_states(case),
         "colour": deadlines.colour(case),
         "available": available,
         "errors": errors or {},
+        "other_errors": [m for k, msgs in (errors or {}).items() if k not in FIELDS_ON_FORMS for m in msgs],
         "failed_action": failed_action,
-        "show_identity": in_scope(user, VIEW_IDENTITY, case),
+        "submitted_note": request.POST.get("note", "") if failed_action else "",
+        "reporter_display": _reporter_display(case),
+        "photos": list(case.attachments.all()),
         "dispatch_units": selectors.units_for(user, [UnitKind.TOWNSHIP, UnitKind.DEPARTMENT]).order_by("kind", "code"),
         "village_units": Unit.objects.filter(kind=UnitKind.VILLAGE, area__path__startswith=case.township.path),
         "templates": selectors.reply_templates(category_id=case.category_id),
         "outcomes": Outcome.choices,
         "urge_grades": UrgeGrade.choices,
-        "grid_boundary": case.grid.boundary,
-        "point": [case.lat, case.lng] if case.lat is not None else None,
-        "duplicate_candidates": [case.possible_duplicate_of] if case.possible_duplicate_of_id else [],
+        "grid_boundary_json": json.dumps(case.grid.boundary) if case.grid.boundary else "",
+        "point_json": json.dumps([case.lat, case.lng]) if case.lat is not None else "",
     }
+
+
+def _label_states(case):
+    """The timeline's states in words (the event rows keep the codes)."""
+    labels = dict(CaseStatus.choices)
+    for event in case.events.all():
+        event.from_label = labels.get(event.from_state, event.from_state)
+        event.to_label = labels.get(event.to_state, event.to_state)
+    return case
+
+
+def _reporter_display(case) -> str:
+    """Who reported it: the account, or the name and masked phone a caller gave."""
+    if case.reporter_id:
+        return str(case.reporter)
+    phone = mask_phone(case.reporter_phone)
+    return " ".join(part for part in (case.reporter_name, phone) if part) or "—"
 
 
 @login_required
@@ -147,7 +172,9 @@ def case_detail(request, pk):
 def case_print(request, pk):
     """案卷: the case, its timeline and photos, laid out to print cleanly."""
     case = get_object_or_404(selectors.case_detail_queryset(request.user), pk=pk)
-    return render(request, "incidents/case_print.html", {"case": case, "printed_at": timezone.now()})
+    photos = list(case.attachments.all()) + [a for e in case.events.all() for a in e.attachments.all()]
+    context = {"case": _label_states(case), "photos": photos, "printed_at": timezone.now()}
+    return render(request, "incidents/case_print.html", context)
 
 
 @login_required
@@ -173,7 +200,7 @@ def case_action(request, pk, endpoint):
         return redirect("incidents:case", pk=pk)
     except ValidationError as exc:
         case = get_object_or_404(selectors.case_detail_queryset(request.user), pk=pk)
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"note": exc.messages}
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return render(request, "incidents/case_detail.html", _case_context(request, case, errors, endpoint), status=400)
     messages.success(request, _("已完成：%(label)s") % {"label": label.split("（")[0]})
     if selectors.cases_for(request.user).filter(pk=pk).exists():

@@ -1,2 +1,13 @@
+from django.urls import path
+
+from . import views
+
 app_name = "insurance"
-urlpatterns = []
+urlpatterns = [
+    path("", views.claims, name="claims"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("claims/<int:pk>/act/<str:action>/", views.claim_action, name="claim-action"),
+    path("policies/", views.policies, name="policies"),
+    path("figures/", views.figures_page, name="figures"),
+    path("figures/export.xlsx", views.figures_export, name="figures-export"),
+]

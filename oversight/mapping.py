@@ -20,7 +20,7 @@ from grids.levels import AreaLevel
 from grids.models import Area
 from incidents.constants import CaseStatus, Urgency
 
-from . import selectors
+from . import case_figures
 from .links import OPEN, case_url_template, cases_url_template
 from .panels import DEFAULT_TTL
 from .scope import OversightScope
@@ -65,7 +65,7 @@ def area_layer(scope: OversightScope, level: str, now: dt.datetime) -> dict:
     the desk's URLs for an area of the level, with `{id}` to fill in (sent once, not per area)."""
     counts = cache.get_or_set(
         f"oversight:map-counts:{scope.cache_key}:{level}",
-        lambda: selectors.open_by_area(scope, CASE_COLUMN[level], now),
+        lambda: case_figures.open_by_area(scope, CASE_COLUMN[level], now),
         DEFAULT_TTL,
     )
     none = {"open": 0, "overdue": 0}
@@ -98,7 +98,7 @@ def case_layer(scope: OversightScope, now: dt.datetime, *, overdue_only: bool = 
     """A FeatureCollection of the newest open cases with a location (at most MAX_POINTS)."""
 
     def load():
-        rows = list(selectors.open_case_points(scope, now, overdue_only=overdue_only, limit=MAX_POINTS + 1))
+        rows = list(case_figures.open_case_points(scope, now, overdue_only=overdue_only, limit=MAX_POINTS + 1))
         case_url = case_url_template()
         return {
             "type": "FeatureCollection",

@@ -36,7 +36,7 @@ from grids.levels import AreaLevel
 from grids.scoping import VIEW, VIEW_CREDIT, VIEW_INSURANCE, in_scope
 from incidents.constants import CaseStatus, Urgency
 
-from . import selectors
+from . import case_figures
 from .links import OPEN, cases_url
 from .scope import OversightScope
 
@@ -91,10 +91,10 @@ def find(user, scope: OversightScope, key: str) -> Panel | None:
 
 
 def _today(scope: OversightScope, now: dt.datetime) -> dict:
-    f = selectors.headline(scope, now)
+    f = case_figures.headline(scope, now)
     here = scope.cases_url
     today = timezone.localdate(now).isoformat()
-    since = selectors.trend_days(now)[0].isoformat()
+    since = case_figures.trend_days(now)[0].isoformat()
     rate = f["on_time_rate"]
     return {
         "figures": [
@@ -151,7 +151,7 @@ def _today(scope: OversightScope, now: dt.datetime) -> dict:
 
 
 def _by_area(scope: OversightScope, now: dt.datetime) -> dict:
-    rows = selectors.open_by_child_area(scope, now)
+    rows = case_figures.open_by_child_area(scope, now)
     child_level = AreaLevel(scope.child_level)
     title = {
         AreaLevel.TOWNSHIP: _("各乡镇在办事件"),
@@ -182,8 +182,8 @@ def _by_area(scope: OversightScope, now: dt.datetime) -> dict:
 
 def _by_category(scope: OversightScope, now: dt.datetime) -> dict:
     here = scope.cases_url
-    rows = selectors.new_by_category(scope, now)
-    since = selectors.trend_days(now)[0].isoformat()
+    rows = case_figures.new_by_category(scope, now)
+    since = case_figures.trend_days(now)[0].isoformat()
     rows = list(reversed(rows))  # a horizontal bar chart draws its first label at the bottom
     return {
         "chart": {
@@ -202,7 +202,7 @@ def _by_category(scope: OversightScope, now: dt.datetime) -> dict:
 
 def _trend(scope: OversightScope, now: dt.datetime) -> dict:
     here = scope.cases_url
-    trend = selectors.daily_trend(scope, now)
+    trend = case_figures.daily_trend(scope, now)
     days = [d.isoformat() for d in trend["days"]]
     return {
         "chart": {

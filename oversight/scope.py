@@ -8,19 +8,20 @@ default, from the viewer's outermost grant; an area outside the viewer's scope i
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from governance.roles import Role
 from grids.levels import AreaLevel, child_level
 from grids.models import Area
 from grids.scoping import VIEW, granted_areas
 
 from .links import cases_url
 
-# Who opens the dashboard and the map: the command centre, township officers and admins.
-OVERSIGHT_ROLES = (Role.COMMAND_OPERATOR, Role.COMMAND_LEADER, Role.TOWNSHIP_OFFICER, Role.ADMIN)
+# Who opens the dashboard and the map: the command centre, township officers, village station heads
+# (their village) and admins — settings.OVERSIGHT_ROLES, which the navigation uses too.
+OVERSIGHT_ROLES = tuple(settings.OVERSIGHT_ROLES)
 
 # Levels a page can show (a grid is too small for a dashboard; its cases are one list).
 SHOWN_LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)

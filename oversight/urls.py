@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("panels/<slug:key>/", views.panel, name="panel"),
     path("map/", views.grid_map, name="map"),
+    path("", include("oversight.assessment_urls")),
 ]

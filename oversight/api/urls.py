@@ -1,9 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import assessment_views, views
 
 router = SimpleRouter()
+router.register("indicators", assessment_views.IndicatorViewSet, basename="indicator")
+router.register("ratings", assessment_views.RatingViewSet, basename="rating")
+router.register("evidence", assessment_views.EvidenceViewSet, basename="evidence")
+router.register("stability", assessment_views.StabilityViewSet, basename="stability")
 urlpatterns = router.urls + [
     path("dashboard/", views.DashboardView.as_view(), name="oversight-dashboard"),
     path("map/areas/", views.MapAreasView.as_view(), name="oversight-map-areas"),

@@ -4,9 +4,12 @@ Browser tests are marked `browser`; they stay few and bounded. Every page load r
 errors and any request that leaves the machine, and the tests assert both are empty.
 """
 import os
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.incidents.conftest import loop, report  # noqa: F401  (the closed-loop fixtures, for browser tests)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -32,7 +35,7 @@ class PageWatch:
     def __init__(self, page):
         self.console_errors, self.external_requests = [], []
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        page.on("pageerror", lambda e: self.console_errors.append(f"{e} ({page.url}) {e.stack}"))
         page.on("request", self._request)
 
     def _request(self, request):
@@ -41,24 +44,51 @@ class PageWatch:
             self.external_requests.append(request.url)
 
 
+DESK = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def sign_in(page, username, password="correct-horse-battery"):
+    page.goto(page.base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    page.watch = PageWatch(page)
-    page.base = live_server.url
-    yield page
-    context.close()
+def contexts(browser, live_server):
+    """Open a watched page in a fresh browser context (one per person): `open_page(**options)`."""
+    opened = []
+
+    def open_page(viewport=DESK, **options):
+        context = browser.new_context(locale="zh-CN", viewport=viewport, **options)
+        opened.append(context)
+        context.set_default_timeout(60_000)  # a loaded 2-core CI machine is slow
+        page = context.new_page()
+        page.watch = PageWatch(page)
+        page.base = live_server.url
+        return page
+
+    yield open_page
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page(contexts):
+    return contexts()
 
 
 @pytest.fixture
 def login(page):
-    def sign_in(username, password="correct-horse-battery"):
-        page.goto(page.base + "/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        return page
+    return lambda username, password="correct-horse-battery": sign_in(page, username, password)
 
-    return sign_in
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot under var/screenshots/ (for people reviewing the pages)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return lambda page, name: page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from incidents.constants import OPEN_STATES
 from incidents.models import Case
-from tests.oversight.conftest import build_cases
+from tests.oversight.conftest import build_known_cases
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -21,7 +21,7 @@ SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 @pytest.fixture
 def county():
     cache.clear()
-    cases = build_cases()
+    cases = build_known_cases()
     yield cases
     cache.clear()
 

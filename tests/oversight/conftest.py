@@ -1,8 +1,6 @@
-"""A county with a known set of cases for the dashboard and the map.
-
-Cases are written as rows (the dashboard and the map only read them): each helper call says
-where the case is, what state it is in and when things happened, so every expected figure in
-the tests is counted from these calls, not from the code under test."""
+"""A county with the catalogue, reviewers and a helper that files cases with known facts; and, for the
+dashboard and the map, a county with a known set of cases (`known`): every expected figure in
+those tests is counted from the cases made here, not from the code under test."""
 
 import datetime as dt
 import itertools
@@ -21,38 +19,77 @@ from incidents.models import Case, Category
 from tests.factories import UserFactory, World, build_world
 
 _numbers = itertools.count(1)
+YEAR = timezone.localdate().year - 1
 
 
-def make_case(grid, *, category, status=CaseStatus.DISPATCHED, created_at=None, **fields) -> Case:
-    """One case in `grid` (a base grid of the World), its area columns filled from the tree."""
-    columns = area_columns(grid)
+def at(year=YEAR, month=6, day=15, hour=10):
+    return timezone.make_aware(dt.datetime(year, month, day, hour))
+
+
+@pytest.fixture
+def county(db):
+    world = build_world()
+    ensure_catalogue(world.county)
+    leader = UserFactory(username="leader", full_name="指挥中心领导")
+    grid_services.assign(user=leader, area=world.county, role=Role.COMMAND_LEADER)
+    world.leader = leader
+    world.heads = {}
+    for villages in world.villages.values():
+        head = UserFactory(username=f"vh-{villages[0].code}", full_name=f"{villages[0].name}站长")
+        grid_services.assign(user=head, area=villages[0], role=Role.VILLAGE_HEAD)
+        world.heads[villages[0].code] = head
+    return world
+
+
+def new_case(grid, code, *, created=None, status="closed", outcome="", closed=None, on_time=None, **extra) -> Case:
+    """A case in `grid` (category by code) with the given facts, straight into the table."""
+    created = created or at()
     return Case.objects.create(
         number=f"T{next(_numbers):08d}",
-        source="grid_app",
-        category=category,
+        source=extra.pop("source", "grid_app"),
+        category=Category.objects.get(code=code),
         description="测试事件",
-        county=columns["county"],
-        township=columns["township"],
-        village=columns["village"],
-        grid=grid,
-        lat=grid.center_lat,
-        lng=grid.center_lng,
+        created_at=created,
         status=status,
-        created_at=created_at or timezone.now(),
-        **fields,
+        outcome=outcome,
+        closed_at=closed or (created + dt.timedelta(days=1) if status == "closed" else None),
+        closed_on_time=on_time,
+        **{k: v for k, v in area_columns(grid).items() if k != "micro_grid"},
+        **extra,
     )
 
 
+@pytest.fixture
+def file_case():
+    """File a case in `grid` with the given facts straight into the table (known data)."""
+    return new_case
+
+
+# ---------------------------------------------------------------------------- the dashboard and the map
+
+
 @dataclass
-class Cases:
+class KnownCases:
+    """The World, a county command-centre operator and the cases made, for the dashboard and map."""
+
     world: World
     operator: object
     now: dt.datetime
-    categories: dict
     made: list = field(default_factory=list)
 
-    def add(self, town_code, grid_index=0, *, category="HJ01", **fields):
-        case = make_case(self.world.grids[town_code][grid_index], category=self.categories[category], **fields)
+    def add(self, town_code, grid_index=0, *, category="HJ01", status=CaseStatus.DISPATCHED, created_at=None, **facts):
+        grid = self.world.grids[town_code][grid_index]
+        case = new_case(
+            grid,
+            category,
+            created=created_at or self.now,
+            status=status,
+            closed=facts.pop("closed_at", None),
+            on_time=facts.pop("closed_on_time", None),
+            lat=grid.center_lat,
+            lng=grid.center_lng,
+            **facts,
+        )
         self.made.append(case)
         return case
 
@@ -65,11 +102,11 @@ def clear_cache():
 
 
 @pytest.fixture
-def county(db):
-    return build_cases()
+def known(db):
+    return build_known_cases()
 
 
-def build_cases() -> Cases:
+def build_known_cases() -> KnownCases:
     """The World, its catalogue, a county command-centre operator, and this set of cases:
 
     城关镇 (411425100): 2 reported today (one urgent), 1 overdue (grid 0), 1 closed today on time,
@@ -81,8 +118,7 @@ def build_cases() -> Cases:
     operator = UserFactory(username="zhihui", full_name="值班员")
     grid_services.assign(user=operator, area=world.county, role=Role.COMMAND_OPERATOR)
     now = timezone.now()
-    categories = {c.code: c for c in Category.objects.all()}
-    cases = Cases(world, operator, now, categories)
+    cases = KnownCases(world, operator, now)
     a, b = "411425100", "411425200"
     hour = dt.timedelta(hours=1)
     day = dt.timedelta(days=1)

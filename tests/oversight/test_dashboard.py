@@ -19,7 +19,7 @@ from oversight.panels import Panel
 from oversight.scope import OversightScope
 from tests.factories import UserFactory
 
-from .conftest import make_case
+from .conftest import new_case
 
 A, B = "411425100", "411425200"
 
@@ -42,8 +42,8 @@ def desk_numbers(client, href):
     return set(re.findall(r">(T\d{8})</a>", page.content.decode()))
 
 
-def test_county_figures_match_the_cases(client, county):
-    today = figures(dashboard(client, county.operator)["today"])
+def test_county_figures_match_the_cases(client, known):
+    today = figures(dashboard(client, known.operator)["today"])
     assert {k: today[k]["value"] for k in ("new_today", "closed_today", "overdue", "urgent", "open")} == {
         "new_today": 3,
         "closed_today": 2,
@@ -68,44 +68,44 @@ BEHIND = {
 
 
 @pytest.mark.parametrize("key", sorted(BEHIND))
-def test_every_figure_links_to_the_list_behind_it(client, county, key):
-    figure = figures(dashboard(client, county.operator)["today"])[key]
-    wanted = {c.number for c in county.made if BEHIND[key](c, timezone.now())}
+def test_every_figure_links_to_the_list_behind_it(client, known, key):
+    figure = figures(dashboard(client, known.operator)["today"])[key]
+    wanted = {c.number for c in known.made if BEHIND[key](c, timezone.now())}
     assert urlparse(figure["href"]).path == "/desk/"
     assert desk_numbers(client, figure["href"]) == wanted and len(wanted) == figure["value"]
 
 
-def test_township_officer_sees_only_their_township(client, county):
-    officer = county.world.officers[A]
+def test_township_officer_sees_only_their_township(client, known):
+    officer = known.world.officers[A]
     shown = dashboard(client, officer)
     today = figures(shown["today"])
     assert (today["new_today"]["value"], today["overdue"]["value"], today["open"]["value"]) == (2, 1, 3)
     assert today["on_time_rate"]["value"] == 50.0
     by_area = shown["by_area"]["content"]
-    assert by_area["chart"]["labels"] == [v.name for v in county.world.villages[A]]  # villages, not townships
-    assert f"?township={county.world.a.id}" in today["open"]["href"]
+    assert by_area["chart"]["labels"] == [v.name for v in known.world.villages[A]]  # villages, not townships
+    assert f"?township={known.world.a.id}" in today["open"]["href"]
     page = client.get("/oversight/").content.decode()
-    assert county.world.b.name not in page and county.world.a.name in page
+    assert known.world.b.name not in page and known.world.a.name in page
 
 
 @pytest.mark.parametrize("path", ["/oversight/", "/api/v1/oversight/dashboard/", "/oversight/panels/today/"])
-def test_another_township_or_the_county_is_404_for_a_township_officer(client, county, path):
-    client.force_login(county.world.officers[A])
-    assert client.get(path, {"area": county.world.b.id}).status_code == 404
-    assert client.get(path, {"area": county.world.county.id}).status_code == 404
-    assert client.get(path, {"area": county.world.grids[A][0].id}).status_code == 404  # a grid is no dashboard
+def test_another_township_or_the_county_is_404_for_a_township_officer(client, known, path):
+    client.force_login(known.world.officers[A])
+    assert client.get(path, {"area": known.world.b.id}).status_code == 404
+    assert client.get(path, {"area": known.world.county.id}).status_code == 404
+    assert client.get(path, {"area": known.world.grids[A][0].id}).status_code == 404  # a grid is no dashboard
     assert client.get(path, {"area": "x"}).status_code == 404
-    assert client.get(path, {"area": county.world.a.id}).status_code == 200
+    assert client.get(path, {"area": known.world.a.id}).status_code == 200
 
 
-def test_the_county_can_look_at_one_township(client, county):
-    today = figures(dashboard(client, county.operator, area=county.world.b.id)["today"])
+def test_the_county_can_look_at_one_township(client, known):
+    today = figures(dashboard(client, known.operator, area=known.world.b.id)["today"])
     assert (today["new_today"]["value"], today["overdue"]["value"]) == (1, 1)
 
 
-def test_roles_without_the_dashboard_get_403_and_strangers_the_sign_in(client, county):
+def test_roles_without_the_dashboard_get_403_and_strangers_the_sign_in(client, known):
     worker = UserFactory()
-    grid_services.assign(user=worker, area=county.world.grids[A][0], role=Role.GRID_WORKER)
+    grid_services.assign(user=worker, area=known.world.grids[A][0], role=Role.GRID_WORKER)
     client.force_login(worker)
     assert client.get("/oversight/").status_code == 403
     assert client.get("/api/v1/oversight/dashboard/").status_code == 403
@@ -114,8 +114,8 @@ def test_roles_without_the_dashboard_get_403_and_strangers_the_sign_in(client, c
     assert client.get("/api/v1/oversight/dashboard/").status_code == 403
 
 
-def test_trend_and_categories(client, county):
-    shown = dashboard(client, county.operator)
+def test_trend_and_categories(client, known):
+    shown = dashboard(client, known.operator)
     trend = shown["trend"]["content"]["chart"]
     new, closed = trend["series"]
     assert len(trend["labels"]) == 30
@@ -132,8 +132,8 @@ def test_trend_and_categories(client, county):
     }  # HJ01 folds into 环境卫生, MD02 into 矛盾纠纷; 40-day-old case left out
 
 
-def test_placeholders_are_listed_until_their_feature_lands(client, county):
-    shown = dashboard(client, county.operator)
+def test_placeholders_are_listed_until_their_feature_lands(client, known):
+    shown = dashboard(client, known.operator)
     assert {"weekly_ranking", "insurance", "credit", "stability"} <= set(shown)
     assert shown["insurance"]["placeholder"] and shown["insurance"]["content"]["note"]
 
@@ -141,30 +141,30 @@ def test_placeholders_are_listed_until_their_feature_lands(client, county):
 SECRET = Panel("secret", "身份面板", lambda scope, now: {"note": f"area {scope.area.id}"}, perm=VIEW_IDENTITY)
 
 
-def test_a_panel_is_added_from_settings_and_shown_to_holders_of_its_permission(client, county):
+def test_a_panel_is_added_from_settings_and_shown_to_holders_of_its_permission(client, known):
     leader = UserFactory()
-    grid_services.assign(user=leader, area=county.world.county, role=Role.COMMAND_LEADER)
+    grid_services.assign(user=leader, area=known.world.county, role=Role.COMMAND_LEADER)
     with override_settings(DASHBOARD_PANELS=["oversight.panels.TODAY", "tests.oversight.test_dashboard.SECRET"]):
         assert set(dashboard(client, leader)) == {"today", "secret"}
-        assert set(dashboard(client, county.operator)) == {"today"}  # an operator may not see identities
-        client.force_login(county.operator)
+        assert set(dashboard(client, known.operator)) == {"today"}  # an operator may not see identities
+        client.force_login(known.operator)
         assert client.get("/oversight/panels/secret/").status_code == 404
     with override_settings(DASHBOARD_PANELS=["oversight.panels.TODAY", "oversight.panels.TODAY"]):
         with pytest.raises(ImproperlyConfigured):
             panels.registered()
 
 
-def test_figures_are_cached_per_area_for_a_short_time(client, county):
-    scope = OversightScope(county.world.a)
+def test_figures_are_cached_per_area_for_a_short_time(client, known):
+    scope = OversightScope(known.world.a)
     first = panels.TODAY.content(scope)
-    make_case(county.world.grids[A][0], category=county.categories["HJ01"], status=CaseStatus.REPORTED)
+    new_case(known.world.grids[A][0], "HJ01", status=CaseStatus.REPORTED, created=timezone.now())
     assert panels.TODAY.content(scope) == first  # within the cache period
     cache.clear()
     assert figures({"content": panels.TODAY.content(scope)})["new_today"]["value"] == 3
 
 
-def test_the_page_renders_figures_polling_and_charts(client, county):
-    client.force_login(county.operator)
+def test_the_page_renders_figures_polling_and_charts(client, known):
+    client.force_login(known.operator)
     page = client.get("/oversight/").content.decode()
     assert 'hx-trigger="every 30s"' in page and 'id="chart-data-trend"' in page
     assert "vendor/echarts/echarts.min.js" in page
@@ -174,15 +174,15 @@ def test_the_page_renders_figures_polling_and_charts(client, county):
     assert 'class="dashboard-page wall"' in client.get("/oversight/", {"wall": "1"}).content.decode()
 
 
-def _more_cases(county, n):
+def _more_cases(known, n):
     for i in range(n):
-        county.add(A if i % 2 else B, i % 4, status=CaseStatus.DISPATCHED, due_at=county.now)
+        known.add(A if i % 2 else B, i % 4, status=CaseStatus.DISPATCHED, due_at=known.now)
 
 
 @pytest.mark.parametrize("extra", [0, 40])
-def test_query_counts_do_not_grow_with_the_cases(client, county, django_assert_max_num_queries, extra):
-    _more_cases(county, extra)
-    client.force_login(county.operator)
+def test_query_counts_do_not_grow_with_the_cases(client, known, django_assert_max_num_queries, extra):
+    _more_cases(known, extra)
+    client.force_login(known.operator)
     with django_assert_max_num_queries(22):  # cold cache: session, user, roles, grants, area + ≈ 12 aggregates
         assert client.get("/oversight/").status_code == 200
     # warm cache: no aggregate at all — savepoints, session, user, roles, one grant read per panel

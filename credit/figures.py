@@ -1,0 +1,111 @@
+"""Figures per village or township (GROUP BY in the database, scoped) and the quarterly
+red/black list (红黑榜)."""
+
+import datetime as dt
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from grids.scoping import VIEW_CREDIT
+
+from .constants import FactStatus, ItemKind, MovementKind, RoundStatus
+from .models import CreditLine, Fact, LoanMovement, Rating
+from .selectors import is_evaluator
+
+LEVEL_FIELDS = {"township": "township", "village": "village"}
+HONOUR_SIZE = 20
+
+
+def figures(user, *, level: str = "township", day: dt.date | None = None) -> list[dict]:
+    """Per area of `level`: subjects rated in effect, grade distribution, vetoed, lines granted
+    (count, sum) and drawn (sum of drawdowns), for the caller's scope."""
+    day = day or timezone.localdate()
+    key = LEVEL_FIELDS[level]
+    rows: dict[int, dict] = {}
+
+    def row(area_id, name):
+        return rows.setdefault(
+            area_id,
+            {
+                "area": area_id,
+                "name": name,
+                "rated": 0,
+                "vetoed": 0,
+                "grades": {},
+                "lines": 0,
+                "granted": 0,
+                "drawn": 0,
+            },
+        )
+
+    ratings = (
+        Rating.objects.restrict(user, VIEW_CREDIT)
+        .filter(round__status=RoundStatus.EFFECTIVE, valid_from__lte=day, valid_until__gt=day)
+        .values(f"{key}_id", f"{key}__name", "grade", "vetoed")
+        .annotate(n=Count("id"))
+    )
+    for r in ratings:
+        target = row(r[f"{key}_id"], r[f"{key}__name"])
+        target["rated"] += r["n"]
+        if r["vetoed"]:
+            target["vetoed"] += r["n"]
+        else:
+            label = r["grade"] or "未评级"
+            target["grades"][label] = target["grades"].get(label, 0) + r["n"]
+    lines = (
+        CreditLine.objects.restrict(user, VIEW_CREDIT)
+        .values(f"{key}_id", f"{key}__name")
+        .annotate(n=Count("id"), total=Sum("amount"))
+    )
+    for r in lines:
+        target = row(r[f"{key}_id"], r[f"{key}__name"])
+        target["lines"], target["granted"] = r["n"], r["total"] or 0
+    draws = (
+        LoanMovement.objects.filter(kind=MovementKind.DRAW, line__in=CreditLine.objects.restrict(user, VIEW_CREDIT))
+        .values(area=F(f"line__{key}_id"), area_name=F(f"line__{key}__name"))
+        .annotate(total=Sum("amount"))
+    )
+    for r in draws:
+        row(r["area"], r["area_name"])["drawn"] = r["total"] or 0
+    return sorted(rows.values(), key=lambda r: r["name"])
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * (quarter - 1) + 1, 1)
+    end = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+    return start, end
+
+
+def honour_roll(user, *, year: int, quarter: int) -> dict:
+    """红榜: the best-scored ratings that took effect in the quarter; 黑榜: subjects whose veto or
+    deduction was applied for something that happened in the quarter. Evaluation roles only."""
+    if not is_evaluator(user):
+        return {"red": [], "black": []}
+    start, end = quarter_bounds(year, quarter)
+    red = (
+        Rating.objects.restrict(user, VIEW_CREDIT)
+        .filter(
+            round__status=RoundStatus.EFFECTIVE,
+            round__effective_on__gte=start,
+            round__effective_on__lt=end,
+            vetoed=False,
+        )
+        .exclude(grade="")
+        .order_by("-score", "id")
+        .values("subject_id", "subject__name", "village__name", "grade", "score")[:HONOUR_SIZE]
+    )
+    black = (
+        Fact.objects.restrict(user, VIEW_CREDIT)
+        .filter(
+            status=FactStatus.APPLIED,
+            kind__in=[ItemKind.VETO, ItemKind.DEDUCTION],
+            occurred_on__gte=start,
+            occurred_on__lt=end,
+        )
+        .values("subject_id", "subject__name", "village__name")
+        .annotate(
+            vetoes=Count("id", filter=Q(kind=ItemKind.VETO)), deductions=Count("id", filter=Q(kind=ItemKind.DEDUCTION))
+        )
+        .order_by("-vetoes", "-deductions", "subject_id")[:HONOUR_SIZE]
+    )
+    return {"red": list(red), "black": list(black), "start": start, "end": end}

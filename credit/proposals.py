@@ -1,0 +1,98 @@
+"""Facts proposed from the platform's records: a closed case that names a household as the
+responsible party (incidents.CaseParty, role "responsible") proposes the rule items its category
+maps to — a veto for veto-grade categories, else a deduction (`rules.items_for_case`).
+
+A periodic, set-based job rather than a hook in case closure: closing a case stays as fast as
+before and the incidents app knows nothing of credit. Each run looks at cases closed in the last
+`lookback_days`, skips (case, household) pairs that already have a fact, inserts the new facts in
+bulk (the unique constraint on subject + item + case makes a rerun harmless) and one "提议" event
+each. Nothing is applied: every proposal waits for the evaluation group.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grids.models import Household
+from incidents.constants import CaseStatus, PartyRole
+from incidents.models import CaseParty
+
+from . import rules
+from .constants import FactOrigin, FactStatus
+from .models import Fact, FactEvent
+from .subjects import household_subjects
+
+LOOKBACK_DAYS = 30
+
+
+@transaction.atomic
+def propose_from_closed_cases(*, now: dt.datetime | None = None, lookback_days: int = LOOKBACK_DAYS) -> int:
+    """Returns how many facts were proposed."""
+    version = rules.current_version()
+    if version is None:
+        return 0
+    now = now or timezone.now()
+    catalogue = rules.Catalogue.load(version)
+    already = Fact.objects.filter(source_case_id=OuterRef("case_id"), subject__household_id=OuterRef("household_id"))
+    parties = list(
+        CaseParty.objects.filter(
+            role=PartyRole.RESPONSIBLE,
+            household__isnull=False,
+            case__status=CaseStatus.CLOSED,
+            case__closed_at__gte=now - dt.timedelta(days=lookback_days),
+        )
+        .exclude(Exists(already))
+        .values(
+            "case_id",
+            "household_id",
+            "case__number",
+            "case__created_at",
+            "case__category__code",
+            "case__category__parent__code",
+        )
+        .distinct()
+    )
+    if not parties:
+        return 0
+    subjects = household_subjects(Household.objects.filter(pk__in={p["household_id"] for p in parties}))
+    facts = []
+    for p in parties:
+        subject = subjects[p["household_id"]]
+        for item in rules.items_for_case(catalogue, p["case__category__code"], p["case__category__parent__code"]):
+            facts.append(
+                Fact(
+                    subject=subject,
+                    item_code=item.code,
+                    item_name=item.name,
+                    kind=item.kind,
+                    occurred_on=timezone.localdate(p["case__created_at"]),
+                    origin=FactOrigin.CLOSED_CASE,
+                    source_case_id=p["case_id"],
+                    note=_("事件 %(n)s 结案，本户为责任方") % {"n": p["case__number"]},
+                    status=FactStatus.PROPOSED,
+                    county_id=subject.county_id,
+                    township_id=subject.township_id,
+                    village_id=subject.village_id,
+                    created_at=now,
+                )
+            )
+    Fact.objects.bulk_create(facts, ignore_conflicts=True)
+    new = Fact.objects.filter(origin=FactOrigin.CLOSED_CASE, created_at=now).exclude(
+        Exists(FactEvent.objects.filter(fact_id=OuterRef("pk")))
+    )
+    events = FactEvent.objects.bulk_create(
+        FactEvent(
+            fact_id=fact_id,
+            action="propose",
+            action_label=_("提议"),
+            from_state="",
+            to_state=FactStatus.PROPOSED,
+            note=note,
+            created_at=now,
+        )
+        for fact_id, note in new.values_list("pk", "note")
+    )
+    return len(events)

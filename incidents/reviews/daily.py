@@ -1,0 +1,285 @@
+"""日清: the daily review of every open case, per township and village.
+
+`run_daily_review(at=…)` does, for the local day of `at`:
+
+1. per township, in its own transaction (under an advisory lock for that township and day):
+   every case in a handling unit's hands (dispatched, signed for, in progress) whose deadline
+   has passed and that has no 督办 for this day yet gets one `DailyUrge` row, a 督办 event on
+   its timeline and its urge counters raised; a case overdue by more than
+   `ReviewRules.escalate_multiple` × its limit is red-carded and, where the workflow table
+   allows it from its state, passed one level up (village → township, township or department
+   → the command centre); each unit gets one notice listing its newly urged cases.
+2. the figures of every village and township, one aggregate query, upserted on (area, day).
+
+Re-running for the same day, or retrying after a crash between two townships, finds the urges
+already written (the unique key on (case, day)) and writes no second event or notice; the
+figures come out the same because the 超期 figure counts the cases urged that day too.
+The number of queries depends on the number of townships, never on the number of cases.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance import jobs
+from governance.notifications import notify_batch
+from governance.workflow import move_locked
+from grids.levels import AreaLevel
+from grids.models import Area
+
+from ..constants import OPEN_STATES, CaseStatus, HandlingLevel, Phase, UnitKind, UrgeGrade
+from ..deadlines import limits_for, times_for
+from ..models import Case, CaseEvent, Unit
+from ..units import people_of_units
+from ..workflow import CASE_WORKFLOW
+from .models import DailyReview, DailyUrge, ReviewRules
+
+log = logging.getLogger(__name__)
+
+URGED_STATES = (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
+TO_TOWNSHIP = CASE_WORKFLOW.get("escalate_to_township")
+TO_CENTRE = CASE_WORKFLOW.get("escalate_to_centre")
+SYSTEM = _("系统（日清）")
+FIGURES = ("new", "closed", "open", "due_today", "overdue", "untouched", "urged", "escalated")
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def run_daily_review(*, at: dt.datetime | None = None, job_id: int | None = None) -> int:
+    """Run the review for the local day of `at` (default now); returns the number of new urges."""
+    at = at or timezone.now()
+    day = timezone.localdate(at)
+    rules = ReviewRules.current()
+    townships = list(Area.objects.filter(level=AreaLevel.TOWNSHIP).values_list("id", flat=True))
+    if job_id:
+        jobs.set_total(job_id, len(townships) + 1, _("日清 %(day)s") % {"day": day})
+    urged = 0
+    for township_id in townships:
+        urged += urge_township(township_id=township_id, day=day, at=at, multiple=rules.escalate_multiple)
+        if job_id:
+            jobs.advance(job_id)
+    rows = store_figures(day=day, at=at)
+    if job_id:
+        summary = _("%(day)s：%(rows)d 个区域，新督办 %(n)d 件") % {"day": day, "rows": rows, "n": urged}
+        jobs.advance(job_id, message=summary)
+    log.info("daily review %s: %d townships, %d areas, %d new urges", day, len(townships), rows, urged)
+    return urged
+
+
+def _lock(township_id: int, day: dt.date) -> None:
+    key = int.from_bytes(hashlib.sha1(f"daily:{township_id}:{day}".encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _limit(case: Case) -> dt.timedelta | None:
+    """The length of the running phase (deadline − the dispatch it runs from)."""
+    if case.due_at is None or case.dispatched_at is None or case.due_at <= case.dispatched_at:
+        return None
+    return case.due_at - case.dispatched_at
+
+
+@transaction.atomic
+def urge_township(*, township_id: int, day: dt.date, at: dt.datetime, multiple) -> int:
+    """Urge (and where due, escalate) the overdue cases of one township not yet urged today."""
+    _lock(township_id, day)
+    cases = list(
+        Case.objects.select_for_update(of=("self",))
+        .select_related("handling_unit", "category")
+        .filter(township_id=township_id, status__in=URGED_STATES, due_at__lt=at, handling_unit__isnull=False)
+        .exclude(daily_urges__day=day)
+        .order_by("id")
+    )
+    if not cases:
+        return 0
+    township_unit = Unit.objects.filter(kind=UnitKind.TOWNSHIP, area_id=township_id).first()
+    centre = Unit.objects.filter(kind=UnitKind.COMMAND_CENTRE).first()
+    categories = {c.category_id: c.category for c in cases}.values()
+    sign_limits = limits_for(categories, HandlingLevel.TOWNSHIP, Phase.SIGN) if township_unit else {}
+
+    urges, events = [], []
+    urged, escalated = defaultdict(list), defaultdict(list)
+    for case in cases:
+        unit = case.handling_unit
+        red = _beyond(case, at, multiple)
+        grade = UrgeGrade.RED if red else UrgeGrade.YELLOW
+        escalation = _escalation(case, red, township_unit)
+        urges.append(DailyUrge(case=case, day=day, grade=grade, unit=unit, escalated=escalation is not None))
+        events.append(_urge_event(case, grade, day, at))
+        urged[unit.id].append(case.number)
+        case.urge_count += 1
+        case.version += 1
+        if grade == UrgeGrade.RED or case.top_urge_grade in ("", UrgeGrade.NORMAL):
+            case.top_urge_grade = grade
+        if escalation is not None:
+            from_state = case.status
+            transition = escalation(case, at, sign_limits)
+            events.append(_escalation_event(case, transition, from_state, day, at, multiple))
+            receiver = case.handling_unit or centre
+            if receiver is not None:
+                escalated[receiver.id].append(case.number)
+    DailyUrge.objects.bulk_create(urges)
+    Case.objects.bulk_update(
+        cases,
+        [
+            "urge_count",
+            "version",
+            "top_urge_grade",
+            "status",
+            "handling_unit",
+            "dispatcher_unit",
+            "dispatched_at",
+            "phase",
+            "warn_at",
+            "due_at",
+        ],
+    )
+    CaseEvent.objects.bulk_create(events)
+    _send_notices(urged, escalated, day)
+    return len(cases)
+
+
+def _beyond(case: Case, at: dt.datetime, multiple) -> bool:
+    limit = _limit(case)
+    return limit is not None and (at - case.due_at) > limit * float(multiple)
+
+
+def _escalation(case: Case, red: bool, township_unit):
+    """The change that passes `case` one level up, or None (not red, or the table forbids it)."""
+    if not red:
+        return None
+    if case.handling_unit.kind == UnitKind.VILLAGE and township_unit and case.status in TO_TOWNSHIP.sources:
+
+        def to_township(c, at, sign_limits):
+            c.handling_unit, c.dispatcher_unit, c.dispatched_at = township_unit, None, at
+            c.phase = Phase.SIGN
+            c.warn_at, c.due_at = times_for(sign_limits.get(c.category_id), at)
+            return move_locked(CASE_WORKFLOW, c, TO_TOWNSHIP.action)
+
+        return to_township
+    if case.handling_unit.kind in (UnitKind.TOWNSHIP, UnitKind.DEPARTMENT) and case.status in TO_CENTRE.sources:
+
+        def to_centre(c, at, sign_limits):
+            c.handling_unit, c.dispatcher_unit = None, None
+            c.phase, c.warn_at, c.due_at = "", None, None
+            return move_locked(CASE_WORKFLOW, c, TO_CENTRE.action)
+
+        return to_centre
+    return None
+
+
+def _urge_event(case: Case, grade: str, day: dt.date, at: dt.datetime) -> CaseEvent:
+    return CaseEvent(
+        case=case,
+        action="urge",
+        action_label=str(CASE_WORKFLOW.get("urge").label),
+        from_state=case.status,
+        to_state=case.status,
+        actor_unit=SYSTEM,
+        note=_("日清：已超过办理时限，请抓紧办理。"),
+        unit=case.handling_unit,
+        data={"grade": grade, "day": day.isoformat(), "auto": True},
+        created_at=at,
+    )
+
+
+def _escalation_event(case, transition, from_state, day, at, multiple) -> CaseEvent:
+    return CaseEvent(
+        case=case,
+        action=transition.action,
+        action_label=str(transition.label),
+        from_state=from_state,
+        to_state=case.status,
+        actor_unit=SYSTEM,
+        note=_("超期时长超过时限的 %(m)s 倍，日清自动上提一级。") % {"m": multiple},
+        unit=case.handling_unit,
+        data={"day": day.isoformat(), "auto": True},
+        created_at=at,
+    )
+
+
+def _send_notices(urged: dict, escalated: dict, day: dt.date) -> None:
+    """One notice per unit: its newly urged cases; one per receiving unit: the cases passed up."""
+    units = Unit.objects.filter(pk__in=set(urged) | set(escalated))
+    people = people_of_units(units)
+
+    def message(unit_id, numbers, title):
+        listed = "、".join(numbers[:50]) + ("……" if len(numbers) > 50 else "")
+        return people.get(unit_id, []), "daily_urge", title % {"n": len(numbers)}, f"{day}：{listed}", "/inbox/"
+
+    notify_batch(
+        [message(u, numbers, _("日清督办：%(n)d 件事件已超过办理时限")) for u, numbers in urged.items()]
+        + [message(u, numbers, _("日清上提：%(n)d 件超期事件转由本单位办理")) for u, numbers in escalated.items()]
+    )
+
+
+def _figures_by_village(day: dt.date, at: dt.datetime):
+    start, end = day_bounds(day)
+    open_ = Q(status__in=OPEN_STATES)
+    touched = CaseEvent.objects.filter(case_id=OuterRef("pk"), created_at__gte=start, actor__isnull=False)
+    urged = DailyUrge.objects.filter(case_id=OuterRef("pk"), day=day)
+    return (
+        Case.objects.annotate(
+            touched=Exists(touched), urged_today=Exists(urged), escalated_today=Exists(urged.filter(escalated=True))
+        )
+        .values("county_id", "township_id", "village_id")
+        .annotate(
+            new=Count("id", filter=Q(created_at__gte=start, created_at__lt=end)),
+            closed=Count("id", filter=Q(status=CaseStatus.CLOSED, closed_at__gte=start, closed_at__lt=end)),
+            open=Count("id", filter=open_),
+            due_today=Count("id", filter=open_ & Q(due_at__gte=start, due_at__lt=end)),
+            overdue=Count("id", filter=open_ & (Q(due_at__lt=at) | Q(urged_today=True))),
+            untouched=Count("id", filter=open_ & Q(touched=False)),
+            urged=Count("id", filter=Q(urged_today=True)),
+            escalated=Count("id", filter=Q(escalated_today=True)),
+        )
+        .order_by()
+    )
+
+
+@transaction.atomic
+def store_figures(*, day: dt.date, at: dt.datetime) -> int:
+    """Upsert one DailyReview per village (with cases) and per township: the sums of its villages."""
+    rows: dict[int, DailyReview] = {}
+    for r in _figures_by_village(day, at):
+        figures = {f: r[f] for f in FIGURES}
+        rows[r["village_id"]] = DailyReview(
+            day=day,
+            level=AreaLevel.VILLAGE,
+            area_id=r["village_id"],
+            county_id=r["county_id"],
+            township_id=r["township_id"],
+            village_id=r["village_id"],
+            as_of=at,
+            **figures,
+        )
+        town = rows.setdefault(
+            -r["township_id"],
+            DailyReview(
+                day=day,
+                level=AreaLevel.TOWNSHIP,
+                area_id=r["township_id"],
+                county_id=r["county_id"],
+                township_id=r["township_id"],
+                as_of=at,
+            ),
+        )
+        for f in FIGURES:
+            setattr(town, f, getattr(town, f) + figures[f])
+    DailyReview.objects.bulk_create(
+        rows.values(),
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["area", "day"],
+        update_fields=[*FIGURES, "as_of"],
+    )
+    return len(rows)

@@ -1,0 +1,212 @@
+"""The figures per township and year, and the county total (docs/insurance.md gives the formulas).
+
+One query: the year's policies in the caller's scope, each with its claims aggregated in the
+database and two correlated counts of theft incidents (the policy's term, and the 365 days before
+it). The county total is summed from those rows (25 townships at most).
+"""
+
+import datetime as dt
+import io
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from incidents import selectors as incident_selectors
+
+from .constants import ClaimStatus
+from .selectors import policies_for
+
+BEFORE_DAYS = 365
+
+
+@dataclass
+class Figures:
+    year: int
+    township: int
+    township_name: str
+    policy: int
+    population: int
+    tier: str
+    premium: Decimal
+    claims_filed: int
+    claims_paid: int
+    claims_declined: int
+    amount_paid: Decimal
+    loss_ratio: float | None
+    avg_days_to_payment: float | None
+    thefts_before: int
+    thefts_after: int
+    thefts_per_10k_before: float | None
+    thefts_per_10k_after: float | None
+
+
+def _ratio(part, whole) -> float | None:
+    return round(float(part) / float(whole), 4) if whole else None
+
+
+def _per_10k(count: int, population: int) -> float | None:
+    return round(count * 10_000 / population, 2) if population else None
+
+
+def _theft_count(**window):
+    counted = (
+        incident_selectors.theft_cases()
+        .filter(township_id=OuterRef("township_id"), **window)
+        .order_by()
+        .values("township_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def township_figures(user, year: int) -> list[Figures]:
+    settled = Q(claims__status=ClaimStatus.SETTLED)
+    policies = (
+        policies_for(user)
+        .filter(year=year)
+        .prefetch_related(None)
+        .annotate(
+            before_start=ExpressionWrapper(F("starts_on") - dt.timedelta(days=BEFORE_DAYS), output_field=DateField()),
+            claims_filed=Count("claims", filter=~Q(claims__status=ClaimStatus.WITHDRAWN)),
+            claims_paid=Count("claims", filter=settled),
+            claims_declined=Count("claims", filter=Q(claims__status=ClaimStatus.DECLINED)),
+            amount_paid=Coalesce(
+                Sum("claims__paid_amount", filter=settled), Value(Decimal("0")), output_field=DecimalField()
+            ),
+            avg_wait=Avg(
+                ExpressionWrapper(
+                    F("claims__paid_on") - TruncDate("claims__reported_at"), output_field=DurationField()
+                ),
+                filter=settled,
+            ),
+            thefts_after=_theft_count(
+                created_at__date__gte=OuterRef("starts_on"), created_at__date__lte=OuterRef("ends_on")
+            ),
+            thefts_before=_theft_count(
+                created_at__date__gte=OuterRef("before_start"), created_at__date__lt=OuterRef("starts_on")
+            ),
+        )
+        .order_by("township__code")
+    )
+    return [
+        Figures(
+            year=p.year,
+            township=p.township_id,
+            township_name=p.township.name,
+            policy=p.pk,
+            population=p.population,
+            tier=p.get_tier_display(),
+            premium=p.premium,
+            claims_filed=p.claims_filed,
+            claims_paid=p.claims_paid,
+            claims_declined=p.claims_declined,
+            amount_paid=p.amount_paid,
+            loss_ratio=_ratio(p.amount_paid, p.premium),
+            avg_days_to_payment=round(p.avg_wait.total_seconds() / 86400, 1) if p.avg_wait is not None else None,
+            thefts_before=p.thefts_before,
+            thefts_after=p.thefts_after,
+            thefts_per_10k_before=_per_10k(p.thefts_before, p.population),
+            thefts_per_10k_after=_per_10k(p.thefts_after, p.population),
+        )
+        for p in policies
+    ]
+
+
+def county_total(rows: list[Figures], year: int) -> Figures:
+    """The sum of the townships' rows; the averages weighted (days by claims paid)."""
+    population = sum(r.population for r in rows)
+    premium = sum((r.premium for r in rows), Decimal("0"))
+    paid = sum((r.amount_paid for r in rows), Decimal("0"))
+    claims_paid = sum(r.claims_paid for r in rows)
+    waited = sum(r.avg_days_to_payment * r.claims_paid for r in rows if r.avg_days_to_payment is not None)
+    before, after = sum(r.thefts_before for r in rows), sum(r.thefts_after for r in rows)
+    return Figures(
+        year=year,
+        township=0,
+        township_name=_("全县合计"),
+        policy=0,
+        population=population,
+        tier="",
+        premium=premium,
+        claims_filed=sum(r.claims_filed for r in rows),
+        claims_paid=claims_paid,
+        claims_declined=sum(r.claims_declined for r in rows),
+        amount_paid=paid,
+        loss_ratio=_ratio(paid, premium),
+        avg_days_to_payment=round(waited / claims_paid, 1) if claims_paid else None,
+        thefts_before=before,
+        thefts_after=after,
+        thefts_per_10k_before=_per_10k(before, population),
+        thefts_per_10k_after=_per_10k(after, population),
+    )
+
+
+def years_for(user) -> list[int]:
+    return list(policies_for(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def as_dict(rows: list[Figures]) -> list[dict]:
+    return [asdict(r) for r in rows]
+
+
+COLUMNS = [
+    ("township_name", "乡镇"),
+    ("population", "投保日总人口"),
+    ("tier", "人口档次"),
+    ("premium", "保费（元）"),
+    ("claims_filed", "报案数"),
+    ("claims_paid", "赔付数"),
+    ("claims_declined", "拒赔数"),
+    ("amount_paid", "赔付金额（元）"),
+    ("loss_ratio", "赔付率"),
+    ("avg_days_to_payment", "报案到赔付平均天数"),
+    ("thefts_before", "投保前一年盗窃事件"),
+    ("thefts_after", "保险期内盗窃事件"),
+    ("thefts_per_10k_before", "投保前每万人盗窃数"),
+    ("thefts_per_10k_after", "保险期内每万人盗窃数"),
+]
+
+
+def to_xlsx(rows: list[Figures], total: Figures, year: int) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{year}年度"
+    sheet.append([label for _field, label in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in [*rows, total]:
+        sheet.append([_cell(getattr(row, field)) for field, _label in COLUMNS])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    ratio_col = [f for f, _label in COLUMNS].index("loss_ratio") + 1
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=ratio_col, max_col=ratio_col):
+        cell.number_format = "0.00%"
+    sheet.freeze_panes = "B2"
+    for column, width in zip("ABCDEFGHIJKLMN", [12, 12, 12, 12, 8, 8, 8, 14, 10, 16, 16, 16, 16, 16], strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(value):
+    return float(value) if isinstance(value, Decimal) else value

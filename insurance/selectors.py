@@ -1,0 +1,82 @@
+"""Every read of policies and claims, scoped to the caller: the `view_insurance_records` area
+permission (a township officer sees their township, the command centre the county), narrowed for
+an insurer's staff to the policies of the insurer they work for."""
+
+from django.db.models import Prefetch, Q
+
+from grids.levels import DEPTH, AreaLevel
+from grids.models import Area
+from grids.scoping import VIEW_INSURANCE, granted_areas, scope_q
+
+from .constants import ClaimStatus
+from .models import Claim, ClaimEvent, Insurer, Peril, Policy, PremiumSchedule
+from .workflow import insurer_ids, is_insurer_staff
+
+TOWNSHIP_PATH = DEPTH[AreaLevel.TOWNSHIP] * Area.steplen
+
+
+def policies_for(user):
+    """The policies in the user's insurance scope; a village or grid sees its township's policy."""
+    grants = granted_areas(user, VIEW_INSURANCE)
+    if grants is None:
+        qs = Policy.objects.all()
+    else:
+        q = scope_q(Policy, grants)
+        below = {g.path[:TOWNSHIP_PATH] for g in grants if g.level not in Policy.area_fields}
+        if below:
+            q |= Q(township__path__in=below)
+        qs = Policy.objects.filter(q)
+    if is_insurer_staff(user):
+        qs = qs.filter(insurer_id__in=insurer_ids(user))
+    return qs.select_related("insurer", "township").prefetch_related("perils")
+
+
+def claims_for(user):
+    grants = granted_areas(user, VIEW_INSURANCE)
+    if grants is None:
+        qs = Claim.objects.all()
+    elif is_insurer_staff(user):
+        qs = Claim.objects.filter(scope_q(Claim, grants), policy__insurer_id__in=insurer_ids(user))
+    else:
+        qs = Claim.objects.filter(scope_q(Claim, grants) | Q(reported_by_id=user.id))
+    return qs.select_related("policy", "township", "village", "household", "peril", "incident")
+
+
+def claim_detail_queryset(user):
+    events = ClaimEvent.objects.select_related("actor")
+    return (
+        claims_for(user)
+        .select_related("policy__insurer", "reported_by")
+        .prefetch_related(Prefetch("events", queryset=events))
+    )
+
+
+# What each role is asked to do next (the "claims to handle" page).
+TODO_STATES = {
+    "village_head": (ClaimStatus.REPORTED,),
+    "township_officer": (ClaimStatus.VERIFIED,),
+    "insurer": (ClaimStatus.APPROVED,),
+    "grid_worker": (ClaimStatus.RETURNED,),
+}
+
+
+def todo_for(user):
+    """The claims waiting for the user's step, in the user's scope."""
+    states = {s for role, states in TODO_STATES.items() if role in user.role_names() for s in states}
+    if user.is_superuser:
+        states = {s for states in TODO_STATES.values() for s in states}
+    return claims_for(user).filter(status__in=states)
+
+
+def insurers_for(user):
+    if is_insurer_staff(user):
+        return Insurer.objects.filter(pk__in=insurer_ids(user))
+    return Insurer.objects.all()
+
+
+def schedules_for(user):
+    return PremiumSchedule.objects.filter(insurer__in=insurers_for(user)).select_related("insurer")
+
+
+def perils():
+    return Peril.objects.all()

@@ -1,0 +1,141 @@
+"""Browser pages of the safe-home insurance: claims to handle (village, township, insurer), a
+claim with its timeline and action forms, the policies, and the county figures with a chart and
+an XLSX export. Thin: reads through selectors, actions through the same table as the API."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from governance.errors import Conflict
+
+from . import actions, figures, selectors
+from .api.views import xlsx_response
+from .constants import ClaimStatus
+from .workflow import CLAIM_WORKFLOW
+
+PAGE_SIZE = 50
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and len(raw) == 4 else timezone.localdate().year
+
+
+@login_required
+def claims(request):
+    """待处理理赔: what waits for my step (default), or every claim in my scope by status."""
+    status = request.GET.get("status", "")
+    everything = request.GET.get("all") == "1" or status in ClaimStatus.values
+    qs = selectors.claims_for(request.user) if everything else selectors.todo_for(request.user)
+    if status in ClaimStatus.values:
+        qs = qs.filter(status=status)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        qs = qs.filter(pk__lt=int(before))
+    rows = list(qs.order_by("-id")[: PAGE_SIZE + 1])
+    params = request.GET.copy()
+    params.pop("before", None)
+    return render(
+        request,
+        "insurance/claims.html",
+        {
+            "claims": rows[:PAGE_SIZE],
+            "next_before": rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None,
+            "query": params.urlencode(),
+            "everything": everything,
+            "status": status,
+            "statuses": ClaimStatus.choices,
+        },
+    )
+
+
+def _claim_context(request, claim, errors=None, failed_action=None):
+    available = [
+        {"action": t.action, "label": t.label, "requires_note": t.requires_note, "note_label": t.note_label}
+        for t in CLAIM_WORKFLOW.available(request.user, claim)
+    ]
+    return {
+        "claim": claim,
+        "available": available,
+        "errors": errors or {},
+        "failed_action": failed_action,
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def claim_detail(request, pk):
+    claim = get_object_or_404(selectors.claim_detail_queryset(request.user), pk=pk)
+    return render(request, "insurance/claim_detail.html", _claim_context(request, claim))
+
+
+@login_required
+@require_POST
+def claim_action(request, pk, action):
+    """Run one action from the claim page: bad input keeps the form with its messages (400); a
+    stale page reloads the claim with a message (the 409 of the API)."""
+    if action not in actions.ACTIONS:
+        raise Http404
+    serializer_class, call, label = actions.ACTIONS[action]
+    serializer = serializer_class(data=request.POST)
+    try:
+        if not serializer.is_valid():
+            raise ValidationError(serializer.errors)
+        call(pk, request.user, serializer.validated_data)
+    except Conflict as exc:
+        messages.warning(request, exc.message + _(" 已为您重新载入最新内容。"))
+        return redirect("insurance:claim", pk=pk)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("您无权执行此操作。"))
+        return redirect("insurance:claim", pk=pk)
+    except ValidationError as exc:
+        claim = get_object_or_404(selectors.claim_detail_queryset(request.user), pk=pk)
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"note": exc.messages}
+        return render(
+            request, "insurance/claim_detail.html", _claim_context(request, claim, errors, action), status=400
+        )
+    messages.success(request, _("已完成：%(label)s") % {"label": label.split("（")[0]})
+    return redirect("insurance:claim", pk=pk)
+
+
+@login_required
+def policies(request):
+    year = _year(request)
+    return render(
+        request,
+        "insurance/policies.html",
+        {
+            "policies": selectors.policies_for(request.user).filter(year=year).order_by("township__code"),
+            "year": year,
+            "years": figures.years_for(request.user),
+        },
+    )
+
+
+@login_required
+def figures_page(request):
+    """县级汇总: per township premium, claims, loss ratio, days to payment, thefts per 10,000."""
+    year = _year(request)
+    rows = figures.township_figures(request.user, year)
+    total = figures.county_total(rows, year)
+    chart = {
+        "towns": [r.township_name for r in rows],
+        "premium": [float(r.premium) for r in rows],
+        "paid": [float(r.amount_paid) for r in rows],
+        "ratio": [round(r.loss_ratio * 100, 1) if r.loss_ratio is not None else None for r in rows],
+    }
+    return render(
+        request,
+        "insurance/figures.html",
+        {"rows": rows, "total": total, "year": year, "years": figures.years_for(request.user), "chart": chart},
+    )
+
+
+@login_required
+def figures_export(request):
+    return xlsx_response(request.user, _year(request))

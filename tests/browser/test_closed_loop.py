@@ -1,0 +1,110 @@
+"""The closed loop in real Chromium: a grid worker reports from a phone over a flaky network,
+the centre registers and dispatches from its desk, the township signs for and disposes, the
+centre verifies and closes — and the desk sounds the alarm for an urgent case."""
+
+import pytest
+
+from incidents.constants import CaseStatus
+from incidents.models import Case
+from tests.browser.conftest import PHONE, sign_in
+from tests.incidents.conftest import photo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def act(page, action, **fields):
+    """Open an action's form on the case page, fill it and submit; wait for the reload."""
+    page.click(f"button[aria-controls='form-{action}']")
+    form = page.locator(f"#form-{action}")
+    form.wait_for(state="visible")
+    for name, value in fields.items():
+        if name == "photos":
+            form.locator("input[name=photos]").set_input_files(value)
+        else:
+            form.locator(f"[name={name}]").fill(value)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+
+def photo_file(tmp_path):
+    path = tmp_path / "scene.jpg"
+    path.write_bytes(photo().read())
+    return str(path)
+
+
+def test_report_to_closure_in_the_browser(loop, contexts, screenshot, tmp_path):
+    phone = contexts(
+        viewport=PHONE, geolocation={"latitude": 34.405, "longitude": 115.905}, permissions=["geolocation"]
+    )
+    sign_in(phone, "gw")
+    assert phone.url.endswith("/report/")
+    phone.wait_for_function("document.getElementById('r-location').textContent.includes('已定位')")
+    phone.select_option("#r-category", label="道路堆物占道")
+    phone.set_input_files("#r-photos", photo_file(tmp_path))
+    phone.fill("#r-description", "路口堆放砖块，影响通行")
+    screenshot(phone, "phone-report")
+
+    # The first send never gets through; the form keeps everything and the resend carries the
+    # same Idempotency-Key (the API tests show a repeated key returns the first case).
+    keys = []
+
+    def drop(route):
+        keys.append(route.request.headers["idempotency-key"])
+        route.abort()
+
+    phone.route("**/api/v1/cases/", drop)
+    phone.click("#r-submit")
+    phone.wait_for_selector("#report-result.alert-warning")
+    assert phone.input_value("#r-description") == "路口堆放砖块，影响通行" and Case.objects.count() == 0
+    assert phone.watch.console_errors == ["Failed to load resource: net::ERR_FAILED"]  # the dropped send
+    phone.watch.console_errors.clear()
+    phone.unroute("**/api/v1/cases/")
+    with phone.expect_request("**/api/v1/cases/") as sent:
+        phone.click("#r-submit")
+    assert sent.value.headers["idempotency-key"] == keys[0]
+    phone.wait_for_selector("#report-result.alert-success")
+    case = Case.objects.get()  # one case, not two
+    assert case.number in phone.inner_text("#report-result") and case.grid.code == "411425200201001"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+
+    desk = contexts()
+    sign_in(desk, "zhihui")
+    desk.click("a[data-queue=new]")
+    desk.click(f"text={case.number}")
+    screenshot(desk, "case-page")
+    act(desk, "register", note="情况属实")
+    suggested = desk.locator(f"#unit-dispatch option[value='{case.suggested_unit_id}']")
+    assert suggested.get_attribute("selected") is not None
+    act(desk, "dispatch")
+    assert "已派遣" in desk.inner_text("[data-status]")
+
+    town = contexts()
+    sign_in(town, loop.world.officers["411425200"].username)
+    town.click(f"text={case.number}")
+    act(town, "accept")
+    act(town, "start")
+    act(town, "dispose", result="已清理砖块，道路畅通", photos=photo_file(tmp_path))
+    assert "已处置" in town.inner_text("[data-status]")
+
+    desk.reload()
+    act(desk, "verify")
+    act(desk, "close")
+    assert "已结案" in desk.inner_text("[data-status]")
+    screenshot(desk, "case-closed")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.events.count() == 8
+
+    for page in (phone, desk, town):
+        assert page.watch.console_errors == [] and page.watch.external_requests == []
+
+
+def test_desk_alerts_on_a_new_urgent_case(loop, report, contexts):
+    desk = contexts()
+    sign_in(desk, "zhihui")
+    assert desk.locator("#urgent-alert").is_hidden()
+    urgent = report("YJ01", description="河堤渗水")
+    desk.evaluate("htmx.trigger('#queue-counts', 'refresh')")  # what the 30-second poll does
+    desk.wait_for_selector("#urgent-alert:not(.d-none)")
+    assert desk.get_attribute("#urgent-alert a", "href") == f"/cases/{urgent.pk}/"
+    assert desk.evaluate("document.body.classList.contains('urgent-flash')")
+    assert desk.watch.console_errors == [] and desk.watch.external_requests == []
