@@ -1,5 +1,6 @@
-"""The dashboard's and the map's reads of the case table: aggregates computed in PostgreSQL, each
-filtered first by the scope's area column and by an indexed column, never a row loop in Python.
+"""The dashboard's and the map's reads of the case table (and of the weekly stability index):
+aggregates computed in PostgreSQL, each filtered first by the scope's area column and by an indexed
+column, never a row loop in Python.
 
 - new today, by category, new per day: `created_at >= …` (index on `created_at`);
 - open, overdue, urgent, by sub-area, per grid: `status IN (open states)` (`case_status_id`,
@@ -17,10 +18,12 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from grids.levels import AreaLevel
 from grids.models import Area
 from incidents.constants import OPEN_STATES, CaseStatus, Urgency
 from incidents.models import Case, Category
 
+from .models import StabilityIndex
 from .scope import OversightScope
 
 TREND_DAYS = 30
@@ -149,3 +152,20 @@ def open_case_points(scope: OversightScope, now: dt.datetime, *, overdue_only: b
     return qs.order_by("-id").values(
         "id", "number", "lat", "lng", "status", "urgency", "due_at", "category__name", "grid__name"
     )[:limit]
+
+
+def stability_rows(scope: OversightScope) -> list[dict]:
+    """The latest computed week's stability index of the townships in the scope (a village's
+    township for a village), worst first; [] before any week was computed."""
+    if scope.area.level == AreaLevel.COUNTY:
+        indices = StabilityIndex.objects.filter(county_id=scope.area.id)
+    else:
+        indices = StabilityIndex.objects.filter(township__path=scope.area.path[: 2 * Area.steplen])
+    week = indices.order_by("-week_start").values_list("week_start", flat=True).first()
+    if week is None:
+        return []
+    return list(
+        indices.filter(week_start=week)
+        .order_by("index", "township__code")
+        .values("township__name", "index", "colour", "week_start")
+    )

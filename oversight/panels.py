@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -37,10 +38,13 @@ from grids.scoping import VIEW, VIEW_CREDIT, VIEW_INSURANCE, in_scope
 from incidents.constants import CaseStatus, Urgency
 
 from . import case_figures
+from .case_figures import stability_rows
+from .constants import Colour
 from .links import OPEN, cases_url
 from .scope import OversightScope
 
 DEFAULT_TTL = 45  # seconds: the wall screen polls every 30 s
+TONES = {Colour.GREEN: "success", Colour.YELLOW: "warning", Colour.ORANGE: "warning", Colour.RED: "danger"}
 
 
 @dataclass(frozen=True)
@@ -243,4 +247,23 @@ INSURANCE = Panel(
 CREDIT = Panel(
     "credit", _("综治信用"), placeholder=_("信用功能上线后在此显示评级与授信概况。"), width=2, perm=VIEW_CREDIT
 )
-STABILITY = Panel("stability", _("社会稳定指数"), placeholder=_("稳定指数上线后在此显示各乡镇预警。"), width=2)
+
+
+def _stability(scope: OversightScope, now: dt.datetime) -> dict:
+    """The latest week's 社会稳定指数 of the townships in the area, worst first (the township of a
+    village for a village's dashboard), each linking to the week's index page."""
+    rows = stability_rows(scope)
+    if not rows:
+        return {"note": str(_("尚未计算稳定指数（每周一凌晨计算上一周）。"))}
+    week = rows[0]["week_start"]
+    href = f"{reverse('oversight:stability')}?week={week.isoformat()}"
+    return {
+        "rows": [
+            {"label": r["township__name"], "value": f"{r['index']:.1f}", "tone": TONES[r["colour"]], "href": href}
+            for r in rows
+        ],
+        "note": str(_("%(week)s 当周，指数越低越需关注")) % {"week": week.isoformat()},
+    }
+
+
+STABILITY = Panel("stability", _("社会稳定指数"), _stability, width=2)

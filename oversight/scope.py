@@ -7,8 +7,10 @@ default, from the viewer's outermost grant; an area outside the viewer's scope i
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ OVERSIGHT_ROLES = tuple(settings.OVERSIGHT_ROLES)
 # Levels a page can show (a grid is too small for a dashboard; its cases are one list).
 SHOWN_LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
 
+GENERATION_KEY = "oversight:generation"
 CASE_COLUMN = {AreaLevel.COUNTY: "county_id", AreaLevel.TOWNSHIP: "township_id", AreaLevel.VILLAGE: "village_id"}
 CHILD_COLUMN = {AreaLevel.COUNTY: "township_id", AreaLevel.TOWNSHIP: "village_id", AreaLevel.VILLAGE: "grid_id"}
 
@@ -52,9 +55,19 @@ class OversightScope:
         """The desk's list of this area's cases with `filters`."""
         return cases_url(self.area.level, self.area.id, **filters)
 
-    @property
+    @cached_property
     def cache_key(self) -> str:
-        return f"area{self.area.id}"
+        """The area, under the current generation of cached figures (see `forget_cached_figures`)."""
+        return f"g{cache.get_or_set(GENERATION_KEY, 1, timeout=None)}:area{self.area.id}"
+
+
+def forget_cached_figures() -> None:
+    """Make every cached figure, count and boundary of the oversight pages stale at once (after a
+    bulk import, and between tests) without touching the rest of the cache."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value starts a new generation
+        cache.set(GENERATION_KEY, 2, timeout=None)
 
 
 def may_oversee(user) -> bool:

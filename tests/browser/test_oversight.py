@@ -7,11 +7,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from incidents.constants import OPEN_STATES
 from incidents.models import Case
+from oversight.scope import forget_cached_figures
 from tests.oversight.conftest import build_known_cases
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,10 +20,8 @@ SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 @pytest.fixture
 def county():
-    cache.clear()
-    cases = build_known_cases()
-    yield cases
-    cache.clear()
+    forget_cached_figures()
+    return build_known_cases()
 
 
 def test_dashboard_figures_match_the_database(page, login, county):

@@ -7,7 +7,6 @@ import itertools
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from governance.roles import Role
@@ -16,6 +15,7 @@ from grids.selectors import area_columns
 from incidents.catalogue import ensure_catalogue
 from incidents.constants import CaseStatus, Urgency
 from incidents.models import Case, Category
+from oversight.scope import forget_cached_figures
 from tests.factories import UserFactory, World, build_world
 
 _numbers = itertools.count(1)
@@ -95,10 +95,10 @@ class KnownCases:
 
 
 @pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def fresh_figures():
+    """Each test starts with no cached dashboard or map figures (the rest of the cache, shared with
+    the other test worker, is left alone)."""
+    forget_cached_figures()
 
 
 @pytest.fixture

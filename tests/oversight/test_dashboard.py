@@ -1,11 +1,11 @@
 """The wall-screen dashboard: figures from the database, links to the lists behind them, scoping,
 the panel registry, caching and query counts."""
 
+import datetime as dt
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.utils import timezone
@@ -15,8 +15,10 @@ from grids import services as grid_services
 from grids.scoping import VIEW_IDENTITY
 from incidents.constants import OPEN_STATES, CaseStatus, Urgency
 from oversight import panels
+from oversight.models import StabilityIndex
 from oversight.panels import Panel
-from oversight.scope import OversightScope
+from oversight.scope import OversightScope, forget_cached_figures
+from oversight.stability import compute_week
 from tests.factories import UserFactory
 
 from .conftest import new_case
@@ -159,8 +161,8 @@ def test_figures_are_cached_per_area_for_a_short_time(client, known):
     first = panels.TODAY.content(scope)
     new_case(known.world.grids[A][0], "HJ01", status=CaseStatus.REPORTED, created=timezone.now())
     assert panels.TODAY.content(scope) == first  # within the cache period
-    cache.clear()
-    assert figures({"content": panels.TODAY.content(scope)})["new_today"]["value"] == 3
+    forget_cached_figures()  # a new request after that sees the new case
+    assert figures({"content": panels.TODAY.content(OversightScope(known.world.a))})["new_today"]["value"] == 3
 
 
 def test_the_page_renders_figures_polling_and_charts(client, known):
@@ -191,3 +193,15 @@ def test_query_counts_do_not_grow_with_the_cases(client, known, django_assert_ma
         assert client.get("/oversight/").status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get("/api/v1/oversight/dashboard/").status_code == 200
+
+
+def test_the_stability_panel_shows_the_latest_week_of_the_townships_in_scope(client, known):
+    assert "尚未计算" in dashboard(client, known.operator)["stability"]["content"]["note"]
+    compute_week(county=known.world.county, week_start=dt.date(2026, 3, 2))
+    forget_cached_figures()
+    rows = dashboard(client, known.operator)["stability"]["content"]["rows"]
+    indices = StabilityIndex.objects.filter(week_start=dt.date(2026, 3, 2)).order_by("index", "township__code")
+    assert [(r["label"], r["value"]) for r in rows] == [(i.township.name, f"{i.index:.1f}") for i in indices]
+    assert rows[0]["href"] == "/oversight/stability/?week=2026-03-02"
+    officer_rows = dashboard(client, known.world.officers[A])["stability"]["content"]["rows"]
+    assert [r["label"] for r in officer_rows] == [known.world.a.name]
