@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
         "RatingStatusEnum": "oversight.constants.RatingStatus",
         "EvidenceStatusEnum": "oversight.constants.EvidenceStatus",
         "WarningColourEnum": "oversight.constants.Colour",
+        "ClaimStatusEnum": "insurance.constants.ClaimStatus",
+        "RatingResultEnum": "oversight.constants.RatingResult",
     },
 }
 

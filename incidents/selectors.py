@@ -6,11 +6,12 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from governance.phones import normalize_phone
+from grids.levels import AreaLevel
 from grids.models import Area
 from grids.scoping import VIEW, granted_areas, scope_q
 
 from .catalogue import THEFT_CATEGORY
-from .constants import OPEN_STATES, UnitKind
+from .constants import OPEN_STATES, UnitKind, Urgency
 from .models import Case, CaseAttachment, CaseEvent, Category, ReplyTemplate, Unit
 from .units import member_unit_ids
 
@@ -92,18 +93,15 @@ def reply_templates(*, category_id: int | None = None, action: str | None = None
 
 
 def townships_for(user):
-    from grids.levels import AreaLevel
-
     return Area.objects.restrict(user, VIEW).filter(level=AreaLevel.TOWNSHIP).only("id", "name", "path")
 
 
 def latest_urgent_id(user) -> int | None:
-    """The newest urgent case still waiting for registration or dispatch (for the desk's alert)."""
-    from .constants import CaseStatus, Urgency
-
+    """The newest open urgent (马上办) case, for the desk's alert. 马上办 cases are dispatched
+    the moment they arrive, so any open state counts."""
     return (
         cases_for(user)
-        .filter(urgency=Urgency.URGENT, status__in=[CaseStatus.REPORTED, CaseStatus.REGISTERED])
+        .filter(urgency=Urgency.URGENT, status__in=OPEN_STATES)
         .order_by("-id")
         .values_list("id", flat=True)
         .first()

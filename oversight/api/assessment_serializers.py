@@ -70,7 +70,7 @@ class BreakdownRowSerializer(serializers.Serializer):
     evidence = serializers.IntegerField(allow_null=True)
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class AreaRatingSerializer(serializers.ModelSerializer):
     area_name = serializers.CharField(source="area.name", read_only=True)
     area_code = serializers.CharField(source="area.code", read_only=True)
     level_label = serializers.CharField(source="get_level_display", read_only=True)
@@ -98,13 +98,13 @@ class RatingSerializer(serializers.ModelSerializer):
         ]
 
 
-class RatingDetailSerializer(RatingSerializer):
+class RatingDetailSerializer(AreaRatingSerializer):
     breakdown = BreakdownRowSerializer(many=True, read_only=True)
     events = AssessmentEventSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField()
 
-    class Meta(RatingSerializer.Meta):
-        fields = [*RatingSerializer.Meta.fields, "breakdown", "events", "actions"]
+    class Meta(AreaRatingSerializer.Meta):
+        fields = [*AreaRatingSerializer.Meta.fields, "breakdown", "events", "actions"]
 
     def get_actions(self, rating) -> list[str]:
         return [t.action for t in RATING_WORKFLOW.available(self.context["request"].user, rating)]

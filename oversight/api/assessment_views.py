@@ -83,7 +83,7 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return qs
 
     def get_serializer_class(self):
-        return s.RatingSerializer if self.action == "list" else s.RatingDetailSerializer
+        return s.AreaRatingSerializer if self.action == "list" else s.RatingDetailSerializer
 
     def _decide(self, request, pk, name):
         actions.decide("rating", pk=int(pk), action=name, actor=request.user, data=request.data)
