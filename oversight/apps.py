@@ -3,16 +3,15 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def ensure_default_configuration(sender, **kwargs):
-    """The default indicator sets, rating rules and colour bands (oversight/defaults.py): installed by
-    migration 0002 and restored after every migrate and flush (a transactional test flushes the
-    database), adding only what is missing."""
+def ensure_configuration(sender, using="default", apps=None, **kwargs):
+    """The default indicator sets, rating rules, stability indicators and colour bands
+    (oversight/defaults.py), after every migrate (and flush) where a set is empty."""
     from . import defaults
-    from .models import ColourBand, Indicator, RatingRule, StabilityIndicator
 
-    defaults.install(
-        Indicator=Indicator, RatingRule=RatingRule, StabilityIndicator=StabilityIndicator, ColourBand=ColourBand
-    )
+    if apps is not None and "oversight" not in {m._meta.app_label for m in apps.get_models()}:
+        return  # migrated back to zero: no tables
+
+    defaults.install(using)
 
 
 class OversightConfig(AppConfig):
@@ -24,6 +23,4 @@ class OversightConfig(AppConfig):
     verbose_name = _("全域监管")
 
     def ready(self):
-        post_migrate.connect(
-            ensure_default_configuration, sender=self, dispatch_uid="oversight.ensure_default_configuration"
-        )
+        post_migrate.connect(ensure_configuration, sender=self, dispatch_uid="oversight.ensure_configuration")
