@@ -289,6 +289,8 @@ NAV_ITEMS = [
     (
         "平安建设",
         [
+            ("一屏观全域", "oversight:dashboard", OVERSIGHT_ROLES),
+            ("一张图指挥", "oversight:map", OVERSIGHT_ROLES),
             ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
             ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
         ],
@@ -296,11 +298,31 @@ NAV_ITEMS = [
     (
         "系统",
         [
+            ("管理控制台", "console:home", ["admin", "command_leader"]),
             ("接口文档", "api-docs", None),
             ("后台管理", "admin:index", ["admin"]),
         ],
     ),
 ]
+
+# The wall-screen dashboard's panels, in order (dotted paths to oversight.panels.Panel objects).
+# A feature replaces its placeholder (same key) with its own panel when it lands.
+DASHBOARD_PANELS = [
+    "oversight.panels.TODAY",
+    "oversight.panels.TREND",
+    "oversight.panels.BY_AREA",
+    "oversight.panels.BY_CATEGORY",
+    "oversight.panels.WEEKLY_RANKING",
+    "oversight.panels.INSURANCE",
+    "oversight.panels.CREDIT",
+    "oversight.panels.STABILITY",
+]
+
+# The grid map: no base-map tiles unless an intranet tile server is named ({z}/{x}/{y} template),
+# with the coordinate system its tiles are drawn in (WGS84, or GCJ02 for most Chinese servers).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+MAP_TILE_CRS = env.str("MAP_TILE_CRS", default="WGS84")
 
 # Case lists up to this many rows export while the user waits; longer ones run as a task.
 CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
