@@ -264,6 +264,7 @@ NAV_ITEMS = [
     ("收件箱", "incidents:inbox", ["township_officer", "village_head", "department_officer"]),
     ("上报事件", "incidents:report", None),
     ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
+    ("巡查走访", "grids:fieldwork", ["grid_worker"]),
     ("搜索", "incidents:search", None),
     (
         "日清周评",

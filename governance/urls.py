@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/credit/", include("credit.api.urls")),
     path("api/v1/oversight/", include("oversight.api.urls")),
     path("", include("incidents.urls")),
+    path("", include("grids.urls")),
     path("reviews/", include("incidents.review_urls")),
     path("insurance/", include("insurance.urls")),
     path("credit/", include("credit.urls")),

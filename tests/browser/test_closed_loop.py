@@ -108,3 +108,28 @@ def test_desk_alerts_on_a_new_urgent_case(loop, report, contexts):
     assert desk.get_attribute("#urgent-alert a", "href") == f"/cases/{urgent.pk}/"
     assert desk.evaluate("document.body.classList.contains('urgent-flash')")
     assert desk.watch.console_errors == [] and desk.watch.external_requests == []
+
+
+def test_patrol_check_in_and_household_visit_from_the_phone(loop, contexts):
+    from grids.models import Household, HouseholdVisit, PatrolCheckIn
+
+    grid = loop.world.grids["411425200"][0]
+    home = Household.objects.create(
+        number="H-B-9", head_name="赵大", address="肖旗乡1村9号", county=loop.world.county, township=loop.world.b,
+        village=loop.world.villages["411425200"][0], grid=grid,
+    )
+    phone = contexts(
+        viewport=PHONE, geolocation={"latitude": 34.405, "longitude": 115.905}, permissions=["geolocation"]
+    )
+    sign_in(phone, "gw")
+    phone.goto(phone.base + "/fieldwork/")
+    phone.wait_for_selector("#checkin-submit:not([disabled])")
+    phone.click("#checkin-submit")
+    phone.wait_for_selector("#field-result.alert-success")
+    phone.fill(f"#visit-note-{home.pk}", "家中安好")
+    phone.click(f"#visit-note-{home.pk} + button")
+    phone.wait_for_function("document.getElementById('visits-today').textContent.includes('今日 1 / 10 户')")
+    check_in = PatrolCheckIn.objects.get()
+    assert check_in.in_own_grid and check_in.grid == grid
+    assert HouseholdVisit.objects.get().household == home
+    assert phone.watch.console_errors == [] and phone.watch.external_requests == []
