@@ -26,6 +26,7 @@ from . import actions, case_lists, deadlines, exports, queues, selectors, tasks
 from .api.filters import CaseFilter
 from .constants import CaseStatus, Outcome, UnitKind, UrgeGrade
 from .models import Unit
+from .reviews import selectors as review_selectors
 from .workflow import CASE_WORKFLOW
 
 PAGE_SIZE = 50
@@ -111,6 +112,7 @@ def inbox(request):
             "query": _query_without(request, "before"),
             "list_name": "inbox",
             "approvals": approvals.waiting_for(request.user),
+            "figures": review_selectors.township_summary(request.user),
         },
     )
 
