@@ -14,15 +14,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def act(page, action, **fields):
     """Open an action's form on the case page, fill it and submit; wait for the reload."""
+    page.wait_for_load_state("networkidle")
     page.click(f"button[aria-controls='form-{action}']")
+    page.wait_for_selector(f"#form-{action}.collapse.show")  # opened, and its animation finished
     form = page.locator(f"#form-{action}")
-    form.wait_for(state="visible")
     for name, value in fields.items():
         if name == "photos":
             form.locator("input[name=photos]").set_input_files(value)
         else:
             form.locator(f"[name={name}]").fill(value)
-    with page.expect_navigation():
+    with page.expect_navigation(timeout=120_000):
         form.locator("button[type=submit]").click()
 
 
