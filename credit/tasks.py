@@ -1,12 +1,12 @@
 """Celery entry points of the credit app (thin calls into the services, safe to run twice).
-Schedule: settings.CELERY_BEAT_SCHEDULE (every 15 minutes)."""
+Schedule: settings.PERIODIC_TASKS (every 15 minutes)."""
 
 from governance.celery import robust_task
 
 from . import proposals
 
 
-@robust_task(name="credit.tasks.propose_from_closed_cases", soft_time_limit=10 * 60)
+@robust_task(name="credit.propose_from_closed_cases", soft_time_limit=10 * 60)
 def propose_from_closed_cases() -> int:
-    """Closed cases → proposed facts (idempotent: a rerun proposes nothing twice)."""
+    """Every 15 minutes (settings.PERIODIC_TASKS): closed cases → proposed facts. Idempotent."""
     return proposals.propose_from_closed_cases()

@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from governance.schedules import Periodic
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -181,11 +183,14 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-# Periodic jobs set here are synced into django-celery-beat rows when beat starts; the incidents
-# and oversight schedules are rows created by their apps' migrations (see governance/celery.py).
-CELERY_BEAT_SCHEDULE = {
-    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
-}
+# Default periodic tasks: django-celery-beat rows ensured after migrate, then edited by admins
+# (governance/schedules.py). Times are Asia/Shanghai.
+PERIODIC_TASKS = [
+    Periodic("日清（每日 17:30）", "incidents.run_daily_review", minute="30", hour="17"),
+    Periodic("社会稳定指数（每周一 01:30，计算上一周）", "oversight.compute_stability_index", minute="30", hour="1",
+             day_of_week="1"),
+    Periodic("综治信用：从结案事件生成待审事实（每 15 分钟）", "credit.propose_from_closed_cases", minute="*/15"),
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -248,28 +253,49 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
 OVERSIGHT_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
+INSURANCE_FIGURE_ROLES = ["command_operator", "command_leader", "township_officer", "insurer", "admin"]
+CREDIT_ROLES = ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"]
 NAV_ITEMS = [
     ("工作台", "incidents:desk", ["command_operator", "command_leader"]),
     ("收件箱", "incidents:inbox", ["township_officer", "village_head", "department_officer"]),
     ("上报事件", "incidents:report", None),
     ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
     ("搜索", "incidents:search", None),
-    ("平安家园理赔", "insurance:claims", ["village_head", "township_officer", "insurer", "grid_worker"]),
-    ("保险统计", "insurance:figures", ["command_operator", "command_leader", "township_officer", "insurer", "admin"]),
+    (
+        "平安家园保险",
+        [
+            ("平安家园理赔", "insurance:claims", ["village_head", "township_officer", "insurer", "grid_worker"]),
+            ("保险统计", "insurance:figures", INSURANCE_FIGURE_ROLES),
+        ],
+    ),
     (
         "综治信用",
-        "credit:overview",
-        ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"],
+        [
+            ("信用评定", "credit:overview", CREDIT_ROLES),
+            ("农信社授信", "credit:cooperative", ["credit_cooperative"]),
+        ],
     ),
-    ("农信社授信", "credit:cooperative", ["credit_cooperative"]),
-    ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
-    ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
-    ("接口文档", "api-docs", None),
-    ("后台管理", "admin:index", ["admin"]),
+    (
+        "平安建设",
+        [
+            ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
+            ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
+        ],
+    ),
+    (
+        "系统",
+        [
+            ("接口文档", "api-docs", None),
+            ("后台管理", "admin:index", ["admin"]),
+        ],
+    ),
 ]
 
 # Case lists up to this many rows export while the user waits; longer ones run as a task.
 CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
+
+# What waits for a decision, shown in the inbox (governance/approvals.py).
+APPROVAL_SOURCES = ["insurance.approvals.waiting", "credit.approvals.waiting", "oversight.approvals.waiting"]
 
 # Where "/" lands each role (first match wins; a url name that does not resolve is skipped).
 ROLE_HOME = [

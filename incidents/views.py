@@ -17,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance import jobs
+from governance import approvals, jobs
 from governance.errors import Conflict
 from governance.phones import mask_phone
 from governance.spreadsheets import XLSX_TYPE
@@ -110,6 +110,7 @@ def inbox(request):
             "next_before": next_before,
             "query": _query_without(request, "before"),
             "list_name": "inbox",
+            "approvals": approvals.waiting_for(request.user),
         },
     )
 

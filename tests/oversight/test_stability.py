@@ -2,11 +2,9 @@
 idempotent recomputation, bounded queries, the colour endpoint, scoping, the task and its schedule."""
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -116,10 +114,6 @@ def test_weekly_task_defaults_to_last_complete_week_and_is_scheduled(county):
     assert StabilityIndex.objects.filter(week_start=last_complete_week()).count() == 2
     assert compute_stability_index.delay("2026-03-04").get() == 2
     assert StabilityIndex.objects.filter(week_start=WEEK).count() == 2
-    # The row migration 0004 creates (created afresh: a live-server test's flush may have removed it).
-    schedule = importlib.import_module("oversight.migrations.0004_stability_schedule")
-    PeriodicTask.objects.filter(task=compute_stability_index.name).delete()
-    schedule.create(django_apps, None)
     entry = PeriodicTask.objects.get(task=compute_stability_index.name)
     assert entry.enabled and (entry.crontab.day_of_week, entry.crontab.hour, entry.crontab.minute) == ("1", "1", "30")
     assert str(entry.crontab.timezone) == "Asia/Shanghai"
