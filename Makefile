@@ -54,6 +54,7 @@ lint: install
 bench: install
 	@.ci/ensure-services
 	$(PY) tests/bench/bench_incidents.py $(BENCH_ARGS)
+	$(PY) tests/bench/bench_rhythm.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var/ .pytest_cache

@@ -102,3 +102,24 @@ class Job(models.Model):
         if self.status == JobStatus.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class IdempotentRequest(models.Model):
+    """幂等请求：客户端以 Idempotency-Key 重试同一请求时，只执行一次并返回第一次的结果。"""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(_("接口"), max_length=40)
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    object_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等请求")
+        verbose_name_plural = _("幂等请求")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="one_idempotent_request_per_user_scope")
+        ]
+
+    def __str__(self):
+        return f"{self.scope}:{self.key}"

@@ -187,6 +187,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # (governance/schedules.py). Times are Asia/Shanghai.
 PERIODIC_TASKS = [
     Periodic("日清（每日 17:30）", "incidents.run_daily_review", minute="30", hour="17"),
+    Periodic("周评（每周一 08:00）", "incidents.run_weekly_evaluation", minute="0", hour="8", day_of_week="1"),
+    Periodic("网格员月度评定（每月 1 日 06:00）", "incidents.rate_grid_workers", minute="0", hour="6",
+             day_of_month="1"),
     Periodic("社会稳定指数（每周一 01:30，计算上一周）", "oversight.compute_stability_index", minute="30", hour="1",
              day_of_week="1"),
     Periodic("综治信用：从结案事件生成待审事实（每 15 分钟）", "credit.propose_from_closed_cases", minute="*/15"),
@@ -253,6 +256,7 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
 OVERSIGHT_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
+REVIEW_ROLES = ["command_operator", "command_leader", "township_officer", "admin"]
 INSURANCE_FIGURE_ROLES = ["command_operator", "command_leader", "township_officer", "insurer", "admin"]
 CREDIT_ROLES = ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"]
 NAV_ITEMS = [
@@ -261,6 +265,13 @@ NAV_ITEMS = [
     ("上报事件", "incidents:report", None),
     ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
     ("搜索", "incidents:search", None),
+    (
+        "日清周评",
+        [
+            ("日清", "reviews:daily", REVIEW_ROLES),
+            ("周评", "reviews:weekly", REVIEW_ROLES),
+        ],
+    ),
     (
         "平安家园保险",
         [
@@ -278,6 +289,8 @@ NAV_ITEMS = [
     (
         "平安建设",
         [
+            ("一屏观全域", "oversight:dashboard", OVERSIGHT_ROLES),
+            ("一张图指挥", "oversight:map", OVERSIGHT_ROLES),
             ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
             ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
         ],
@@ -285,11 +298,31 @@ NAV_ITEMS = [
     (
         "系统",
         [
+            ("管理控制台", "console:home", ["admin", "command_leader"]),
             ("接口文档", "api-docs", None),
             ("后台管理", "admin:index", ["admin"]),
         ],
     ),
 ]
+
+# The wall-screen dashboard's panels, in order (dotted paths to oversight.panels.Panel objects).
+# A feature replaces its placeholder (same key) with its own panel when it lands.
+DASHBOARD_PANELS = [
+    "oversight.panels.TODAY",
+    "oversight.panels.TREND",
+    "oversight.panels.BY_AREA",
+    "oversight.panels.BY_CATEGORY",
+    "oversight.panels.WEEKLY_RANKING",
+    "oversight.panels.INSURANCE",
+    "oversight.panels.CREDIT",
+    "oversight.panels.STABILITY",
+]
+
+# The grid map: no base-map tiles unless an intranet tile server is named ({z}/{x}/{y} template),
+# with the coordinate system its tiles are drawn in (WGS84, or GCJ02 for most Chinese servers).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+MAP_TILE_CRS = env.str("MAP_TILE_CRS", default="WGS84")
 
 # Case lists up to this many rows export while the user waits; longer ones run as a task.
 CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
@@ -315,6 +348,7 @@ ROLE_HOME = [
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [
     "incidents.demo",
+    "incidents.reviews.demo",
     "insurance.demo",
     "credit.demo",
     "oversight.demo",

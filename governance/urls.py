@@ -25,4 +25,8 @@ urlpatterns = [
     path("insurance/", include("insurance.urls")),
     path("credit/", include("credit.urls")),
     path("oversight/", include("oversight.urls")),
+    # The admin console: one console_urls.py per app, pages of the data that app owns.
+    path("console/", include("governance.console_urls")),
+    path("console/", include("grids.console_urls")),
+    path("console/", include("incidents.console_urls")),
 ]

@@ -1,6 +1,8 @@
 """Areas (the county → township → village → base-grid tree), who is assigned where, and the
 households and residents of each base grid."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -225,3 +227,160 @@ class Resident(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- grid workers' field work and points (积分制), see grids/fieldwork.py -------------------
+
+
+class FieldworkRow(models.Model):
+    """A grid worker's record on a base grid (area columns for scoping)."""
+
+    area_fields = {
+        AreaLevel.COUNTY: "county_id",
+        AreaLevel.TOWNSHIP: "township_id",
+        AreaLevel.VILLAGE: "village_id",
+        AreaLevel.GRID: "grid_id",
+    }
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格员")
+    )
+    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
+    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
+
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class PatrolCheckIn(FieldworkRow):
+    """巡查打卡：网格员在网格内巡查时带位置的打卡。"""
+
+    lat = models.FloatField(_("纬度"))
+    lng = models.FloatField(_("经度"))
+    in_own_grid = models.BooleanField(_("在本人网格内"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    at = models.DateTimeField(_("打卡时间"))
+
+    class Meta:
+        verbose_name = _("巡查打卡")
+        verbose_name_plural = _("巡查打卡")
+        indexes = [
+            models.Index(fields=["worker", "at"], name="checkin_worker_at"),
+            models.Index(fields=["grid", "at"], name="checkin_grid_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.worker_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class HouseholdVisit(FieldworkRow):
+    """入户走访：网格员走访一户（嘉善：每天不少于 10 户）。"""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits", verbose_name=_("户"))
+    note = models.CharField(_("走访情况"), max_length=500, blank=True)
+    at = models.DateTimeField(_("走访时间"))
+
+    class Meta:
+        verbose_name = _("入户走访")
+        verbose_name_plural = _("入户走访")
+        indexes = [
+            models.Index(fields=["worker", "at"], name="visit_worker_at"),
+            models.Index(fields=["grid", "at"], name="visit_grid_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.worker_id} → {self.household_id}"
+
+
+class SpotCheck(FieldworkRow):
+    """抽查：乡镇或县对网格员工作的抽查结果。"""
+
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("抽查人")
+    )
+    day = models.DateField(_("抽查日期"))
+    passed = models.BooleanField(_("合格"))
+    note = models.CharField(_("情况"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("抽查")
+        verbose_name_plural = _("抽查")
+        indexes = [models.Index(fields=["worker", "day"], name="spotcheck_worker_day")]
+
+    def __str__(self):
+        return f"{self.worker_id} {self.day} {'合格' if self.passed else '不合格'}"
+
+
+class Rating(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    COMPETENT = "competent", _("称职")
+    BASIC = "basic", _("基本称职")
+    INCOMPETENT = "incompetent", _("不称职")
+
+
+class PointsRules(models.Model):
+    """积分规则（单行）：各项积分和月度评定档次。管理员在后台修改。"""
+
+    per_checkin_day = models.DecimalField(_("每个打卡日"), max_digits=5, decimal_places=2, default=Decimal(2))
+    per_visit = models.DecimalField(_("每户走访"), max_digits=5, decimal_places=2, default=Decimal("0.1"))
+    daily_visit_target = models.PositiveSmallIntegerField(_("每日走访户数目标"), default=10)
+    per_target_day = models.DecimalField(_("走访达标日加分"), max_digits=5, decimal_places=2, default=Decimal(1))
+    per_report = models.DecimalField(_("每件上报"), max_digits=5, decimal_places=2, default=Decimal(1))
+    per_task = models.DecimalField(_("每件办结任务"), max_digits=5, decimal_places=2, default=Decimal(2))
+    per_spot_pass = models.DecimalField(_("抽查合格加分"), max_digits=5, decimal_places=2, default=Decimal(5))
+    per_spot_fail = models.DecimalField(_("抽查不合格扣分"), max_digits=5, decimal_places=2, default=Decimal(10))
+    excellent_from = models.DecimalField(_("优秀（不低于）"), max_digits=6, decimal_places=2, default=Decimal(90))
+    competent_from = models.DecimalField(_("称职（不低于）"), max_digits=6, decimal_places=2, default=Decimal(70))
+    basic_from = models.DecimalField(_("基本称职（不低于）"), max_digits=6, decimal_places=2, default=Decimal(50))
+    dismissal_months = models.PositiveSmallIntegerField(
+        _("连续几个月基本称职及以下提请解聘审查"), default=3
+    )
+
+    class Meta:
+        verbose_name = _("积分规则")
+        verbose_name_plural = _("积分规则")
+        constraints = [
+            models.CheckConstraint(
+                name="points_thresholds_descend",
+                condition=Q(excellent_from__gte=models.F("competent_from"))
+                & Q(competent_from__gte=models.F("basic_from")),
+            )
+        ]
+
+    def __str__(self):
+        return str(_("积分规则"))
+
+    @classmethod
+    def current(cls) -> "PointsRules":
+        rules, _created = cls.objects.get_or_create(pk=1)
+        return rules
+
+
+class MonthlyRating(FieldworkRow):
+    """网格员月度评定：当月各项数字、积分、档次，以及是否提请解聘审查（宝丰：连续三个月基本称职）。"""
+
+    month = models.DateField(_("月份"), help_text=_("当月 1 日"))
+    checkin_days = models.PositiveSmallIntegerField(_("打卡天数"), default=0)
+    visits = models.PositiveIntegerField(_("走访户次"), default=0)
+    visit_target_days = models.PositiveSmallIntegerField(_("走访达标天数"), default=0)
+    reports = models.PositiveIntegerField(_("上报事件"), default=0)
+    tasks = models.PositiveIntegerField(_("办结任务"), default=0)
+    spot_passed = models.PositiveSmallIntegerField(_("抽查合格"), default=0)
+    spot_failed = models.PositiveSmallIntegerField(_("抽查不合格"), default=0)
+    points = models.DecimalField(_("积分"), max_digits=8, decimal_places=2)
+    rating = models.CharField(_("评定"), max_length=12, choices=Rating.choices)
+    dismissal_review = models.BooleanField(_("提请解聘审查"), default=False)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("月度评定")
+        verbose_name_plural = _("月度评定")
+        constraints = [models.UniqueConstraint(fields=["worker", "month"], name="one_rating_per_worker_month")]
+        indexes = [models.Index(fields=["month", "township"], name="rating_month_township")]
+
+    def __str__(self):
+        return f"{self.worker_id} {self.month:%Y-%m} {self.get_rating_display()}"

@@ -3,7 +3,7 @@ Cases and their events are read-only here: they change only through the workflow
 
 from django.contrib import admin
 
-from .models import Case, CaseEvent, Category, ReplyTemplate, RoutingRule, TimeLimit, Unit
+from .models import Case, CaseEvent, Category, ReplyTemplate, ReviewRules, RoutingRule, TimeLimit, Unit
 
 
 class TimeLimitInline(admin.TabularInline):
@@ -64,3 +64,14 @@ class CaseAdmin(ReadOnlyAdmin):
 class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ("case", "action_label", "from_state", "to_state", "actor", "created_at")
     show_full_result_count = False
+
+
+@admin.register(ReviewRules)
+class ReviewRulesAdmin(admin.ModelAdmin):
+    """One row: the escalation multiple and the weekly weights (docs/rhythm.md)."""
+
+    def has_add_permission(self, request):
+        return not ReviewRules.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

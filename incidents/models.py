@@ -249,7 +249,10 @@ class CaseEvent(EventBase):
     class Meta(EventBase.Meta):
         verbose_name = _("事件记录")
         verbose_name_plural = _("事件记录")
-        indexes = [models.Index(fields=["case", "created_at"], name="caseevent_case_time")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="caseevent_case_time"),
+            models.Index(fields=["created_at"], name="caseevent_time"),  # a day's or a week's events (日清周评)
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.action_label}"

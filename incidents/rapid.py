@@ -28,9 +28,7 @@ def handle_urgent(*, case_id: int) -> Case | None:
             title = _("马上办：%(n)s 待人工分派") % {"n": case.number}
         else:
             services.register(case_id=case.pk, actor=None, note=_("马上办：紧急事件自动立案"))
-            case, _event = services.dispatch(
-                case_id=case.pk, actor=None, unit=unit, note=_("马上办：紧急事件自动派遣")
-            )
+            case, _event = services.dispatch(case_id=case.pk, actor=None, unit=unit, note=_("马上办：紧急事件自动派遣"))
             title = _("马上办：%(n)s 已派遣至 %(u)s") % {"n": case.number, "u": unit.name}
         centre = Unit.objects.filter(kind=UnitKind.COMMAND_CENTRE).first()
         transaction.on_commit(

@@ -1,15 +1,18 @@
 """Celery entry points of the incidents app: each takes ids, calls one service, and is safe to
-run twice (acks_late delivers at least once). Schedules: django-celery-beat rows created by
-migration incidents/0002 (admin → 周期性任务), see docs/rhythm.md."""
+run twice (acks_late delivers at least once). Schedules: settings.PERIODIC_TASKS, kept as
+django-celery-beat rows (admin → 周期性任务), see docs/rhythm.md."""
+
+import datetime as dt
 
 from django.http import QueryDict
+from django.utils import timezone
 
 from governance import jobs
 from governance.celery import robust_task
 from governance.models import User
 
 from . import case_lists, exports, rapid
-from .reviews import daily
+from .reviews import daily, points, weekly
 
 
 @robust_task(name="incidents.handle_urgent", soft_time_limit=60)
@@ -31,3 +34,17 @@ def export_cases(job_id: int, user_id: int, name: str, query: str) -> None:
         qs = case_lists.case_list(user, name, QueryDict(query))
         jobs.set_total(job_id, qs.count(), message="正在导出……")
         jobs.attach_result(job_id, exports.filename(name), exports.to_xlsx(qs, job_id))
+
+
+@robust_task(name="incidents.run_weekly_evaluation", soft_time_limit=30 * 60)
+def run_weekly_evaluation(job_id: int | None = None) -> int:
+    with jobs.running(job_id):
+        return weekly.run_weekly_evaluation(job_id=job_id).pk
+
+
+@robust_task(name="incidents.rate_grid_workers", soft_time_limit=20 * 60)
+def rate_grid_workers(month: str | None = None, job_id: int | None = None) -> int:
+    """Monthly rating of grid workers for `month` (YYYY-MM-01), by default the month before."""
+    day = dt.date.fromisoformat(month) if month else (timezone.localdate().replace(day=1) - dt.timedelta(days=1))
+    with jobs.running(job_id):
+        return points.rate_grid_workers(month=day.replace(day=1))

@@ -1,10 +1,13 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import fieldwork, views
 
 router = SimpleRouter(use_regex_path=False)  # <int:pk>: typed in the schema, 404 for non-numbers
 router.register("areas", views.AreaViewSet, basename="area")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
 router.register("households", views.HouseholdViewSet, basename="household")
+router.register("fieldwork/check-ins", fieldwork.CheckInViewSet, basename="check-in")
+router.register("fieldwork/visits", fieldwork.VisitViewSet, basename="visit")
+router.register("fieldwork/ratings", fieldwork.MonthlyRatingViewSet, basename="monthly-rating")
 urlpatterns = router.urls

@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from ..reviews import api as reviews
 from . import views
 
 router = SimpleRouter()
@@ -7,4 +8,6 @@ router.register("cases", views.CaseViewSet, basename="case")
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("reply-templates", views.ReplyTemplateViewSet, basename="reply-template")
+router.register("reviews/daily", reviews.DailyReviewViewSet, basename="daily-review")
+router.register("reviews/weekly", reviews.WeeklyEvaluationViewSet, basename="weekly-evaluation")
 urlpatterns = router.urls

@@ -8,128 +8,321 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grids', '0002_domain_permissions'),
-        ('incidents', '0001_initial'),
+        ("grids", "0002_domain_permissions"),
+        ("incidents", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewRules',
+            name="ReviewRules",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('escalate_multiple', models.DecimalField(decimal_places=2, default=Decimal('1.00'), help_text='超期时长超过时限的该倍数时，日清自动上提一级', max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0.1'))], verbose_name='超期上提倍数')),
-                ('weight_close_rate', models.DecimalField(decimal_places=2, default=Decimal('30'), max_digits=5, verbose_name='结案率权重')),
-                ('weight_on_time_rate', models.DecimalField(decimal_places=2, default=Decimal('40'), max_digits=5, verbose_name='按期结案率权重')),
-                ('weight_satisfaction', models.DecimalField(decimal_places=2, default=Decimal('20'), max_digits=5, verbose_name='满意度权重')),
-                ('weight_reports', models.DecimalField(decimal_places=2, default=Decimal('0.5'), max_digits=5, verbose_name='上报加分（每件）')),
-                ('reports_cap', models.DecimalField(decimal_places=2, default=Decimal('10'), max_digits=5, verbose_name='上报加分上限')),
-                ('deduct_rework', models.DecimalField(decimal_places=2, default=Decimal('2'), max_digits=5, verbose_name='返工扣分（每件）')),
-                ('deduct_yellow', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=5, verbose_name='黄牌督办扣分（每次）')),
-                ('deduct_red', models.DecimalField(decimal_places=2, default=Decimal('3'), max_digits=5, verbose_name='红牌督办扣分（每次）')),
-                ('deduct_overdue', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=5, verbose_name='超期扣分（每件）')),
-                ('board_size', models.PositiveSmallIntegerField(default=3, verbose_name='红黑榜各列几名')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "escalate_multiple",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1.00"),
+                        help_text="超期时长超过时限的该倍数时，日清自动上提一级",
+                        max_digits=4,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.1"))],
+                        verbose_name="超期上提倍数",
+                    ),
+                ),
+                (
+                    "weight_close_rate",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("30"), max_digits=5, verbose_name="结案率权重"
+                    ),
+                ),
+                (
+                    "weight_on_time_rate",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("40"), max_digits=5, verbose_name="按期结案率权重"
+                    ),
+                ),
+                (
+                    "weight_satisfaction",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("20"), max_digits=5, verbose_name="满意度权重"
+                    ),
+                ),
+                (
+                    "weight_reports",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0.5"), max_digits=5, verbose_name="上报加分（每件）"
+                    ),
+                ),
+                (
+                    "reports_cap",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("10"), max_digits=5, verbose_name="上报加分上限"
+                    ),
+                ),
+                (
+                    "deduct_rework",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("2"), max_digits=5, verbose_name="返工扣分（每件）"
+                    ),
+                ),
+                (
+                    "deduct_yellow",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("1"), max_digits=5, verbose_name="黄牌督办扣分（每次）"
+                    ),
+                ),
+                (
+                    "deduct_red",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("3"), max_digits=5, verbose_name="红牌督办扣分（每次）"
+                    ),
+                ),
+                (
+                    "deduct_overdue",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("1"), max_digits=5, verbose_name="超期扣分（每件）"
+                    ),
+                ),
+                ("board_size", models.PositiveSmallIntegerField(default=3, verbose_name="红黑榜各列几名")),
             ],
             options={
-                'verbose_name': '日清周评规则',
-                'verbose_name_plural': '日清周评规则',
+                "verbose_name": "日清周评规则",
+                "verbose_name_plural": "日清周评规则",
             },
         ),
         migrations.CreateModel(
-            name='WeeklyEvaluation',
+            name="WeeklyEvaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week_start', models.DateField(unique=True, verbose_name='周一')),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('rules', models.JSONField(default=dict, verbose_name='所用规则')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week_start", models.DateField(unique=True, verbose_name="周一")),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                ("rules", models.JSONField(default=dict, verbose_name="所用规则")),
             ],
             options={
-                'verbose_name': '周评',
-                'verbose_name_plural': '周评',
-                'ordering': ['-week_start'],
+                "verbose_name": "周评",
+                "verbose_name_plural": "周评",
+                "ordering": ["-week_start"],
             },
         ),
         migrations.CreateModel(
-            name='DailyReview',
+            name="DailyReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='日期')),
-                ('level', models.CharField(choices=[('county', '县'), ('township', '乡镇（一级网格）'), ('village', '村/社区（二级网格）'), ('grid', '基础网格'), ('micro_grid', '微网格')], max_length=12, verbose_name='层级')),
-                ('new', models.PositiveIntegerField(default=0, verbose_name='新增')),
-                ('closed', models.PositiveIntegerField(default=0, verbose_name='办结')),
-                ('open', models.PositiveIntegerField(default=0, verbose_name='在办')),
-                ('due_today', models.PositiveIntegerField(default=0, verbose_name='今日到期')),
-                ('overdue', models.PositiveIntegerField(default=0, verbose_name='超期')),
-                ('untouched', models.PositiveIntegerField(default=0, verbose_name='今日未处理')),
-                ('urged', models.PositiveIntegerField(default=0, verbose_name='自动督办')),
-                ('escalated', models.PositiveIntegerField(default=0, verbose_name='超期上提')),
-                ('as_of', models.DateTimeField(verbose_name='统计时刻')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grids.area', verbose_name='区域')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grids.area', verbose_name='县')),
-                ('township', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grids.area', verbose_name='乡镇')),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grids.area', verbose_name='村/社区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="日期")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("county", "县"),
+                            ("township", "乡镇（一级网格）"),
+                            ("village", "村/社区（二级网格）"),
+                            ("grid", "基础网格"),
+                            ("micro_grid", "微网格"),
+                        ],
+                        max_length=12,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("new", models.PositiveIntegerField(default=0, verbose_name="新增")),
+                ("closed", models.PositiveIntegerField(default=0, verbose_name="办结")),
+                ("open", models.PositiveIntegerField(default=0, verbose_name="在办")),
+                ("due_today", models.PositiveIntegerField(default=0, verbose_name="今日到期")),
+                ("overdue", models.PositiveIntegerField(default=0, verbose_name="超期")),
+                ("untouched", models.PositiveIntegerField(default=0, verbose_name="今日未处理")),
+                ("urged", models.PositiveIntegerField(default=0, verbose_name="自动督办")),
+                ("escalated", models.PositiveIntegerField(default=0, verbose_name="超期上提")),
+                ("as_of", models.DateTimeField(verbose_name="统计时刻")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="grids.area",
+                        verbose_name="区域",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="grids.area",
+                        verbose_name="县",
+                    ),
+                ),
+                (
+                    "township",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="grids.area",
+                        verbose_name="乡镇",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="grids.area",
+                        verbose_name="村/社区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '日清记录',
-                'verbose_name_plural': '日清记录',
-                'indexes': [models.Index(fields=['day', 'level', 'township'], name='dailyreview_day_level_town'), models.Index(fields=['township', 'day'], name='dailyreview_town_day')],
-                'constraints': [models.UniqueConstraint(fields=('area', 'day'), name='one_daily_review_per_area_day')],
+                "verbose_name": "日清记录",
+                "verbose_name_plural": "日清记录",
+                "indexes": [
+                    models.Index(fields=["day", "level", "township"], name="dailyreview_day_level_town"),
+                    models.Index(fields=["township", "day"], name="dailyreview_town_day"),
+                ],
+                "constraints": [models.UniqueConstraint(fields=("area", "day"), name="one_daily_review_per_area_day")],
             },
         ),
         migrations.CreateModel(
-            name='DailyUrge',
+            name="DailyUrge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='日期')),
-                ('grade', models.CharField(max_length=8, verbose_name='督办等级')),
-                ('escalated', models.BooleanField(default=False, verbose_name='已上提')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='daily_urges', to='incidents.case')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incidents.unit', verbose_name='被督办单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="日期")),
+                ("grade", models.CharField(max_length=8, verbose_name="督办等级")),
+                ("escalated", models.BooleanField(default=False, verbose_name="已上提")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="daily_urges", to="incidents.case"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="incidents.unit",
+                        verbose_name="被督办单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '日清督办',
-                'verbose_name_plural': '日清督办',
-                'indexes': [models.Index(fields=['day', 'unit'], name='dailyurge_day_unit')],
-                'constraints': [models.UniqueConstraint(fields=('case', 'day'), name='one_daily_urge_per_case_day')],
+                "verbose_name": "日清督办",
+                "verbose_name_plural": "日清督办",
+                "indexes": [models.Index(fields=["day", "unit"], name="dailyurge_day_unit")],
+                "constraints": [models.UniqueConstraint(fields=("case", "day"), name="one_daily_urge_per_case_day")],
             },
         ),
         migrations.CreateModel(
-            name='WeeklyScore',
+            name="WeeklyScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('grid_worker', '网格员'), ('village', '村/社区'), ('township', '乡镇'), ('department', '县直部门')], max_length=12, verbose_name='对象类型')),
-                ('subject', models.CharField(help_text='area:ID、unit:ID 或 user:ID', max_length=40, verbose_name='对象键')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('due', models.PositiveIntegerField(default=0, verbose_name='应结案数')),
-                ('closed', models.PositiveIntegerField(default=0, verbose_name='结案数')),
-                ('closed_on_time', models.PositiveIntegerField(default=0, verbose_name='按期结案数')),
-                ('postponed', models.PositiveIntegerField(default=0, verbose_name='缓办数')),
-                ('rework', models.PositiveIntegerField(default=0, verbose_name='返工数')),
-                ('yellow_urges', models.PositiveIntegerField(default=0, verbose_name='黄牌督办')),
-                ('red_urges', models.PositiveIntegerField(default=0, verbose_name='红牌督办')),
-                ('reports', models.PositiveIntegerField(default=0, verbose_name='上报数')),
-                ('overdue', models.PositiveIntegerField(default=0, verbose_name='超期数')),
-                ('satisfaction', models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True, verbose_name='平均满意度')),
-                ('close_rate', models.DecimalField(blank=True, decimal_places=4, max_digits=5, null=True, verbose_name='结案率')),
-                ('on_time_rate', models.DecimalField(blank=True, decimal_places=4, max_digits=5, null=True, verbose_name='按期结案率')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='得分')),
-                ('rank', models.PositiveIntegerField(verbose_name='名次')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grids.area', verbose_name='县')),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='incidents.weeklyevaluation')),
-                ('township', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grids.area', verbose_name='乡镇')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grids.area', verbose_name='村/社区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("grid_worker", "网格员"),
+                            ("village", "村/社区"),
+                            ("township", "乡镇"),
+                            ("department", "县直部门"),
+                        ],
+                        max_length=12,
+                        verbose_name="对象类型",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(help_text="area:ID、unit:ID 或 user:ID", max_length=40, verbose_name="对象键"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("due", models.PositiveIntegerField(default=0, verbose_name="应结案数")),
+                ("closed", models.PositiveIntegerField(default=0, verbose_name="结案数")),
+                ("closed_on_time", models.PositiveIntegerField(default=0, verbose_name="按期结案数")),
+                ("postponed", models.PositiveIntegerField(default=0, verbose_name="缓办数")),
+                ("rework", models.PositiveIntegerField(default=0, verbose_name="返工数")),
+                ("yellow_urges", models.PositiveIntegerField(default=0, verbose_name="黄牌督办")),
+                ("red_urges", models.PositiveIntegerField(default=0, verbose_name="红牌督办")),
+                ("reports", models.PositiveIntegerField(default=0, verbose_name="上报数")),
+                ("overdue", models.PositiveIntegerField(default=0, verbose_name="超期数")),
+                (
+                    "satisfaction",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=3, null=True, verbose_name="平均满意度"
+                    ),
+                ),
+                (
+                    "close_rate",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=5, null=True, verbose_name="结案率"),
+                ),
+                (
+                    "on_time_rate",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=5, null=True, verbose_name="按期结案率"
+                    ),
+                ),
+                ("score", models.DecimalField(decimal_places=2, max_digits=7, verbose_name="得分")),
+                ("rank", models.PositiveIntegerField(verbose_name="名次")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="grids.area",
+                        verbose_name="县",
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="incidents.weeklyevaluation",
+                    ),
+                ),
+                (
+                    "township",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="grids.area",
+                        verbose_name="乡镇",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="grids.area",
+                        verbose_name="村/社区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '周评得分',
-                'verbose_name_plural': '周评得分',
-                'ordering': ['kind', 'rank'],
-                'indexes': [models.Index(fields=['evaluation', 'kind', 'rank'], name='weeklyscore_eval_kind_rank')],
-                'constraints': [models.UniqueConstraint(fields=('evaluation', 'kind', 'subject'), name='one_weekly_score_per_subject')],
+                "verbose_name": "周评得分",
+                "verbose_name_plural": "周评得分",
+                "ordering": ["kind", "rank"],
+                "indexes": [models.Index(fields=["evaluation", "kind", "rank"], name="weeklyscore_eval_kind_rank")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("evaluation", "kind", "subject"), name="one_weekly_score_per_subject"
+                    )
+                ],
             },
         ),
     ]

@@ -23,7 +23,8 @@ import logging
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case as Choose
+from django.db.models import Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,45 +108,47 @@ def urge_township(*, township_id: int, day: dt.date, at: dt.datetime, multiple) 
     sign_limits = limits_for(categories, HandlingLevel.TOWNSHIP, Phase.SIGN) if township_unit else {}
 
     urges, events = [], []
-    urged, escalated = defaultdict(list), defaultdict(list)
+    urged, escalated, moved = defaultdict(list), defaultdict(list), defaultdict(list)
     for case in cases:
         unit = case.handling_unit
         red = _beyond(case, at, multiple)
         grade = UrgeGrade.RED if red else UrgeGrade.YELLOW
-        escalation = _escalation(case, red, township_unit)
+        escalation = _escalation(case, red, township_unit, at, sign_limits)
         urges.append(DailyUrge(case=case, day=day, grade=grade, unit=unit, escalated=escalation is not None))
         events.append(_urge_event(case, grade, day, at))
         urged[unit.id].append(case.number)
-        case.urge_count += 1
-        case.version += 1
-        if grade == UrgeGrade.RED or case.top_urge_grade in ("", UrgeGrade.NORMAL):
-            case.top_urge_grade = grade
+        case.version += 1  # the urge's own step; saved by _save_cases with the counters
         if escalation is not None:
+            action, changes = escalation
             from_state = case.status
-            transition = escalation(case, at, sign_limits)
+            for field, value in changes.items():
+                setattr(case, field, value)
+            transition = move_locked(CASE_WORKFLOW, case, action)
+            moved[(transition.target, tuple(changes.items()))].append(case.pk)
             events.append(_escalation_event(case, transition, from_state, day, at, multiple))
-            receiver = case.handling_unit or centre
-            if receiver is not None:
-                escalated[receiver.id].append(case.number)
+            receiver_id = case.handling_unit_id or (centre.id if centre else None)
+            if receiver_id:
+                escalated[receiver_id].append(case.number)
     DailyUrge.objects.bulk_create(urges)
-    Case.objects.bulk_update(
-        cases,
-        [
-            "urge_count",
-            "version",
-            "top_urge_grade",
-            "status",
-            "handling_unit",
-            "dispatcher_unit",
-            "dispatched_at",
-            "phase",
-            "warn_at",
-            "due_at",
-        ],
-    )
+    _save_cases(urges, moved)
     CaseEvent.objects.bulk_create(events)
     _send_notices(urged, escalated, day)
     return len(cases)
+
+
+def _save_cases(urges: list[DailyUrge], moved: dict) -> None:
+    """UPDATEs for the urge counters (yellow, red) and one per kind of move (same target state
+    and same new values): the count depends on the categories involved, never on the cases."""
+    bump = {"urge_count": F("urge_count") + 1, "version": F("version") + 1}
+    red = [u.case_id for u in urges if u.grade == UrgeGrade.RED]
+    yellow = [u.case_id for u in urges if u.grade != UrgeGrade.RED]
+    Case.objects.filter(pk__in=red).update(top_urge_grade=UrgeGrade.RED, **bump)
+    raise_to_yellow = Choose(
+        When(top_urge_grade__in=["", UrgeGrade.NORMAL], then=Value(UrgeGrade.YELLOW)), default=F("top_urge_grade")
+    )
+    Case.objects.filter(pk__in=yellow).update(top_urge_grade=raise_to_yellow, **bump)
+    for (status, changes), ids in moved.items():
+        Case.objects.filter(pk__in=ids).update(status=status, version=F("version") + 1, **dict(changes))
 
 
 def _beyond(case: Case, at: dt.datetime, multiple) -> bool:
@@ -153,27 +156,18 @@ def _beyond(case: Case, at: dt.datetime, multiple) -> bool:
     return limit is not None and (at - case.due_at) > limit * float(multiple)
 
 
-def _escalation(case: Case, red: bool, township_unit):
-    """The change that passes `case` one level up, or None (not red, or the table forbids it)."""
+def _escalation(case: Case, red: bool, township_unit, at: dt.datetime, sign_limits):
+    """(action, field changes) that pass `case` one level up, or None (not red, or the table
+    forbids it from the case's state)."""
     if not red:
         return None
     if case.handling_unit.kind == UnitKind.VILLAGE and township_unit and case.status in TO_TOWNSHIP.sources:
-
-        def to_township(c, at, sign_limits):
-            c.handling_unit, c.dispatcher_unit, c.dispatched_at = township_unit, None, at
-            c.phase = Phase.SIGN
-            c.warn_at, c.due_at = times_for(sign_limits.get(c.category_id), at)
-            return move_locked(CASE_WORKFLOW, c, TO_TOWNSHIP.action)
-
-        return to_township
+        warn_at, due_at = times_for(sign_limits.get(case.category_id), at)
+        changes = {"handling_unit_id": township_unit.id, "dispatched_at": at, "phase": Phase.SIGN}
+        return TO_TOWNSHIP.action, {**changes, "dispatcher_unit_id": None, "warn_at": warn_at, "due_at": due_at}
     if case.handling_unit.kind in (UnitKind.TOWNSHIP, UnitKind.DEPARTMENT) and case.status in TO_CENTRE.sources:
-
-        def to_centre(c, at, sign_limits):
-            c.handling_unit, c.dispatcher_unit = None, None
-            c.phase, c.warn_at, c.due_at = "", None, None
-            return move_locked(CASE_WORKFLOW, c, TO_CENTRE.action)
-
-        return to_centre
+        changes = {"handling_unit_id": None, "dispatcher_unit_id": None, "phase": "", "warn_at": None}
+        return TO_CENTRE.action, {**changes, "due_at": None}
     return None
 
 
@@ -186,7 +180,7 @@ def _urge_event(case: Case, grade: str, day: dt.date, at: dt.datetime) -> CaseEv
         to_state=case.status,
         actor_unit=SYSTEM,
         note=_("日清：已超过办理时限，请抓紧办理。"),
-        unit=case.handling_unit,
+        unit_id=case.handling_unit_id,
         data={"grade": grade, "day": day.isoformat(), "auto": True},
         created_at=at,
     )
@@ -201,7 +195,7 @@ def _escalation_event(case, transition, from_state, day, at, multiple) -> CaseEv
         to_state=case.status,
         actor_unit=SYSTEM,
         note=_("超期时长超过时限的 %(m)s 倍，日清自动上提一级。") % {"m": multiple},
-        unit=case.handling_unit,
+        unit_id=case.handling_unit_id,
         data={"day": day.isoformat(), "auto": True},
         created_at=at,
     )

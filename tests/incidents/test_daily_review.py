@@ -239,6 +239,9 @@ def test_the_schedule_is_admin_editable_beat_rows_and_tasks_retry_with_back_off(
         "*",
         "Asia/Shanghai",
     )
+    weekly_row = PeriodicTask.objects.get(task="incidents.run_weekly_evaluation")
+    assert (weekly_row.crontab.minute, weekly_row.crontab.hour, weekly_row.crontab.day_of_week) == ("0", "8", "1")
+    assert weekly_row.task in app.tasks
     task = app.tasks[row.task]
     assert OperationalError in task.autoretry_for and task.retry_backoff and task.max_retries == 5
     assert task.soft_time_limit < task.time_limit

@@ -1,0 +1,317 @@
+"""周评: the weekly evaluation of grid workers, villages, townships and departments.
+
+`run_weekly_evaluation(week_start=…)` computes, for the week Monday 00:00 – next Monday 00:00
+(local time), every subject's figures with a fixed number of aggregate queries (grouped by the
+subject's column), scores them with the admin-editable `ReviewRules`, ranks them within their
+kind and upserts the rows on (evaluation, kind, subject): a re-run gives the same rows. The
+formulas are in docs/rhythm.md; `FORMULAS` below is what the XLSX export prints.
+"""
+
+import datetime as dt
+import logging
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from governance import jobs
+from governance.roles import Role
+from grids.levels import AreaLevel
+from grids.models import Area, Assignment
+
+from ..constants import OPEN_STATES, CaseStatus, UnitKind, UrgeGrade
+from ..models import Case, CaseEvent, Unit
+from .models import ReviewRules, SubjectKind, WeeklyEvaluation, WeeklyScore
+
+log = logging.getLogger(__name__)
+
+FIGURES = (
+    "due",
+    "closed",
+    "closed_on_time",
+    "postponed",
+    "rework",
+    "yellow_urges",
+    "red_urges",
+    "reports",
+    "overdue",
+    "satisfaction",
+)
+FORMULAS = [
+    ("应结案数", gettext_lazy("本周结案数 + 本周末已过期限仍未结案数 + 在办缓办数")),
+    ("结案数", gettext_lazy("本周内结案（不含合并重复件）")),
+    ("按期结案数", gettext_lazy("本周结案中在处置时限内反馈处置结果的件数")),
+    ("缓办数", gettext_lazy("应结案中经指挥中心批准缓办的件数")),
+    ("结案率", gettext_lazy("结案数 ÷ 应结案数（应结案数为 0 时记满分）")),
+    ("按期结案率", gettext_lazy("按期结案数 ÷ (应结案数 − 缓办数)（分母为 0 时记满分）")),
+    ("返工数", gettext_lazy("本周核查未通过、退回返工的次数")),
+    ("黄牌/红牌督办", gettext_lazy("本周黄牌、红牌督办次数（含日清自动督办）")),
+    ("上报数", gettext_lazy("本周上报事件数（网格员按上报人，区域按事发地）")),
+    ("超期数", gettext_lazy("统计时仍在办且已过期限的件数")),
+    ("平均满意度", gettext_lazy("本周结案且已回访件的满意度平均值（1–5）")),
+    (
+        "得分",
+        gettext_lazy(
+            "结案率×结案率权重 + 按期结案率×按期权重 + 平均满意度/5×满意度权重 + min(上报数×上报加分, 上限)"
+            " − 返工数×返工扣分 − 黄牌×黄牌扣分 − 红牌×红牌扣分 − 超期数×超期扣分，最低 0 分"
+        ),
+    ),
+    ("名次", gettext_lazy("同类对象按得分从高到低；同分同名次（1、2、2、4）")),
+]
+CENT = Decimal("0.01")
+EVERYTHING = Q()
+
+
+def week_bounds(week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(week_start, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(week_start + dt.timedelta(days=7), dt.time.min))
+
+
+def last_week(at: dt.datetime) -> dt.date:
+    today = timezone.localdate(at)
+    return today - dt.timedelta(days=today.weekday() + 7)
+
+
+def _case_figures(column: str, start, end, extra: Q = EVERYTHING):
+    in_week = Q(closed_at__gte=start, closed_at__lt=end, status=CaseStatus.CLOSED, duplicate_of__isnull=True)
+    open_ = Q(status__in=OPEN_STATES)
+    late = open_ & Q(due_at__lt=end)
+    held = open_ & Q(is_postponed=True)
+    return {
+        row.pop(column): row
+        for row in Case.objects.filter(extra)
+        .values(column)
+        .annotate(
+            closed=Count("id", filter=in_week),
+            closed_on_time=Count("id", filter=in_week & Q(closed_on_time=True)),
+            due=Count("id", filter=in_week | late | held),
+            postponed=Count("id", filter=(in_week | held) & Q(is_postponed=True)),
+            overdue=Count("id", filter=late),
+            reports=Count("id", filter=Q(created_at__gte=start, created_at__lt=end)),
+            satisfaction=Avg("satisfaction", filter=in_week),
+        )
+        .order_by()
+    }
+
+
+def _event_figures(column: str, start, end, extra: Q = EVERYTHING):
+    return {
+        row.pop(f"case__{column}"): row
+        for row in CaseEvent.objects.filter(extra, created_at__gte=start, created_at__lt=end)
+        .values(f"case__{column}")
+        .annotate(
+            rework=Count("id", filter=Q(action="rework")),
+            yellow_urges=Count("id", filter=Q(action="urge", data__grade=UrgeGrade.YELLOW)),
+            red_urges=Count("id", filter=Q(action="urge", data__grade=UrgeGrade.RED)),
+        )
+        .order_by()
+    }
+
+
+def _merge(*sources, key):
+    merged = {f: 0 for f in FIGURES}
+    merged["satisfaction"] = None
+    for source in sources:
+        merged.update(source.get(key, {}))
+    return merged
+
+
+def _area_subjects(level: str, kind: str, column: str, start, end) -> list[WeeklyScore]:
+    cases, events = _case_figures(column, start, end), _event_figures(column, start, end)
+    areas = Area.objects.filter(level=level).values_list("id", "name", "path")
+    paths = dict(Area.objects.filter(level__in=[AreaLevel.COUNTY, AreaLevel.TOWNSHIP]).values_list("path", "id"))
+    subjects = []
+    for area_id, name, path in areas:
+        subjects.append(
+            WeeklyScore(
+                kind=kind,
+                subject=f"area:{area_id}",
+                name=name,
+                county_id=paths[path[:4]],
+                township_id=paths[path[:8]],
+                village_id=area_id if level == AreaLevel.VILLAGE else None,
+                **_merge(cases, events, key=area_id),
+            )
+        )
+    return subjects
+
+
+def _department_subjects(start, end) -> list[WeeklyScore]:
+    departments = Q(handling_unit__kind=UnitKind.DEPARTMENT)
+    cases = _case_figures("handling_unit_id", start, end, departments)
+    events = _event_figures("handling_unit_id", start, end, Q(case__handling_unit__kind=UnitKind.DEPARTMENT))
+    subjects = []
+    for unit in Unit.objects.filter(kind=UnitKind.DEPARTMENT).only("id", "name", "area_id"):
+        figures = _merge(cases, events, key=unit.id)
+        figures["reports"] = 0  # departments handle, they do not report
+        subjects.append(
+            WeeklyScore(
+                kind=SubjectKind.DEPARTMENT,
+                subject=f"unit:{unit.id}",
+                name=unit.name,
+                county_id=unit.area_id,
+                **figures,
+            )
+        )
+    return subjects
+
+
+def _worker_subjects(start, end) -> list[WeeklyScore]:
+    """Each grid worker in post answers for their grid's cases; their reports count by reporter."""
+    cases, events = _case_figures("grid_id", start, end), _event_figures("grid_id", start, end)
+    reports = dict(
+        Case.objects.filter(created_at__gte=start, created_at__lt=end, reporter__isnull=False)
+        .values("reporter_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("reporter_id", "n")
+    )
+    posts = Assignment.objects.filter(
+        role=Role.GRID_WORKER, end_date__isnull=True, area__level=AreaLevel.GRID
+    ).values_list("user_id", "user__full_name", "user__username", "area_id", "area__path")
+    posts = list(posts)
+    paths = dict(
+        Area.objects.filter(path__in={p[:n] for *_r, p in posts for n in (4, 8, 12)}).values_list("path", "id")
+    )
+    subjects = []
+    for user_id, full_name, username, grid_id, path in posts:
+        figures = _merge(cases, events, key=grid_id)
+        figures["reports"] = reports.get(user_id, 0)
+        subjects.append(
+            WeeklyScore(
+                kind=SubjectKind.GRID_WORKER,
+                subject=f"user:{user_id}",
+                name=full_name or username,
+                user_id=user_id,
+                county_id=paths[path[:4]],
+                township_id=paths[path[:8]],
+                village_id=paths[path[:12]],
+                **figures,
+            )
+        )
+    return subjects
+
+
+def _ratio(numerator: int, denominator: int) -> Decimal | None:
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001")) if denominator > 0 else None
+
+
+def score(row: WeeklyScore, rules: ReviewRules) -> Decimal:
+    """The formula of docs/rhythm.md; an empty denominator or no satisfaction counts as full marks."""
+    row.close_rate = _ratio(row.closed, row.due)
+    row.on_time_rate = _ratio(row.closed_on_time, row.due - row.postponed)
+    if row.satisfaction is not None:
+        row.satisfaction = Decimal(row.satisfaction).quantize(CENT)
+    sat = row.satisfaction / 5 if row.satisfaction is not None else Decimal(1)
+    total = (
+        rules.weight_close_rate * (row.close_rate if row.close_rate is not None else 1)
+        + rules.weight_on_time_rate * (row.on_time_rate if row.on_time_rate is not None else 1)
+        + rules.weight_satisfaction * sat
+        + min(row.reports * rules.weight_reports, rules.reports_cap)
+        - row.rework * rules.deduct_rework
+        - row.yellow_urges * rules.deduct_yellow
+        - row.red_urges * rules.deduct_red
+        - row.overdue * rules.deduct_overdue
+    )
+    return max(total, Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rank(rows: list[WeeklyScore]) -> None:
+    """Competition ranking by score (1, 2, 2, 4); ties listed by more cases due, then name."""
+    rows.sort(key=lambda r: (-r.score, -r.due, r.name))
+    for i, row in enumerate(rows):
+        row.rank = rows[i - 1].rank if i and row.score == rows[i - 1].score else i + 1
+
+
+def run_weekly_evaluation(
+    *, week_start: dt.date | None = None, at: dt.datetime | None = None, job_id: int | None = None
+) -> WeeklyEvaluation:
+    at = at or timezone.now()
+    week_start = week_start or last_week(at)
+    start, end = week_bounds(week_start)
+    rules = ReviewRules.current()
+    builders = [
+        (
+            SubjectKind.TOWNSHIP,
+            lambda: _area_subjects(AreaLevel.TOWNSHIP, SubjectKind.TOWNSHIP, "township_id", start, end),
+        ),
+        (SubjectKind.VILLAGE, lambda: _area_subjects(AreaLevel.VILLAGE, SubjectKind.VILLAGE, "village_id", start, end)),
+        (SubjectKind.DEPARTMENT, lambda: _department_subjects(start, end)),
+        (SubjectKind.GRID_WORKER, lambda: _worker_subjects(start, end)),
+    ]
+    if job_id:
+        jobs.set_total(job_id, len(builders) + 1, _("周评 %(w)s 起") % {"w": week_start})
+    rows = []
+    for kind, build in builders:
+        subjects = build()
+        for row in subjects:
+            row.score = score(row, rules)
+        rank(subjects)
+        rows += subjects
+        if job_id:
+            jobs.advance(
+                job_id, message=_("%(kind)s：%(n)d 个") % {"kind": SubjectKind(kind).label, "n": len(subjects)}
+            )
+    evaluation = _store(week_start, at, rules, rows)
+    log.info("weekly evaluation %s: %d scores", week_start, len(rows))
+    return evaluation
+
+
+RULE_FIELDS = (
+    "weight_close_rate",
+    "weight_on_time_rate",
+    "weight_satisfaction",
+    "weight_reports",
+    "reports_cap",
+    "deduct_rework",
+    "deduct_yellow",
+    "deduct_red",
+    "deduct_overdue",
+)
+
+
+@transaction.atomic
+def _store(week_start, at, rules, rows) -> WeeklyEvaluation:
+    evaluation, _created = WeeklyEvaluation.objects.update_or_create(
+        week_start=week_start,
+        defaults={
+            "computed_at": at,
+            "published_at": at,
+            "rules": {f: str(getattr(rules, f)) for f in RULE_FIELDS},
+        },
+    )
+    for row in rows:
+        row.evaluation = evaluation
+    WeeklyScore.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["evaluation", "kind", "subject"],
+        update_fields=[
+            *FIGURES,
+            "name",
+            "county",
+            "township",
+            "village",
+            "user",
+            "close_rate",
+            "on_time_rate",
+            "score",
+            "rank",
+        ],
+    )
+    # subjects gone since the last run of this week (a worker who left their post)
+    WeeklyScore.objects.filter(evaluation=evaluation).exclude(pk__in=[r.pk for r in rows]).delete()
+    return evaluation
+
+
+def board(evaluation: WeeklyEvaluation, kind: str, scores) -> tuple[list, list]:
+    """红黑榜: the top and the bottom `board_size` of one kind (from a scoped queryset)."""
+    size = ReviewRules.current().board_size
+    of_kind = scores.filter(evaluation=evaluation, kind=kind)
+    top = list(of_kind.order_by("rank", "name")[:size])
+    bottom = list(of_kind.order_by("-rank", "name")[:size])
+    return top, [b for b in bottom if b not in top]

@@ -1,0 +1,22 @@
+"""The demo county's rhythm: seed_demo leaves a daily review and two weekly evaluations."""
+
+from grids import demo as grids_demo
+from grids.levels import AreaLevel
+from grids.models import Area
+from incidents import demo
+from incidents.models import DailyReview, DailyUrge, WeeklyEvaluation, WeeklyScore
+from incidents.reviews import demo as reviews_demo
+
+
+def test_demo_has_a_daily_review_and_two_weekly_evaluations_and_resets(db):
+    grids_demo.seed(townships=1, grids_per_village=1, households_per_grid=1)
+    county = Area.objects.get(code=grids_demo.COUNTY_CODE)
+    demo.seed_demo(county=county, seed=3, scale=0.01)
+    lines = []
+    counts = reviews_demo.seed_demo(county=county, seed=3, log=lines.append)
+    township = Area.objects.get(level=AreaLevel.TOWNSHIP)
+    assert DailyReview.objects.filter(area=township).exists()
+    assert counts["urged"] == DailyUrge.objects.count() and WeeklyEvaluation.objects.count() == 2
+    assert WeeklyScore.objects.filter(kind="grid_worker").exists() and "周评" in lines[0]
+    reviews_demo.reset_demo()
+    assert not (DailyReview.objects.exists() or DailyUrge.objects.exists() or WeeklyEvaluation.objects.exists())
