@@ -1,5 +1,5 @@
 """Celery entry points of the credit app (thin calls into the services, safe to run twice).
-Schedule: settings.CELERY_BEAT_SCHEDULE (every 15 minutes)."""
+Schedule: settings.PERIODIC_TASKS (every 15 minutes)."""
 
 from governance.celery import robust_task
 
