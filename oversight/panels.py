@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from grids.levels import AreaLevel
 from grids.scoping import VIEW, VIEW_CREDIT, VIEW_INSURANCE, in_scope
 from incidents.constants import CaseStatus, Urgency
+from incidents.reviews.models import SubjectKind, WeeklyEvaluation, WeeklyScore
 
 from . import case_figures
 from .case_figures import stability_rows
@@ -234,9 +235,33 @@ BY_AREA = Panel("by_area", _("分区域在办事件"), _by_area, width=6)
 BY_CATEGORY = Panel("by_category", _("近30日事件分类"), _by_category, width=4)
 
 # Placeholders that other features replace in settings.DASHBOARD_PANELS (same key) as they land.
-WEEKLY_RANKING = Panel(
-    "weekly_ranking", _("周评排名"), placeholder=_("日清周评上线后在此显示最新一周的排名。"), width=2
-)
+# Whose ranking a dashboard shows: the level below the area, as 周评 ranks it.
+RANKED_BELOW = {
+    AreaLevel.COUNTY: (SubjectKind.TOWNSHIP, "county_id"),
+    AreaLevel.TOWNSHIP: (SubjectKind.VILLAGE, "township_id"),
+    AreaLevel.VILLAGE: (SubjectKind.GRID_WORKER, "village_id"),
+}
+RANKING_ROWS = 5
+
+
+def _weekly_ranking(scope: OversightScope, now: dt.datetime) -> dict:
+    """The latest published 周评: the first places of the level below the area, linking to the ranking."""
+    evaluation = WeeklyEvaluation.objects.filter(published_at__isnull=False).order_by("-week_start").first()
+    if evaluation is None or scope.area.level not in RANKED_BELOW:
+        return {"note": str(_("尚无已发布的周评（每周一 08:00 评出上一周）。"))}
+    kind, column = RANKED_BELOW[scope.area.level]
+    scores = WeeklyScore.objects.filter(evaluation=evaluation, kind=kind, **{column: scope.area.id})
+    href = f"{reverse('reviews:weekly')}?week={evaluation.week_start.isoformat()}&kind={kind}"
+    return {
+        "rows": [
+            {"label": f"{s.rank}. {s.name}", "value": f"{s.score:.1f}", "tone": "primary", "href": href}
+            for s in scores.order_by("rank", "name")[:RANKING_ROWS]
+        ],
+        "note": str(_("%(week)s 当周得分，前 %(n)d 名")) % {"week": evaluation.week_start, "n": RANKING_ROWS},
+    }
+
+
+WEEKLY_RANKING = Panel("weekly_ranking", _("周评排名"), _weekly_ranking, width=2)
 INSURANCE = Panel(
     "insurance",
     _("平安家园保险"),

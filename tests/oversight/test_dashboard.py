@@ -14,6 +14,7 @@ from governance.roles import Role
 from grids import services as grid_services
 from grids.scoping import VIEW_IDENTITY
 from incidents.constants import OPEN_STATES, CaseStatus, Urgency
+from incidents.reviews.models import WeeklyEvaluation, WeeklyScore
 from oversight import panels
 from oversight.models import StabilityIndex
 from oversight.panels import Panel
@@ -138,6 +139,32 @@ def test_placeholders_are_listed_until_their_feature_lands(client, known):
     shown = dashboard(client, known.operator)
     assert {"weekly_ranking", "insurance", "credit", "stability"} <= set(shown)
     assert shown["insurance"]["placeholder"] and shown["insurance"]["content"]["note"]
+
+
+def test_weekly_ranking_shows_the_latest_published_week_of_the_level_below(client, known):
+    county = known.world.county
+    draft = WeeklyEvaluation.objects.create(week_start=dt.date(2026, 11, 16), computed_at=known.now)
+    week = WeeklyEvaluation.objects.create(
+        week_start=dt.date(2026, 11, 9), computed_at=known.now, published_at=known.now
+    )
+    for rank, town in enumerate(reversed(known.world.towns), start=1):
+        WeeklyScore.objects.create(
+            evaluation=week,
+            kind="township",
+            subject=f"area:{town.pk}",
+            name=town.name,
+            county=county,
+            township=town,
+            score=100 - rank * 10,
+            rank=rank,
+        )
+    WeeklyScore.objects.create(
+        evaluation=draft, kind="township", subject="area:0", name="未发布", county=county, score=99, rank=1
+    )
+    forget_cached_figures()
+    rows = dashboard(client, known.operator)["weekly_ranking"]["content"]["rows"]
+    assert [(r["label"], r["value"]) for r in rows] == [("1. 肖旗乡", "90.0"), ("2. 城关镇", "80.0")]
+    assert rows[0]["href"] == "/reviews/weekly/?week=2026-11-09&kind=township"
 
 
 SECRET = Panel("secret", "身份面板", lambda scope, now: {"note": f"area {scope.area.id}"}, perm=VIEW_IDENTITY)
