@@ -12,10 +12,12 @@ from tests.incidents.conftest import photo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def act(page, action, **fields):
-    """Open an action's form on the case page, fill it and submit; wait for the reload."""
+def act(page, action, shot=None, **fields):
+    """Open an action's form on the case page, fill it and submit; wait for the reload (and save a
+    screenshot of the result when `shot` is given)."""
     page.wait_for_load_state("networkidle")
-    page.click(f"button[aria-controls='form-{action}']")
+    if not page.locator(f"#form-{action}").is_visible():  # a form that failed stays open
+        page.click(f"button[aria-controls='form-{action}']")
     page.wait_for_selector(f"#form-{action}.collapse.show")  # opened, and its animation finished
     form = page.locator(f"#form-{action}")
     for name, value in fields.items():
@@ -25,6 +27,8 @@ def act(page, action, **fields):
             form.locator(f"[name={name}]").fill(value)
     with page.expect_navigation(timeout=120_000):
         form.locator("button[type=submit]").click()
+    if shot:
+        shot(page, f"step-{action}")
 
 
 def photo_file(tmp_path):
@@ -73,23 +77,23 @@ def test_report_to_closure_in_the_browser(loop, contexts, screenshot, tmp_path):
     desk.click("a[data-queue=new]")
     desk.click(f"text={case.number}")
     screenshot(desk, "case-page")
-    act(desk, "register", note="情况属实")
+    act(desk, "register", note="情况属实", shot=screenshot)
     suggested = desk.locator(f"#unit-dispatch option[value='{case.suggested_unit_id}']")
     assert suggested.get_attribute("selected") is not None
-    act(desk, "dispatch")
+    act(desk, "dispatch", shot=screenshot)
     assert "已派遣" in desk.inner_text("[data-status]")
 
     town = contexts()
     sign_in(town, loop.world.officers["411425200"].username)
     town.click(f"text={case.number}")
-    act(town, "accept")
-    act(town, "start")
-    act(town, "dispose", result="已清理砖块，道路畅通", photos=photo_file(tmp_path))
+    act(town, "accept", shot=screenshot)
+    act(town, "start", shot=screenshot)
+    act(town, "dispose", shot=screenshot, result="已清理砖块，道路畅通", photos=photo_file(tmp_path))
     assert "已处置" in town.inner_text("[data-status]")
 
     desk.reload()
-    act(desk, "verify")
-    act(desk, "close")
+    act(desk, "verify", shot=screenshot)
+    act(desk, "close", shot=screenshot)
     assert "已结案" in desk.inner_text("[data-status]")
     screenshot(desk, "case-closed")
     case.refresh_from_db()
@@ -134,3 +138,46 @@ def test_patrol_check_in_and_household_visit_from_the_phone(loop, contexts):
     assert check_in.in_own_grid and check_in.grid == grid
     assert HouseholdVisit.objects.get().household == home
     assert phone.watch.console_errors == [] and phone.watch.external_requests == []
+
+
+def test_return_with_reason_stale_page_and_another_township(loop, report, contexts, screenshot):
+    from incidents import services
+
+    case = report()
+    services.register(case_id=case.pk, actor=loop.operator)
+    services.dispatch(case_id=case.pk, actor=loop.operator, unit=case.suggested_unit)
+    town = contexts()
+    sign_in(town, loop.world.officers["411425200"].username)
+    town.goto(f"{town.base}/cases/{case.pk}/")
+
+    # A return needs its reason: the browser keeps the form open with the message.
+    town.click("button[aria-controls='form-return']")
+    town.wait_for_selector("#form-return.collapse.show")
+    town.evaluate("document.getElementById('note-return').removeAttribute('required')")
+    with town.expect_navigation():
+        town.click("#form-return button[type=submit]")
+    assert "请填写" in town.inner_text("#form-return") and town.locator("#form-return").is_visible()
+    screenshot(town, "step-return-needs-reason")
+    assert town.watch.console_errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]  # noqa: E501
+    town.watch.console_errors.clear()  # the form's answer was the expected 400
+    act(town, "return", shot=screenshot, note="不属于本乡镇职责，应由县交通局处理")
+    assert "已退回" in town.inner_text("[data-status]")
+
+    # Two desks open the same case; the second one's action comes too late.
+    first, second = contexts(), contexts()
+    for desk in (first, second):
+        sign_in(desk, "zhihui")
+        desk.goto(f"{desk.base}/cases/{case.pk}/")
+    act(first, "dispatch")
+    act(second, "dispatch")
+    assert "已为您重新载入" in second.inner_text(".alert-warning")
+    screenshot(second, "step-stale-reloaded")
+    assert case.events.filter(action="dispatch").count() == 2  # the first dispatch and the re-dispatch, no third
+
+    # An officer of another township cannot open it.
+    other = contexts()
+    sign_in(other, loop.world.officers["411425100"].username)
+    response = other.goto(f"{other.base}/cases/{case.pk}/")
+    assert response.status == 404 and "没有找到" in other.inner_text("h1")
+    for page in (town, first, second):
+        assert page.watch.console_errors == [] and page.watch.external_requests == []
