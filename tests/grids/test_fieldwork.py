@@ -171,7 +171,7 @@ def test_a_key_expires_after_seven_days(worker, as_user):
     assert later.status_code == 201 and later.json()["id"] != first["id"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the data migrations' rows
+@pytest.mark.django_db(transaction=True)
 def test_parallel_check_ins_with_one_key_create_one_row():
     """Five threads, five database connections, one Idempotency-Key: one check-in."""
     from django.db import connection

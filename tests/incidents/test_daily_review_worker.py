@@ -42,7 +42,7 @@ def real_worker():
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the data migrations' rows
+@pytest.mark.django_db(transaction=True)
 def test_the_daily_review_runs_on_a_real_worker(real_worker, loop, report):
     case = report()
     services.register(case_id=case.pk, actor=loop.operator)
