@@ -10,11 +10,11 @@ def _plain(service):
 
 
 ROUND_ACTIONS = {
-    "propose": (s.ActionSerializer, _plain(services.propose), "村级提报"),
-    "send_back": (s.ActionSerializer, _plain(services.send_back), "评定小组退回村级（须填写原因）"),
-    "review": (s.ActionSerializer, _plain(services.review), "评定小组审核通过（计算得分和等级）"),
-    "return_to_township": (s.ActionSerializer, _plain(services.return_to_township), "县级退回乡镇（须填写原因）"),
-    "publish": (s.ActionSerializer, _plain(services.publish), "县级发布，开始公示"),
+    "propose": (s.CreditActionSerializer, _plain(services.propose), "村级提报"),
+    "send_back": (s.CreditActionSerializer, _plain(services.send_back), "评定小组退回村级（须填写原因）"),
+    "review": (s.CreditActionSerializer, _plain(services.review), "评定小组审核通过（计算得分和等级）"),
+    "return_to_township": (s.CreditActionSerializer, _plain(services.return_to_township), "县级退回乡镇（须填写原因）"),
+    "publish": (s.CreditActionSerializer, _plain(services.publish), "县级发布，开始公示"),
     "object": (
         s.ObjectionInputSerializer,
         lambda pk, user, d: services.lodge_objection(
@@ -34,6 +34,6 @@ ROUND_ACTIONS = {
         ),
         "答复异议",
     ),
-    "reopen": (s.ActionSerializer, _plain(services.reopen), "撤回重评（异议成立，须填写原因）"),
-    "take_effect": (s.ActionSerializer, _plain(services.take_effect), "公示期满且异议均已答复，评级生效"),
+    "reopen": (s.CreditActionSerializer, _plain(services.reopen), "撤回重评（异议成立，须填写原因）"),
+    "take_effect": (s.CreditActionSerializer, _plain(services.take_effect), "公示期满且异议均已答复，评级生效"),
 }

@@ -62,7 +62,10 @@ class Enterprise(VillageScoped):
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
-        indexes = [models.Index(fields=["village", "id"], name="enterprise_village_id")]
+        indexes = [
+            models.Index(fields=["village", "id"], name="enterprise_village_id"),
+            models.Index(fields=["township", "id"], name="enterprise_township_id"),
+        ]
 
     def __str__(self):
         return self.name
@@ -94,6 +97,8 @@ class Subject(VillageScoped):
         indexes = [
             models.Index(fields=["village", "id"], name="subject_village_id"),
             models.Index(fields=["township", "id"], name="subject_township_id"),
+            models.Index(fields=["kind", "id"], name="subject_kind_id"),
+            models.Index(fields=["name"], name="subject_name", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
@@ -229,6 +234,7 @@ class Fact(VillageScoped):
             models.Index(fields=["village", "status", "id"], name="fact_village_status"),
             models.Index(fields=["subject", "status"], name="fact_subject_status"),
             models.Index(fields=["status", "id"], name="fact_status_id"),
+            models.Index(fields=["kind", "id"], name="fact_kind_id"),
         ]
 
     def __str__(self):
@@ -327,6 +333,8 @@ class Rating(VillageScoped):
             models.Index(fields=["village", "id"], name="rating_village_id"),
             models.Index(fields=["township", "id"], name="rating_township_id"),
             models.Index(fields=["round", "id"], name="rating_round_id"),
+            models.Index(fields=["grade", "id"], name="rating_grade_id"),
+            models.Index(fields=["vetoed", "id"], name="rating_vetoed_id"),
         ]
 
     def __str__(self):

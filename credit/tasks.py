@@ -1,11 +1,12 @@
-"""Celery entry points of the credit app (thin calls into the services)."""
+"""Celery entry points of the credit app (thin calls into the services, safe to run twice).
+Schedule: settings.PERIODIC_TASKS (every 15 minutes)."""
 
-from celery import shared_task
+from governance.celery import robust_task
 
 from . import proposals
 
 
-@shared_task
+@robust_task(name="credit.propose_from_closed_cases", soft_time_limit=10 * 60)
 def propose_from_closed_cases() -> int:
-    """Every 15 minutes (settings.CELERY_BEAT_SCHEDULE): closed cases → proposed facts. Idempotent."""
+    """Every 15 minutes (settings.PERIODIC_TASKS): closed cases → proposed facts. Idempotent."""
     return proposals.propose_from_closed_cases()

@@ -66,7 +66,7 @@ ROUND_WORKFLOW = Workflow(
         T("return_to_township", _("退回乡镇"), (S.REVIEWED,), S.PROPOSED, COUNTY_ROLES, county, True, _("退回原因")),
         T("publish", _("县级发布公示"), (S.REVIEWED,), S.NOTICE, COUNTY_ROLES, county),
         T("object", _("登记异议"), (S.NOTICE,), None, EVALUATION_ROLES, sees, True, _("异议内容")),
-        T("answer", _("答复异议"), (S.NOTICE,), None, COUNTY_ROLES + GROUP_ROLES, township_group, True, _("答复内容")),
+        T("answer", _("答复异议"), (S.NOTICE,), None, COUNTY_ROLES, township_group, True, _("答复内容")),
         T("reopen", _("撤回重评"), (S.NOTICE,), S.DRAFT, COUNTY_ROLES, county, True, _("撤回原因")),
         T("take_effect", _("公示期满生效"), (S.NOTICE,), S.EFFECTIVE, COUNTY_ROLES, county),
     ],

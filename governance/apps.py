@@ -19,4 +19,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("平台内核")
 
     def ready(self):
+        from .schedules import ensure_periodic_tasks
+
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="governance.ensure_role_groups")
+        post_migrate.connect(ensure_periodic_tasks, sender=self, dispatch_uid="governance.ensure_periodic_tasks")

@@ -4,8 +4,8 @@ Every task of the platform is declared with `robust_task`: delivery is at least 
 (`acks_late`, `reject_on_worker_lost` in settings), so each task must be idempotent; a
 database or broker hiccup retries it with exponential back-off and jitter (5 s, 10 s, 20 s …
 at most 10 min, five times); each task states its own soft and hard time limits. Periodic
-schedules are django-celery-beat rows (admin-editable), created by a data migration in the
-app that owns the task.
+schedules are django-celery-beat rows (admin-editable), listed in settings.PERIODIC_TASKS and
+created when missing after every migrate (governance/schedules.py).
 """
 
 import os

@@ -9,9 +9,10 @@ import secrets
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from governance.schedules import Periodic
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -182,16 +183,17 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-# Every periodic task, in one place (the database scheduler installs these entries at start).
-CELERY_BEAT_SCHEDULE = {
-    "oversight-stability-index-weekly": {
-        "task": "oversight.tasks.compute_stability_index",
-        "schedule": crontab(minute=30, hour=1, day_of_week="mon"),  # CELERY_TIMEZONE: Asia/Shanghai
-    },
-    "credit-propose-from-closed-cases": {"task": "credit.tasks.propose_from_closed_cases", "schedule": 15 * 60},
-}
-# 日清, 周评 and the monthly rating are rows created by incidents' migrations instead (0003–0005),
-# so that an admin's change of their time survives a restart of beat (docs/rhythm.md).
+# Default periodic tasks: django-celery-beat rows ensured after migrate, then edited by admins
+# (governance/schedules.py). Times are Asia/Shanghai.
+PERIODIC_TASKS = [
+    Periodic("日清（每日 17:30）", "incidents.run_daily_review", minute="30", hour="17"),
+    Periodic("周评（每周一 08:00）", "incidents.run_weekly_evaluation", minute="0", hour="8", day_of_week="1"),
+    Periodic("网格员月度评定（每月 1 日 06:00）", "incidents.rate_grid_workers", minute="0", hour="6",
+             day_of_month="1"),
+    Periodic("社会稳定指数（每周一 01:30，计算上一周）", "oversight.compute_stability_index", minute="30", hour="1",
+             day_of_week="1"),
+    Periodic("综治信用：从结案事件生成待审事实（每 15 分钟）", "credit.propose_from_closed_cases", minute="*/15"),
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -228,10 +230,10 @@ SPECTACULAR_SETTINGS = {
         "HouseholdColourEnum": "grids.models.HouseholdColour",
         "AssessedLevelEnum": "oversight.models.ASSESSED_LEVELS",
         "RatingStatusEnum": "oversight.constants.RatingStatus",
+        "RatingResultEnum": "oversight.constants.RatingResult",
+        "ClaimStatusEnum": "insurance.constants.ClaimStatus",
         "EvidenceStatusEnum": "oversight.constants.EvidenceStatus",
         "WarningColourEnum": "oversight.constants.Colour",
-        "ClaimStatusEnum": "insurance.constants.ClaimStatus",
-        "RatingResultEnum": "oversight.constants.RatingResult",
     },
 }
 
@@ -254,27 +256,80 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
 OVERSIGHT_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
+REVIEW_ROLES = ["command_operator", "command_leader", "township_officer", "admin"]
+INSURANCE_FIGURE_ROLES = ["command_operator", "command_leader", "township_officer", "insurer", "admin"]
+CREDIT_ROLES = ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"]
 NAV_ITEMS = [
     ("工作台", "incidents:desk", ["command_operator", "command_leader"]),
     ("收件箱", "incidents:inbox", ["township_officer", "village_head", "department_officer"]),
     ("上报事件", "incidents:report", None),
     ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
+    ("巡查走访", "grids:fieldwork", ["grid_worker"]),
     ("搜索", "incidents:search", None),
-    ("平安家园理赔", "insurance:claims", ["village_head", "township_officer", "insurer", "grid_worker"]),
-    ("保险统计", "insurance:figures", ["command_operator", "command_leader", "township_officer", "insurer", "admin"]),
+    (
+        "日清周评",
+        [
+            ("日清", "reviews:daily", REVIEW_ROLES),
+            ("周评", "reviews:weekly", REVIEW_ROLES),
+        ],
+    ),
+    (
+        "平安家园保险",
+        [
+            ("平安家园理赔", "insurance:claims", ["village_head", "township_officer", "insurer", "grid_worker"]),
+            ("保险统计", "insurance:figures", INSURANCE_FIGURE_ROLES),
+        ],
+    ),
     (
         "综治信用",
-        "credit:overview",
-        ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"],
+        [
+            ("信用评定", "credit:overview", CREDIT_ROLES),
+            ("农信社授信", "credit:cooperative", ["credit_cooperative"]),
+        ],
     ),
-    ("农信社授信", "credit:cooperative", ["credit_cooperative"]),
-    ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
-    ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
-    ("接口文档", "api-docs", None),
-    ("日清", "reviews:daily", ["command_operator", "command_leader", "township_officer", "admin"]),
-    ("周评", "reviews:weekly", ["command_operator", "command_leader", "township_officer", "admin"]),
-    ("后台管理", "admin:index", ["admin"]),
+    (
+        "平安建设",
+        [
+            ("一屏观全域", "oversight:dashboard", OVERSIGHT_ROLES),
+            ("一张图指挥", "oversight:map", OVERSIGHT_ROLES),
+            ("平安创建", "oversight:ratings", OVERSIGHT_ROLES),
+            ("稳定指数", "oversight:stability", OVERSIGHT_ROLES),
+        ],
+    ),
+    (
+        "系统",
+        [
+            ("管理控制台", "console:home", ["admin", "command_leader"]),
+            ("接口文档", "api-docs", None),
+            ("后台管理", "admin:index", ["admin"]),
+        ],
+    ),
 ]
+
+# The wall-screen dashboard's panels, in order (dotted paths to oversight.panels.Panel objects).
+# A feature replaces its placeholder (same key) with its own panel when it lands.
+DASHBOARD_PANELS = [
+    "oversight.panels.TODAY",
+    "oversight.panels.TREND",
+    "oversight.panels.BY_AREA",
+    "oversight.panels.BY_CATEGORY",
+    "oversight.panels.WEEKLY_RANKING",
+    "oversight.panels.INSURANCE",
+    "oversight.panels.CREDIT",
+    "oversight.panels.STABILITY",
+]
+
+# The grid map: no base-map tiles unless an intranet tile server is named ({z}/{x}/{y} template),
+# with the coordinate system its tiles are drawn in (WGS84, or GCJ02 for most Chinese servers).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+MAP_TILE_CRS = env.str("MAP_TILE_CRS", default="WGS84")
+
+# Case lists up to this many rows export while the user waits; longer ones run as a task.
+CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
+
+# What waits for a decision, shown in the inbox (governance/approvals.py).
+APPROVAL_SOURCES = ["insurance.approvals.waiting", "credit.approvals.waiting", "oversight.approvals.waiting"]
 
 # Where "/" lands each role (first match wins; a url name that does not resolve is skipped).
 ROLE_HOME = [
@@ -296,6 +351,7 @@ DEMO_EXTENSIONS: list[str] = [
     "incidents.demo",
     "incidents.reviews.demo",
     "insurance.demo",
+    "credit.demo",
     "oversight.demo",
 ]
 

@@ -12,10 +12,11 @@ os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
 
 from .settings import *  # noqa: E402,F403
-from .settings import CACHES  # noqa: E402
+from .settings import CACHES, DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+# One cache namespace per test database and xdist worker: runs sharing this Redis stay apart.
+CACHES["default"]["KEY_PREFIX"] = f"test-{DATABASES['default']['NAME']}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing

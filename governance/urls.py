@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("jobs/<int:pk>/", views.job, name="job"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -20,8 +21,13 @@ urlpatterns = [
     path("api/v1/credit/", include("credit.api.urls")),
     path("api/v1/oversight/", include("oversight.api.urls")),
     path("", include("incidents.urls")),
+    path("", include("grids.urls")),
     path("reviews/", include("incidents.review_urls")),
     path("insurance/", include("insurance.urls")),
     path("credit/", include("credit.urls")),
     path("oversight/", include("oversight.urls")),
+    # The admin console: one console_urls.py per app, pages of the data that app owns.
+    path("console/", include("governance.console_urls")),
+    path("console/", include("grids.console_urls")),
+    path("console/", include("incidents.console_urls")),
 ]

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+
+from . import jobs
 
 
 def role_home(user) -> str | None:
@@ -30,3 +32,11 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def job(request, pk):
+    """A background job's progress bar (HTMX refreshes the bar until the job ends) and its file."""
+    found = get_object_or_404(jobs.visible_jobs(request.user), pk=pk)
+    template = "jobs/_progress.html" if request.htmx else "jobs/job.html"
+    return render(request, template, {"job": found})

@@ -39,8 +39,13 @@ def invalidate() -> None:
         cache.set(_VERSION_KEY, 1, timeout=None)
 
 
+def boundary_version() -> int:
+    """A number that changes whenever a boundary changes (for caches of drawn boundaries)."""
+    return cache.get(_VERSION_KEY, 0)
+
+
 def _current_tree():
-    version = cache.get(_VERSION_KEY, 0)
+    version = boundary_version()
     with _lock:
         if _index["version"] != version:
             from .models import Area

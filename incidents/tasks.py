@@ -1,15 +1,17 @@
 """Celery entry points of the incidents app: each takes ids, calls one service, and is safe to
-run twice (acks_late delivers at least once). Schedules: django-celery-beat rows created by
-migration incidents/0002 (admin → 周期性任务), see docs/rhythm.md."""
+run twice (acks_late delivers at least once). Schedules: settings.PERIODIC_TASKS, kept as
+django-celery-beat rows (admin → 周期性任务), see docs/rhythm.md."""
 
 import datetime as dt
 
+from django.http import QueryDict
 from django.utils import timezone
 
 from governance import jobs
 from governance.celery import robust_task
+from governance.models import User
 
-from . import rapid
+from . import case_lists, exports, rapid
 from .reviews import daily, points, weekly
 
 
@@ -22,6 +24,16 @@ def handle_urgent(case_id: int) -> None:
 def run_daily_review(job_id: int | None = None) -> int:
     with jobs.running(job_id):
         return daily.run_daily_review(job_id=job_id)
+
+
+@robust_task(name="incidents.export_cases", soft_time_limit=30 * 60)
+def export_cases(job_id: int, user_id: int, name: str, query: str) -> None:
+    """Write a case list (as `user_id` sees it with `query`'s filters) to XLSX on the job."""
+    user = User.objects.get(pk=user_id)
+    with jobs.running(job_id):
+        qs = case_lists.case_list(user, name, QueryDict(query))
+        jobs.set_total(job_id, qs.count(), message="正在导出……")
+        jobs.attach_result(job_id, exports.filename(name), exports.to_xlsx(qs, job_id))
 
 
 @robust_task(name="incidents.run_weekly_evaluation", soft_time_limit=30 * 60)

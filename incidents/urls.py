@@ -8,6 +8,7 @@ urlpatterns = [
     path("desk/counts/", views.desk_counts, name="desk-counts"),
     path("inbox/", views.inbox, name="inbox"),
     path("search/", views.search, name="search"),
+    path("cases/export/<str:name>/", views.export, name="export"),
     path("report/", field_views.report, name="report"),
     path("report/mine/", field_views.my_reports, name="my-reports"),
     path("cases/<int:pk>/", views.case_detail, name="case"),

@@ -9,19 +9,24 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from governance import approvals, jobs
 from governance.errors import Conflict
 from governance.phones import mask_phone
+from governance.spreadsheets import XLSX_TYPE
 
-from . import actions, deadlines, queues, selectors
+from . import actions, case_lists, deadlines, exports, queues, selectors, tasks
 from .api.filters import CaseFilter
 from .constants import CaseStatus, Outcome, UnitKind, UrgeGrade
 from .models import Unit
+from .reviews import selectors as review_selectors
 from .workflow import CASE_WORKFLOW
 
 PAGE_SIZE = 50
@@ -55,17 +60,13 @@ def _colour_rows(cases, now):
 def desk(request):
     """指挥中心工作台: queues with live counts, filters kept in the URL, the case list."""
     now = timezone.now()
-    queue = request.GET.get("queue", "")
-    qs = selectors.cases_for(request.user)
-    if queue in queues.QUEUES:
-        qs = queues.QUEUES[queue][1](qs, now)
-    filterset = CaseFilter(request.GET, queryset=qs)
+    filterset = CaseFilter(request.GET, queryset=case_lists.base_queryset(request.user, "desk", request.GET, now))
     rows, next_before = _page(filterset.qs, request) if filterset.is_valid() else ([], None)
     return render(
         request,
         "incidents/desk.html",
         {
-            "queue": queue,
+            "queue": request.GET.get("queue", ""),
             "counts": queues.queue_counts(request.user, now),
             "latest_urgent": selectors.latest_urgent_id(request.user),
             "filter": filterset,
@@ -75,6 +76,7 @@ def desk(request):
             "base_query": _query_without(request, "before", "queue"),
             "categories": selectors.categories().filter(parent__isnull=True),
             "townships": selectors.townships_for(request.user),
+            "list_name": "desk",
         },
     )
 
@@ -108,6 +110,9 @@ def inbox(request):
             "cases": _colour_rows(rows, now),
             "next_before": next_before,
             "query": _query_without(request, "before"),
+            "list_name": "inbox",
+            "approvals": approvals.waiting_for(request.user),
+            "figures": review_selectors.township_summary(request.user),
         },
     )
 
@@ -212,5 +217,26 @@ def case_action(request, pk, endpoint):
 def search(request):
     """One box: a case number, address, reporter, household name or phone, in the user's scope."""
     q = request.GET.get("q", "").strip()
-    cases = list(selectors.search_cases(request.user, q)[:50]) if q else []
-    return render(request, "incidents/search.html", {"q": q, "cases": _colour_rows(cases, timezone.now())})
+    cases = list(case_lists.base_queryset(request.user, "search", request.GET)[:50])
+    context = {"q": q, "cases": _colour_rows(cases, timezone.now()), "list_name": "search"}
+    return render(request, "incidents/search.html", {**context, "query": _query_without(request)})
+
+
+@login_required
+def export(request, name):
+    """The list as XLSX with the page's filters: at once when short, else as a task with progress."""
+    if name not in case_lists.LISTS:
+        raise Http404
+    try:
+        qs = case_lists.case_list(request.user, name, request.GET)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(request.META.get("HTTP_REFERER") or "home")
+    if exports.count_up_to(qs, exports.sync_limit()) <= exports.sync_limit():
+        response = HttpResponse(exports.to_xlsx(qs), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, exports.filename(name))
+        return response
+    job = jobs.start_job(kind="export_cases", requested_by=request.user, message=_("排队等待导出……"))
+    query = request.GET.urlencode()
+    transaction.on_commit(lambda: tasks.export_cases.delay(job.pk, request.user.pk, name, query))
+    return redirect("job", pk=job.pk)

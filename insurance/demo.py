@@ -129,9 +129,7 @@ class ClaimMaker:
         self.items = {p.code: items for p, (_c, _n, items) in zip(perils, PERILS, strict=True)}
         self.cover_of = {p.pk: list(p.perils.all()) for p in policies}
         self.users = dict(User.objects.filter(username__regex=r"^(town-|vh-|gw-)[0-9]+$").values_list("username", "id"))
-        self.area_codes = dict(
-            Area.objects.filter(path__startswith=county.path, level__lte="village").values_list("id", "code")
-        )
+        self.area_codes = dict(Area.objects.filter(path__startswith=county.path).values_list("id", "code"))
         self.claims, self.timelines = [], []
         self.paid = defaultdict(Decimal)  # (policy, household) → paid so far
         for row in (
@@ -264,7 +262,6 @@ class ClaimMaker:
             claim.paid_amount, claim.paid_on = cap, timezone.localdate(at)
             self.paid[(policy.pk, claim.household_id)] += cap
             events[-1].data = {"paid_amount": str(cap), "paid_on": claim.paid_on.isoformat()}
-        claim.version = len(events)
         return events
 
     def _event(self, claim, action, before, actor_id, at, note):

@@ -3,6 +3,7 @@ claims — reported here, then moved only through the claim workflow (governance
 row lock, version check → 409, table, scope, change, append-only event, notify on commit)."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from governance.notifications import notify
 from governance.roles import Role
 from governance.workflow import Transition, perform
+from grids import selectors as grid_selectors
 from grids.levels import AreaLevel
 from grids.models import Household
 from grids.scoping import VIEW_INSURANCE
@@ -65,7 +67,7 @@ def _schedule(insurer, year) -> PremiumSchedule:
     return schedule
 
 
-def _policy_number(insurer: Insurer, township, year: int) -> str:
+def _policy_number(township, year: int) -> str:
     return f"PA{year}{township.code}"
 
 
@@ -113,7 +115,7 @@ def issue_policy(
     try:
         with transaction.atomic():
             policy = Policy.objects.create(
-                number=_policy_number(insurer, township, year),
+                number=_policy_number(township, year),
                 insurer=insurer,
                 county_id=insurer.county_id,
                 township=township,
@@ -164,6 +166,18 @@ def _actor_role(actor) -> str:
     return next((r for r in Role.values if r in roles), "superuser" if actor.is_superuser else "")
 
 
+def _actor_unit(actor, claim) -> str:
+    """Whom the actor acted for: the insurer, the township or the village of the claim."""
+    roles = actor.role_names()
+    if Role.INSURER in roles:
+        return claim.policy.insurer.name
+    if Role.TOWNSHIP_OFFICER in roles:
+        return claim.township.name
+    if Role.VILLAGE_HEAD in roles:
+        return claim.village.name
+    return ""
+
+
 def record_event(claim, transition, from_state, note, *, actor, data=None) -> ClaimEvent:
     return ClaimEvent.objects.create(
         claim=claim,
@@ -173,7 +187,7 @@ def record_event(claim, transition, from_state, note, *, actor, data=None) -> Cl
         to_state=claim.status,
         actor=actor,
         actor_role=_actor_role(actor),
-        actor_unit=claim.policy.insurer.name if transition.action in ("settle",) else "",
+        actor_unit=_actor_unit(actor, claim),
         note=note,
         data=data or {},
     )
@@ -189,6 +203,10 @@ def _policy_for(household, loss_date):
 
 # Reporting creates the claim, so it is not a row of the table; its event looks like one.
 REPORT = Transition("report", _("报案"), (), ClaimStatus.REPORTED, REPORTER_ROLES)
+
+
+def may_report(user) -> bool:
+    return user.is_superuser or bool(set(REPORTER_ROLES) & user.role_names())
 
 
 @transaction.atomic
@@ -207,7 +225,7 @@ def report_claim(
 ) -> Claim:
     """报案: a household (through its grid worker, village or township) claims a theft loss. The
     loss must be backed by the incident that recorded it or a police report number (公安支撑)."""
-    if not (actor.is_superuser or set(REPORTER_ROLES) & actor.role_names()):
+    if not may_report(actor):
         raise PermissionDenied(_("只有网格员、村网格站或乡镇可以代农户报案。"))
     household = Household.objects.restrict(actor, VIEW_INSURANCE).filter(pk=household_id).first()
     if household is None:
@@ -249,7 +267,7 @@ def report_claim(
     try:
         with transaction.atomic():
             claim = Claim.objects.create(
-                number=f"T{now:%Y%m%d%H%M%S%f}",
+                number=f"T{uuid.uuid4().hex[:20]}",  # the final number needs the id
                 policy=policy,
                 household=household,
                 county_id=household.county_id,
@@ -279,13 +297,17 @@ def report_claim(
 
 
 def claim_queryset():
-    return Claim.objects.select_related("policy__insurer", "policy__township", "household", "reported_by")
+    return Claim.objects.select_related(
+        "policy__insurer", "policy__township", "township", "village", "household", "reported_by"
+    )
 
 
-def _notify_reporter(title_format: str):
+def _notify(title_format: str, people):
+    """After commit: tell `people(claim)` what happened (the claim's link in the inbox)."""
+
     def send(claim, event):
         notify(
-            [claim.reported_by],
+            people(claim),
             kind="claim",
             title=title_format % {"number": claim.number},
             body=event.note,
@@ -293,6 +315,22 @@ def _notify_reporter(title_format: str):
         )
 
     return send
+
+
+def _reporter(claim):
+    return [claim.reported_by]
+
+
+def _on_duty(area_of, role):
+    def people(claim):
+        held = grid_selectors.responsible_on(area_of(claim), timezone.localdate(), role)
+        return [held.user] if held else []
+
+    return people
+
+
+def _insurer_staff(claim):
+    return list(claim.policy.insurer.staff.all())
 
 
 def act(action: str, *, claim_id: int, actor, version=None, note: str = "", apply=None, data=None, after_commit=()):
@@ -314,7 +352,18 @@ def act(action: str, *, claim_id: int, actor, version=None, note: str = "", appl
 
 def verify(*, claim_id, actor, note, version=None):
     """村级核实: the village has been on site (what was seen goes in the note)."""
-    return act("verify", claim_id=claim_id, actor=actor, version=version, note=note)
+    return act(
+        "verify",
+        claim_id=claim_id,
+        actor=actor,
+        version=version,
+        note=note,
+        after_commit=[
+            _notify(
+                _("理赔 %(number)s 已经村级核实，待乡镇审核"), _on_duty(lambda c: c.township, Role.TOWNSHIP_OFFICER)
+            )
+        ],
+    )
 
 
 def return_claim(*, claim_id, actor, note, version=None):
@@ -324,16 +373,32 @@ def return_claim(*, claim_id, actor, note, version=None):
         actor=actor,
         version=version,
         note=note,
-        after_commit=[_notify_reporter(_("理赔 %(number)s 被退回，请补充材料"))],
+        after_commit=[_notify(_("理赔 %(number)s 被退回，请补充材料"), _reporter)],
     )
 
 
 def resubmit(*, claim_id, actor, note, version=None):
-    return act("resubmit", claim_id=claim_id, actor=actor, version=version, note=note)
+    return act(
+        "resubmit",
+        claim_id=claim_id,
+        actor=actor,
+        version=version,
+        note=note,
+        after_commit=[
+            _notify(_("理赔 %(number)s 已补充材料，待村级核实"), _on_duty(lambda c: c.village, Role.VILLAGE_HEAD))
+        ],
+    )
 
 
 def approve(*, claim_id, actor, version=None, note=""):
-    return act("approve", claim_id=claim_id, actor=actor, version=version, note=note)
+    return act(
+        "approve",
+        claim_id=claim_id,
+        actor=actor,
+        version=version,
+        note=note,
+        after_commit=[_notify(_("理赔 %(number)s 已经乡镇审核，待赔付"), _insurer_staff)],
+    )
 
 
 def settle(*, claim_id, actor, paid_amount: Decimal, paid_on: dt.date | None = None, version=None, note=""):
@@ -355,7 +420,7 @@ def settle(*, claim_id, actor, paid_amount: Decimal, paid_on: dt.date | None = N
         note=note,
         apply=apply,
         data={"paid_amount": str(paid_amount), "paid_on": paid_on.isoformat()},
-        after_commit=[_notify_reporter(_("理赔 %(number)s 已赔付"))],
+        after_commit=[_notify(_("理赔 %(number)s 已赔付"), _reporter)],
     )
 
 
@@ -370,7 +435,7 @@ def decline(*, claim_id, actor, note, version=None):
         version=version,
         note=note,
         apply=apply,
-        after_commit=[_notify_reporter(_("理赔 %(number)s 被拒赔"))],
+        after_commit=[_notify(_("理赔 %(number)s 被拒赔"), _reporter)],
     )
 
 

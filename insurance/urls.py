@@ -5,6 +5,7 @@ from . import views
 app_name = "insurance"
 urlpatterns = [
     path("", views.claims, name="claims"),
+    path("claims/new/", views.report, name="report"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/act/<str:action>/", views.claim_action, name="claim-action"),
     path("policies/", views.policies, name="policies"),

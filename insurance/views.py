@@ -12,8 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.errors import Conflict
+from grids import selectors as grid_selectors
+from grids.scoping import VIEW_INSURANCE
+from incidents import selectors as incident_selectors
 
-from . import actions, figures, selectors
+from . import actions, figures, selectors, services
+from .api.serializers import ClaimFormSerializer
 from .api.views import xlsx_response
 from .constants import ClaimStatus
 from .workflow import CLAIM_WORKFLOW
@@ -50,6 +54,7 @@ def claims(request):
             "everything": everything,
             "status": status,
             "statuses": ClaimStatus.choices,
+            "may_report": services.may_report(request.user),
         },
     )
 
@@ -101,6 +106,64 @@ def claim_action(request, pk, action):
         )
     messages.success(request, _("已完成：%(label)s") % {"label": label.split("（")[0]})
     return redirect("insurance:claim", pk=pk)
+
+
+def _number_to_id(qs, number: str, field: str, message: str) -> int | None:
+    if not number:
+        return None
+    found = qs.filter(number=number.strip().upper()).values_list("pk", flat=True).first()
+    if found is None:
+        raise ValidationError({field: [message]})
+    return found
+
+
+@login_required
+def report(request):
+    """报案: a grid worker (village, township) files a claim for a household, by the household's
+    number and the theft incident's number or a police report number; the same service as the API."""
+    errors, form = {}, request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        serializer = ClaimFormSerializer(data=request.POST)
+        try:
+            if not serializer.is_valid():
+                raise ValidationError(serializer.errors)
+            d = serializer.validated_data
+            claim = services.report_claim(
+                actor=request.user,
+                household_id=_number_to_id(
+                    grid_selectors.households_for(request.user, VIEW_INSURANCE),
+                    d["household_number"],
+                    "household",
+                    _("该户不存在或不在您的辖区内。"),
+                ),
+                incident_id=_number_to_id(
+                    incident_selectors.cases_for(request.user),
+                    d["incident_number"],
+                    "incident",
+                    _("关联事件不存在或不在您的辖区内。"),
+                ),
+                police_report_number=d["police_report_number"],
+                peril=d["peril"],
+                item=d["item"],
+                loss_date=d["loss_date"],
+                loss_amount=d["loss_amount"],
+                description=d["description"],
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"item": exc.messages}
+            errors["household_number"] = errors.pop("household", errors.get("household_number", []))
+            errors["incident_number"] = errors.pop("incident", errors.get("incident_number", []))
+        else:
+            messages.success(request, _("已报案：%(number)s") % {"number": claim.number})
+            return redirect("insurance:claim", pk=claim.pk)
+    return render(
+        request,
+        "insurance/report.html",
+        {"form": form, "errors": errors, "perils": selectors.perils(), "today": timezone.localdate()},
+        status=400 if errors else 200,
+    )
 
 
 @login_required

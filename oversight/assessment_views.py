@@ -26,6 +26,7 @@ from .constants import Metric, RatingStatus, StabilityGroup
 from .models import ASSESSED_LEVELS
 
 PAGE_SIZE = 100
+TREND_WEEKS = 8
 
 
 def _flatten(errors) -> str:
@@ -141,9 +142,12 @@ def stability(request):
         week = None
     week = week or selectors.latest_week(request.user)
     rows = list(selectors.indices_for(request.user).filter(week_start=week).order_by("index", "township__code"))
+    weeks = [week - dt.timedelta(days=7 * i) for i in range(TREND_WEEKS - 1, -1, -1)] if week else []
+    trend = selectors.colour_trend(request.user, weeks)
     for row in rows:
         by_group = {g["group"]: g["score"] for g in row.breakdown.get("groups", [])}
         row.group_scores = [by_group.get(g.value) for g in StabilityGroup]
+        row.trend = [(w, trend.get((row.township_id, w), "")) for w in weeks]
     return render(
         request,
         "oversight/stability.html",

@@ -1,12 +1,12 @@
-"""The starting configuration, installed by a data migration and then edited in the admin:
-Longyan's 平安县乡村三级联创 key indicators (county 4, township 11, village 9), the rating rule of
+"""The starting configuration, installed after every migrate (oversight/apps.py), then edited in
+the admin: Longyan's 平安县乡村三级联创 key indicators (county 4, township 11, village 9), the rating rule of
 each level, the 社会稳定指数 indicators under 社情 / 舆情 / 警情 / 案情 and the colour bands.
-docs/assessment.md explains each figure. `install(...)` adds what is missing and changes nothing
-an admin has edited since."""
+docs/assessment.md explains each figure."""
 
 from grids.levels import AreaLevel
 
 from .constants import Colour, Comparison, Metric, StabilityGroup
+from .models import ColourBand, Indicator, RatingRule, StabilityIndicator
 
 COUNT, RATE, ON_TIME, SATISFACTION, ENTERED = (
     Metric.CASE_COUNT,
@@ -83,42 +83,62 @@ PASS_SCORE = 80  # every veto indicator met and at least 80 of 100 points
 BANDS = [(Colour.GREEN, 85), (Colour.YELLOW, 70), (Colour.ORANGE, 55), (Colour.RED, 0)]
 
 
-def install(*, Indicator, RatingRule, StabilityIndicator, ColourBand) -> None:  # noqa: N803 - model classes
-    """Add the default rows that are missing (the models are passed in so a migration can use
-    its historical models)."""
+def install(using: str = "default") -> None:
+    """Install each default set whose table (or level) is empty, and a rating rule per level.
+    An admin's edits and deletions within a set stay; emptying a set brings the defaults back."""
     for level, rows in INDICATORS.items():
-        for order, (code, group, name, metric, categories, sources, comparison, threshold, veto) in enumerate(rows):
-            Indicator.objects.get_or_create(
-                level=level,
-                code=code,
-                defaults={
-                    "group": group,
-                    "name": name,
-                    "metric": metric,
-                    "category_codes": categories,
-                    "sources": sources,
-                    "comparison": comparison,
-                    "threshold": threshold,
-                    "points": 10,
-                    "is_veto": veto,
-                    "order": order,
-                },
+        if not Indicator.objects.using(using).filter(level=level).exists():
+            Indicator.objects.using(using).bulk_create(
+                [
+                    Indicator(
+                        level=level,
+                        code=code,
+                        group=group,
+                        name=name,
+                        metric=metric,
+                        category_codes=categories,
+                        sources=sources,
+                        comparison=comparison,
+                        threshold=threshold,
+                        points=10,
+                        is_veto=veto,
+                        order=order,
+                    )
+                    for order, (
+                        code,
+                        group,
+                        name,
+                        metric,
+                        categories,
+                        sources,
+                        comparison,
+                        threshold,
+                        veto,
+                    ) in enumerate(rows)
+                ]
             )
-        RatingRule.objects.get_or_create(level=level, defaults={"title": TITLES[level], "pass_score": PASS_SCORE})
-    for order, (group, code, name, metric, categories, sources, weight, baseline, ceiling) in enumerate(STABILITY):
-        StabilityIndicator.objects.get_or_create(
-            code=code,
-            defaults={
-                "group": group,
-                "name": name,
-                "metric": metric,
-                "category_codes": categories,
-                "sources": sources,
-                "weight": weight,
-                "baseline": baseline,
-                "ceiling": ceiling,
-                "order": order,
-            },
+        RatingRule.objects.using(using).get_or_create(
+            level=level, defaults={"title": TITLES[level], "pass_score": PASS_SCORE}
         )
-    for colour, minimum in BANDS:
-        ColourBand.objects.get_or_create(colour=colour, defaults={"min_index": minimum})
+    if not StabilityIndicator.objects.using(using).exists():
+        StabilityIndicator.objects.using(using).bulk_create(
+            [
+                StabilityIndicator(
+                    group=group,
+                    code=code,
+                    name=name,
+                    metric=metric,
+                    category_codes=categories,
+                    sources=sources,
+                    weight=weight,
+                    baseline=baseline,
+                    ceiling=ceiling,
+                    order=order,
+                )
+                for order, (group, code, name, metric, categories, sources, weight, baseline, ceiling) in enumerate(
+                    STABILITY
+                )
+            ]
+        )
+    if not ColourBand.objects.using(using).exists():
+        ColourBand.objects.using(using).bulk_create([ColourBand(colour=c, min_index=m) for c, m in BANDS])

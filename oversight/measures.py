@@ -118,6 +118,11 @@ def values_by_area(
     return result
 
 
+def as_json(value) -> int | float | None:
+    """A value for a JSON breakdown: counts stay integers, decimals become floats."""
+    return value if value is None or isinstance(value, int) else float(value)
+
+
 def empty_values(measures: list[Measure]) -> dict[str, int | None]:
     """The values of an area with no case in the period: counts 0, rates undefined (None)."""
     return {m.code: 0 if m.metric == Metric.CASE_COUNT else None for m in measures if m.metric != Metric.ENTERED}

@@ -31,6 +31,12 @@ def latest_week(user):
     return indices_for(user).order_by("-week_start").values_list("week_start", flat=True).first()
 
 
+def colour_trend(user, weeks) -> dict:
+    """{(township id, week): colour} for the given weeks (one query)."""
+    rows = indices_for(user).filter(week_start__in=weeks).values_list("township_id", "week_start", "colour")
+    return {(township, week): colour for township, week, colour in rows}
+
+
 def township_colours(user, week=None) -> dict:
     """The stability colour of each township the user may see for `week` (a Monday; default the
     latest computed week) — what the dashboard and the map colour townships by."""

@@ -19,7 +19,7 @@ from grids.models import Area
 from grids.selectors import subtree
 
 from .constants import COLOUR_ORDER, Colour, StabilityGroup
-from .measures import CENT, Measure, empty_values, values_by_area
+from .measures import CENT, Measure, as_json, empty_values, values_by_area
 from .models import ColourBand, StabilityIndex, StabilityIndicator
 
 HUNDRED = Decimal(100)
@@ -66,10 +66,6 @@ def colour_for(index: Decimal, bands: list[ColourBand]) -> str:
     return Colour.RED
 
 
-def _number(value):
-    return None if value is None else float(value)
-
-
 def township_index(indicators, values: dict, bands) -> tuple[Decimal, str, dict]:
     """(index, colour, breakdown) of one township from its indicator values."""
     groups, overall = [], []
@@ -83,7 +79,7 @@ def township_index(indicators, values: dict, bands) -> tuple[Decimal, str, dict]
                 {
                     "code": ind.code,
                     "name": ind.name,
-                    "value": _number(value),
+                    "value": as_json(value),
                     "score": float(score),
                     "weight": float(ind.weight),
                 }

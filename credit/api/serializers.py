@@ -135,7 +135,7 @@ class FactInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class ActionSerializer(serializers.Serializer):
+class CreditActionSerializer(serializers.Serializer):
     """Every action: the version the page was loaded with (stale → 409), and a note."""
 
     version = serializers.IntegerField(required=False, min_value=1, help_text=_("加载页面时的版本号"))
@@ -250,7 +250,7 @@ class RoundDetailSerializer(RoundSerializer):
         ]
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class CreditRatingSerializer(serializers.ModelSerializer):
     subject_name = serializers.CharField(source="subject.name", read_only=True)
     subject_kind = serializers.CharField(source="subject.kind", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)

@@ -202,7 +202,7 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.FactSerializer(self.get_queryset().get(pk=fact.pk)).data, status=201)
 
     def _decide(self, request, pk, apply):
-        data = s.ActionSerializer(data=request.data)
+        data = s.CreditActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.decide_fact(
             actor=request.user,
@@ -214,7 +214,7 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.FactSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
 
     @extend_schema(
-        summary="评定小组采纳", request=s.ActionSerializer, responses={200: s.FactSerializer, **ACTION_ERRORS}
+        summary="评定小组采纳", request=s.CreditActionSerializer, responses={200: s.FactSerializer, **ACTION_ERRORS}
     )
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
@@ -222,7 +222,7 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         summary="评定小组不予采纳（须填写原因）",
-        request=s.ActionSerializer,
+        request=s.CreditActionSerializer,
         responses={200: s.FactSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -311,7 +311,7 @@ for _name, (_serializer, _call, _summary) in ROUND_ACTIONS.items():
     retrieve=extend_schema(summary="评定结果"),
 )
 class RatingViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = s.RatingSerializer
+    serializer_class = s.CreditRatingSerializer
     filterset_class = RatingFilter
     lookup_value_converter = "int"
 

@@ -19,18 +19,18 @@ from django.utils import translation
 
 from governance.phones import mask_phone
 from governance.roles import Role
+from governance.spreadsheets import safe_text, write_sheet
 
 from ..identity import decrypt_id_number
 from ..models import Area, Assignment, Household, KeyPersonTag, RegisterStatus, Relation, Resident
 from ..scoping import VIEW_IDENTITY, in_scope
 from ..selectors import areas_for, assignments_for, households_for
 from . import columns as C
-from .reading import FORMULA_START
 
 CHUNK_SIZE = 500
 SHEET_TITLES = {C.AREAS: "区划", C.ASSIGNMENTS: "人员分配", C.HOUSEHOLDS: "住户"}
 CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WIDE_COLUMNS = {"身份证号": 22, "住址": 22}
 
 
 def phone_text(e164: str, full: bool) -> str:
@@ -46,11 +46,6 @@ def phone_text(e164: str, full: bool) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return "".join(ch for ch in national if ch.isdigit())
-
-
-def safe_text(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (CSV/formula injection)."""
-    return "'" + value if value and value.startswith(FORMULA_START) else value
 
 
 def _labels(choices) -> dict[str, str]:
@@ -164,28 +159,8 @@ def csv_chunks(header: list[str], rows: Iterable[list], flush_at: int = 64 * 102
 
 
 def write_xlsx(kind: str, rows: Iterable[list], fileobj) -> None:
-    """An XLSX workbook written row by row (openpyxl write-only mode) into `fileobj`."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLES[kind])
-    header = C.header_of(kind)
-    for i, name in enumerate(header):
-        sheet.column_dimensions[get_column_letter(i + 1)].width = 22 if name in ("身份证号", "住址") else 14
-    sheet.append(header)
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                value = safe_text(value)
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
-    workbook.save(fileobj)
+    """An XLSX workbook written row by row into `fileobj`."""
+    write_sheet(fileobj, title=SHEET_TITLES[kind], header=C.header_of(kind), rows=rows, widths=WIDE_COLUMNS)
 
 
 def write_csv(kind: str, rows: Iterable[list], fileobj) -> None:

@@ -14,9 +14,10 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from governance.spreadsheets import FORMULA_START
+
 # Export escapes a text cell that a spreadsheet would run as a formula with a leading quote
-# (see exporters.safe_text); reading takes it off again so an export re-imports unchanged.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# (see governance.spreadsheets.safe_text); reading takes it off again so an export re-imports unchanged.
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (OLE2)

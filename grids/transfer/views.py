@@ -17,9 +17,11 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.spreadsheets import XLSX_TYPE
+
 from ..selectors import areas_for
 from . import columns as C
-from .exporters import CSV_TYPE, XLSX_TYPE, csv_chunks, export_rows, write_xlsx
+from .exporters import CSV_TYPE, csv_chunks, export_rows, write_xlsx
 from .importers import import_file
 from .reading import UnreadableFile
 

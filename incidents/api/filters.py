@@ -44,6 +44,8 @@ class CaseFilter(df.FilterSet):
     self_resolved = df.BooleanFilter(field_name="self_resolved", label=_("自办结"))
     created_from = df.DateFilter(method="filter_created_from", label=_("上报日期起"))
     created_to = df.DateFilter(method="filter_created_to", label=_("上报日期止"))
+    closed_from = df.DateFilter(method="filter_closed_from", label=_("结案日期起"))
+    closed_to = df.DateFilter(method="filter_closed_to", label=_("结案日期止"))
     q = df.CharFilter(method="filter_text", label=_("关键词（编号、地址、描述、报告人）"))
 
     class Meta:
@@ -76,6 +78,12 @@ class CaseFilter(df.FilterSet):
 
     def filter_created_to(self, qs, name, value):
         return qs.filter(created_at__lt=_start_of(value + dt.timedelta(days=1)))
+
+    def filter_closed_from(self, qs, name, value):
+        return qs.filter(closed_at__gte=_start_of(value))
+
+    def filter_closed_to(self, qs, name, value):
+        return qs.filter(closed_at__lt=_start_of(value + dt.timedelta(days=1)))
 
     def filter_text(self, qs, name, value):
         value = value.strip()

@@ -1,8 +1,7 @@
-"""日清 every day at 17:30 (Asia/Shanghai) as a django-celery-beat row (admins edit it under 周期性任务)."""
+"""Kept for history: the default schedule rows are now ensured after every migrate from
+settings.PERIODIC_TASKS (governance/schedules.py), which also survives test flushes."""
 
 from django.db import migrations
-
-from incidents.reviews.schedule import schedule_operation
 
 
 class Migration(migrations.Migration):
@@ -11,4 +10,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [schedule_operation([("日清（每日 17:30）", "incidents.run_daily_review", "30", "17", "*", "*")])]
+    operations = []

@@ -2,9 +2,12 @@
 
 from django.db.models import Max
 
+from grids.levels import AreaLevel
 from grids.scoping import VIEW
 
-from .models import DailyReview, WeeklyEvaluation, WeeklyScore
+from .models import DailyReview, SubjectKind, WeeklyEvaluation, WeeklyScore
+
+MAX_SHOWN = 3  # the inbox shows the user's own township (a county user sees the first few)
 
 
 def daily_reviews_for(user):
@@ -22,3 +25,17 @@ def evaluations():
 
 def scores_for(user, evaluation):
     return WeeklyScore.objects.restrict(user, VIEW).filter(evaluation=evaluation)
+
+
+def township_summary(user) -> dict:
+    """The inbox's figures: the latest day's review and week's score of the townships in scope."""
+    day = latest_review_day(user)
+    rows = daily_reviews_for(user).filter(day=day, level=AreaLevel.TOWNSHIP).order_by("area__path")
+    daily = list(rows[:MAX_SHOWN]) if day else []
+    evaluation = evaluations().order_by("-week_start").first()
+    weekly = (
+        list(scores_for(user, evaluation).filter(kind=SubjectKind.TOWNSHIP).order_by("rank")[:MAX_SHOWN])
+        if evaluation
+        else []
+    )
+    return {"day": day, "daily": daily, "evaluation": evaluation, "weekly": weekly}

@@ -186,6 +186,17 @@ class ClaimInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="", label=_("经过"))
 
 
+class ClaimFormSerializer(ClaimInputSerializer):
+    """The report page: the household and the incident by their numbers, as people read them."""
+
+    household = None
+    incident = None
+    household_number = serializers.CharField(max_length=24, label=_("户编号"))
+    incident_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=24, default="", label=_("事件编号")
+    )
+
+
 class ActionSerializer(serializers.Serializer):
     """Every action: the version the page was loaded with (stale → 409), and a note."""
 

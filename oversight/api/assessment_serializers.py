@@ -98,7 +98,7 @@ class AreaRatingSerializer(serializers.ModelSerializer):
         ]
 
 
-class RatingDetailSerializer(AreaRatingSerializer):
+class AreaRatingDetailSerializer(AreaRatingSerializer):
     breakdown = BreakdownRowSerializer(many=True, read_only=True)
     events = AssessmentEventSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField()

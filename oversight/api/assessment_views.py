@@ -83,17 +83,17 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return qs
 
     def get_serializer_class(self):
-        return s.AreaRatingSerializer if self.action == "list" else s.RatingDetailSerializer
+        return s.AreaRatingSerializer if self.action == "list" else s.AreaRatingDetailSerializer
 
     def _decide(self, request, pk, name):
         actions.decide("rating", pk=int(pk), action=name, actor=request.user, data=request.data)
         rating = selectors.rating_detail_queryset(request.user).get(pk=pk)
-        return Response(s.RatingDetailSerializer(rating, context={"request": request}).data)
+        return Response(s.AreaRatingDetailSerializer(rating, context={"request": request}).data)
 
     @extend_schema(
         summary="认定评定结果",
         request=s.DecisionSerializer,
-        responses={200: s.RatingDetailSerializer, **DECISION_RESPONSES},
+        responses={200: s.AreaRatingDetailSerializer, **DECISION_RESPONSES},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
@@ -102,7 +102,7 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary="撤销认定（须填写原因）",
         request=s.DecisionSerializer,
-        responses={200: s.RatingDetailSerializer, **DECISION_RESPONSES},
+        responses={200: s.AreaRatingDetailSerializer, **DECISION_RESPONSES},
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):

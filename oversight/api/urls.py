@@ -1,10 +1,15 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import assessment_views
+from . import assessment_views, views
 
 router = SimpleRouter()
 router.register("indicators", assessment_views.IndicatorViewSet, basename="indicator")
 router.register("ratings", assessment_views.RatingViewSet, basename="rating")
 router.register("evidence", assessment_views.EvidenceViewSet, basename="evidence")
 router.register("stability", assessment_views.StabilityViewSet, basename="stability")
-urlpatterns = router.urls
+urlpatterns = router.urls + [
+    path("dashboard/", views.DashboardView.as_view(), name="oversight-dashboard"),
+    path("map/areas/", views.MapAreasView.as_view(), name="oversight-map-areas"),
+    path("map/cases/", views.MapCasesView.as_view(), name="oversight-map-cases"),
+]

@@ -24,7 +24,7 @@ from grids.models import Area
 from grids.selectors import subtree
 
 from ..constants import Comparison, EvidenceStatus, RatingResult, RatingStatus
-from ..measures import CENT, Measure, empty_values, values_by_area
+from ..measures import CENT, Measure, as_json, empty_values, values_by_area
 from ..models import AreaRating, Evidence, Indicator, RatingEvent, RatingRule
 
 LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
@@ -45,10 +45,6 @@ def meets(indicator: Indicator, value) -> bool:
     if indicator.comparison == Comparison.AT_LEAST:
         return Decimal(value) >= indicator.threshold
     return Decimal(value) <= indicator.threshold
-
-
-def _json(value):
-    return None if value is None else float(value)
 
 
 def rate(indicators: list[Indicator], values: dict, evidence: dict, pass_score: Decimal):
@@ -75,8 +71,8 @@ def rate(indicators: list[Indicator], values: dict, evidence: dict, pass_score: 
                 "group": ind.group,
                 "metric": ind.metric,
                 "comparison": ind.comparison,
-                "threshold": _json(ind.threshold),
-                "value": _json(value),
+                "threshold": as_json(ind.threshold),
+                "value": as_json(value),
                 "passed": passed,
                 "veto": ind.is_veto,
                 "points": float(ind.points),

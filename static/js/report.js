@@ -9,11 +9,7 @@
   var result = document.getElementById("report-result");
   var button = document.getElementById("r-submit");
 
-  function newKey() {  // crypto.randomUUID needs HTTPS; getRandomValues works everywhere
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
+  var newKey = FieldPost.newKey;
 
   function loadDraft() {
     try { return JSON.parse(localStorage.getItem(DRAFT)) || {}; } catch (e) { return {}; }
@@ -108,14 +104,7 @@
     if (data.getAll("photos").length === 1 && !data.getAll("photos")[0].name) data.delete("photos");
     button.disabled = true;
     say("info", "正在发送……");
-    fetch(form.dataset.endpoint, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": form.csrfmiddlewaretoken.value, "Idempotency-Key": draft.key, "Accept": "application/json" }
-    }).then(function (response) {
-      return response.json().then(function (body) { return { status: response.status, body: body }; });
-    }).then(function (answer) {
+    FieldPost.send(form.dataset.endpoint, data, draft.key, form.csrfmiddlewaretoken.value).then(function (answer) {
       if (answer.status === 200 || answer.status === 201) {
         localStorage.removeItem(DRAFT);
         draft = { key: newKey() };

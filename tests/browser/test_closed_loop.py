@@ -14,15 +14,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def act(page, action, **fields):
     """Open an action's form on the case page, fill it and submit; wait for the reload."""
+    page.wait_for_load_state("networkidle")
     page.click(f"button[aria-controls='form-{action}']")
+    page.wait_for_selector(f"#form-{action}.collapse.show")  # opened, and its animation finished
     form = page.locator(f"#form-{action}")
-    form.wait_for(state="visible")
     for name, value in fields.items():
         if name == "photos":
             form.locator("input[name=photos]").set_input_files(value)
         else:
             form.locator(f"[name={name}]").fill(value)
-    with page.expect_navigation():
+    with page.expect_navigation(timeout=120_000):
         form.locator("button[type=submit]").click()
 
 
@@ -108,3 +109,28 @@ def test_desk_alerts_on_a_new_urgent_case(loop, report, contexts):
     assert desk.get_attribute("#urgent-alert a", "href") == f"/cases/{urgent.pk}/"
     assert desk.evaluate("document.body.classList.contains('urgent-flash')")
     assert desk.watch.console_errors == [] and desk.watch.external_requests == []
+
+
+def test_patrol_check_in_and_household_visit_from_the_phone(loop, contexts):
+    from grids.models import Household, HouseholdVisit, PatrolCheckIn
+
+    grid = loop.world.grids["411425200"][0]
+    home = Household.objects.create(
+        number="H-B-9", head_name="赵大", address="肖旗乡1村9号", county=loop.world.county, township=loop.world.b,
+        village=loop.world.villages["411425200"][0], grid=grid,
+    )
+    phone = contexts(
+        viewport=PHONE, geolocation={"latitude": 34.405, "longitude": 115.905}, permissions=["geolocation"]
+    )
+    sign_in(phone, "gw")
+    phone.goto(phone.base + "/fieldwork/")
+    phone.wait_for_selector("#checkin-submit:not([disabled])")
+    phone.click("#checkin-submit")
+    phone.wait_for_selector("#field-result.alert-success")
+    phone.fill(f"#visit-note-{home.pk}", "家中安好")
+    phone.click(f"#visit-note-{home.pk} + button")
+    phone.wait_for_function("document.getElementById('visits-today').textContent.includes('今日 1 / 10 户')")
+    check_in = PatrolCheckIn.objects.get()
+    assert check_in.in_own_grid and check_in.grid == grid
+    assert HouseholdVisit.objects.get().household == home
+    assert phone.watch.console_errors == [] and phone.watch.external_requests == []

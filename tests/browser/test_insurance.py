@@ -12,6 +12,7 @@ def test_township_officer_approves_a_claim(page, login, cover):  # noqa: F811
     claim = cover.report()
     Claim.objects.filter(pk=claim.pk).update(status="verified", version=2)
     login(cover.officer_a.username)
+    page.click("text=平安家园保险")  # the menu
     page.click("text=平安家园理赔")
     page.click(f"text={claim.number}")
     assert page.inner_text("#claim-status") == "村级已核实"

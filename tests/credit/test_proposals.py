@@ -120,3 +120,13 @@ def test_only_the_group_decides(cw, closed_case, loop):
         services.decide_fact(actor=loop.operator, fact_id=fact.pk, apply=True)
     fact.refresh_from_db()
     assert fact.status == FactStatus.PROPOSED
+
+
+def test_pending_proposals_wait_in_the_groups_inbox(cw, closed_case, loop):
+    from credit.approvals import waiting
+
+    closed_case("MD02")
+    proposals.propose_from_closed_cases()
+    [item] = waiting(cw.group_b)
+    assert item.count == 1 and item.url == "/credit/proposals/"
+    assert waiting(loop.village_heads["411425200"]) == []  # sees the village's facts, does not decide them

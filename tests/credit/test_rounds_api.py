@@ -100,6 +100,8 @@ FORBIDDEN = [
     ("group", RoundStatus.REVIEWED, "publish", 403),  # only the county publishes
     ("head", RoundStatus.NOTICE, "take-effect", 403),
     ("group_b", RoundStatus.PROPOSED, "review", 404),  # another township's group: not in scope
+    ("county_group", RoundStatus.DRAFT, "propose", 403),  # the county does not propose for the village
+    ("village_member", RoundStatus.REVIEWED, "return-to-township", 403),
     ("head", RoundStatus.DRAFT, "publish", 409),  # out of order
 ]
 
@@ -156,3 +158,17 @@ def test_the_round_detail_offers_the_actions_the_user_may_take(cw, as_user, draf
     _post(head, draft, "propose")
     actions = {a["action"] for a in as_user(cw.group).get(f"{BASE}{draft}/").json()["actions"]}
     assert actions == {"send_back", "review"}
+
+
+def test_the_township_sends_back_and_the_county_returns(cw, as_user, draft):
+    head, group, county = as_user(cw.head), as_user(cw.group), as_user(cw.county_group)
+    _post(head, draft, "propose")
+    assert _post(group, draft, "send-back").status_code == 400  # a reason is required
+    sent_back = _post(group, draft, "send-back", note="张刚户加分材料不全")
+    assert sent_back.json()["status"] == RoundStatus.DRAFT
+    _post(head, draft, "propose")
+    _post(group, draft, "review")
+    returned = _post(county, draft, "return-to-township", note="请复核否决事实")
+    assert returned.json()["status"] == RoundStatus.PROPOSED
+    trail = [(e["action"], e["note"]) for e in returned.json()["timeline"]]
+    assert ("send_back", "张刚户加分材料不全") in trail and ("return_to_township", "请复核否决事实") in trail

@@ -136,3 +136,12 @@ def test_a_published_version_cannot_be_published_again_and_bands_are_capped(cw):
         band.save()
     with pytest.raises(IntegrityError), transaction.atomic():
         GradeBand.objects.create(rule_version=version, grade="S", min_score=99, credit_line=1000, term_months=37)
+
+
+def test_the_documented_state_diagram_is_the_table():
+    from pathlib import Path
+
+    from credit.workflow import ROUND_WORKFLOW
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "credit.md").read_text()
+    assert ROUND_WORKFLOW.mermaid() in doc

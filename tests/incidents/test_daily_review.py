@@ -261,3 +261,13 @@ def test_the_schedule_is_admin_editable_beat_rows_and_tasks_retry_with_back_off(
     assert OperationalError in task.autoretry_for and task.retry_backoff and task.max_retries == 5
     assert task.soft_time_limit < task.time_limit
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+
+
+def test_the_township_inbox_shows_its_own_daily_figures(client, loop, day_set):
+    run()
+    client.force_login(loop.world.officers[TOWN])
+    page = client.get("/inbox/").content.decode()
+    town = loop.world.towns[1]
+    assert f'data-daily="{town.pk}"' in page and "新增 3 · 办结 1 · 在办 5 · 今日到期 2" in page
+    client.force_login(loop.world.officers[loop.world.towns[0].code])  # 城关镇: another township's figures stay out
+    assert f'data-daily="{town.pk}"' not in client.get("/inbox/").content.decode()

@@ -175,3 +175,4 @@ def test_my_reports_lists_only_mine(client, loop, report):
     theirs = report(reporter=colleague, lat=34.405, lng=115.915)
     page = signed_in(client, loop.worker).get("/report/mine/").content.decode()
     assert f'data-case="{mine.number}"' in page and theirs.number not in page
+

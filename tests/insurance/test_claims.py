@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, transaction
 
+from governance.models import Notification
 from incidents.models import Category
 from insurance.models import Claim, ClaimEvent
 from tests.factories import UserFactory
@@ -170,6 +171,22 @@ def test_the_whole_path_reported_verified_approved_settled(cover, as_user):
     assert data["timeline"][3]["data"] == {"paid_amount": "2300.00", "paid_on": dt.date.today().isoformat()}
 
 
+def test_each_step_tells_whoever_acts_next(cover, as_user, django_capture_on_commit_callbacks):
+    claim = cover.report()
+    inbox = lambda user: list(Notification.objects.filter(recipient=user).values_list("title", flat=True))  # noqa: E731
+    with django_capture_on_commit_callbacks(execute=True):
+        post(as_user(cover.village_head), claim, "return", note="请补充照片")
+        post(as_user(cover.worker), claim, "resubmit", note="已补充")
+        post(as_user(cover.village_head), claim, "verify", note="属实")
+        post(as_user(cover.officer_a), claim, "approve")
+    claim.refresh_from_db()
+    assert inbox(cover.worker) == [f"理赔 {claim.number} 被退回，请补充材料"]
+    assert inbox(cover.village_head) == [f"理赔 {claim.number} 已补充材料，待村级核实"]
+    assert inbox(cover.officer_a) == [f"理赔 {claim.number} 已经村级核实，待乡镇审核"]
+    assert inbox(cover.claims_officer) == [f"理赔 {claim.number} 已经乡镇审核，待赔付"]
+    assert inbox(cover.officer_b) == []
+
+
 def test_returned_for_more_evidence_then_resubmitted(cover, as_user):
     claim = cover.report()
     village, worker = as_user(cover.village_head), as_user(cover.worker)
@@ -199,28 +216,38 @@ def test_declined_by_the_township_or_the_insurer_with_a_reason(cover, as_user):
 
 
 @pytest.mark.parametrize(
-    "status, who, action",
+    "status, who, action, code",
     [
-        ("reported", "worker", "verify"),  # the grid worker cannot verify
-        ("reported", "officer_a", "verify"),  # the township does not verify on site
-        ("verified", "village_head", "approve"),  # the village cannot approve
-        ("verified", "claims_officer", "approve"),  # nor can the insurer
-        ("approved", "officer_a", "settle"),  # the township does not pay
-        ("approved", "operator", "settle"),  # nor does the command centre
-        ("approved", "worker", "withdraw"),  # too late to withdraw once approved (state, not role)
-        ("verified", "claims_officer", "decline"),  # the insurer declines only what the township approved
+        ("reported", "worker", "verify", 403),  # the grid worker cannot verify
+        ("reported", "officer_a", "verify", 403),  # the township does not verify on site
+        ("reported", "claims_officer", "return", 403),  # the insurer does not review a new claim
+        ("verified", "village_head", "approve", 403),  # the village cannot approve
+        ("verified", "claims_officer", "approve", 403),  # nor can the insurer
+        ("verified", "claims_officer", "decline", 403),  # the insurer declines only what the township approved
+        ("approved", "officer_a", "settle", 403),  # the township does not pay
+        ("approved", "operator", "settle", 403),  # nor does the command centre
+        ("returned", "officer_b", "resubmit", 404),  # another township does not even see it
+        ("approved", "worker", "withdraw", 409),  # too late to withdraw once approved
+        ("settled", "officer_a", "decline", 409),  # a settled claim is final
     ],
 )
-def test_forbidden_steps_per_role(cover, as_user, status, who, action):
+def test_forbidden_steps_per_role(cover, as_user, status, who, action, code):
     claim = cover.report()
-    Claim.objects.filter(pk=claim.pk).update(status=status)
-    data = {"note": "理由", "paid_amount": "100"}
-    response = post(as_user(getattr(cover, who)), claim, action, **data)
-    assert response.status_code in (403, 409), response.json()
-    if action == "withdraw":
-        assert response.status_code == 409  # no withdrawing from "approved"
+    paid = {"paid_amount": Decimal("100"), "paid_on": cover.loss_date} if status == "settled" else {}
+    Claim.objects.filter(pk=claim.pk).update(status=status, **paid)
+    response = post(as_user(getattr(cover, who)), claim, action, note="理由", paid_amount="100")
+    assert response.status_code == code, response.json()
     assert Claim.objects.get(pk=claim.pk).status == status
     assert ClaimEvent.objects.filter(claim=claim).count() == 1  # only the report
+
+
+def test_comments_are_recorded_without_moving_the_claim(cover, as_user):
+    claim = cover.report()
+    r = post(as_user(cover.claims_officer), claim, "comment", note="已电话联系农户")
+    assert r.status_code == 200 and r.json()["status"] == "reported" and r.json()["version"] == 2
+    event = ClaimEvent.objects.filter(claim=claim).last()
+    assert (event.action, event.actor_role, event.actor_unit) == ("comment", "insurer", "人保财险虞城支公司")
+    assert post(as_user(cover.officer_b), claim, "comment", note="看不到").status_code == 404
 
 
 def test_a_stale_page_answers_409_and_changes_nothing(cover, as_user):

@@ -82,9 +82,10 @@ def test_policies_and_figures_pages(cover):
 
 
 def test_navigation_shows_the_insurance_pages_to_their_roles(cover):
-    assert "平安家园理赔" in client_for(cover.claims_officer).get("/").content.decode()
-    assert "保险统计" in client_for(cover.operator).get("/").content.decode()
-    assert "平安家园理赔" not in client_for(cover.operator).get("/").content.decode()
+    assert client_for(cover.claims_officer).get("/").url == "/insurance/"  # the insurer's home page
+    nav = lambda user: client_for(user).get("/insurance/policies/").content.decode()  # noqa: E731
+    assert "平安家园理赔" in nav(cover.claims_officer) and "保险统计" in nav(cover.claims_officer)
+    assert "保险统计" in nav(cover.operator) and "平安家园理赔" not in nav(cover.operator)
 
 
 @pytest.mark.parametrize("n", [2, 12])
@@ -96,3 +97,26 @@ def test_claims_page_query_count_does_not_grow(cover, django_assert_max_num_quer
     with django_assert_max_num_queries(10):
         page = client.get("/insurance/")
     assert page.content.decode().count("/insurance/claims/") >= n
+
+
+def test_grid_worker_reports_a_claim_from_the_page(cover):
+    client = client_for(cover.worker)
+    assert "代农户报案" in client.get("/insurance/").content.decode()
+    form = {
+        "household_number": cover.households["a"].number,
+        "peril": cover.perils["ebike"].pk,
+        "item": "电动车一辆",
+        "loss_date": cover.loss_date.isoformat(),
+        "loss_amount": "2500",
+    }
+    refused = client.post("/insurance/claims/new/", form)  # no incident, no police report
+    assert refused.status_code == 400 and "公安支撑" in refused.content.decode()
+    unknown = client.post("/insurance/claims/new/", {**form, "household_number": cover.households["b"].number})
+    assert unknown.status_code == 400 and "不在您的辖区" in unknown.content.decode()
+    assert not Claim.objects.exists()
+    incident = cover.theft()
+    response = client.post("/insurance/claims/new/", {**form, "incident_number": incident.number})
+    claim = Claim.objects.get()
+    assert response.status_code == 302 and response.url == f"/insurance/claims/{claim.pk}/"
+    assert claim.incident == incident and claim.reported_by == cover.worker
+    assert "代农户报案" not in client_for(cover.claims_officer).get("/insurance/?all=1").content.decode()

@@ -1,7 +1,6 @@
 """Safe-area assessment: indicators on known data, rating rules, evidence workflow, scoping."""
 
 import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -154,6 +153,11 @@ def test_evidence_entry_validation_is_400_in_chinese(county, as_user):
     assert r.status_code == 400 and "佐证说明" in r.json()["note"][0] and "考核年度" in r.json()["year"][0]
     r = client.post(url, {"area": village.pk}, format="json")
     assert r.status_code == 400 and r.json()["indicator"] == ["此项为必填项。"]
+    outside = county.villages["411425200"][0]
+    r = client.post(url, {**base, "area": outside.pk, "indicator": entered.pk}, format="json")
+    assert r.status_code == 404  # another township's village: as if it did not exist
+    r = as_user(county.leader).post(url, {**base, "indicator": entered.pk}, format="json")
+    assert r.status_code == 403  # the command centre sees the village but keeps no records there
     assert not Evidence.objects.exists()
     r = client.post(url, {**base, "indicator": entered.pk, "file": _fake_pdf()}, format="multipart")
     assert r.status_code == 201, r.json()
@@ -193,24 +197,20 @@ def test_evidence_review_workflow(county, as_user):
     assert row(village_rating(village), "V4")["passed"] is True  # the area's rating was recomputed
 
 
-def test_rating_approval_publishes_safe_villages_to_credit(
-    county, as_user, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_rating_approval_designates_the_safe_village_in_credit(county, as_user, django_capture_on_commit_callbacks):
+    from credit.models import SafeVillage
+    from oversight.assessment.rewards import publish_safe_villages
+
     village = county.villages["411425100"][0]
     approve_all_entered(county, village)
-    calls = []
-    module = types.ModuleType("credit.rewards")
-    module.designate_safe_village = lambda village, year, source: calls.append((village.pk, year, source))
-    monkeypatch.setitem(sys.modules, "credit.rewards", module)
     rating = village_rating(village)
     officer = as_user(county.officers["411425100"])
     with django_capture_on_commit_callbacks(execute=True):
         r = officer.post(f"/api/v1/oversight/ratings/{rating.pk}/approve/", {"version": rating.version}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "approved"
-    assert calls == [(village.pk, YEAR, f"oversight.AreaRating:{rating.pk}")]
-    from oversight.assessment.rewards import publish_safe_villages
-
-    assert publish_safe_villages(YEAR) == 1 and len(calls) == 2
+    safe = SafeVillage.objects.get()
+    assert (safe.village, safe.year, safe.source) == (village, YEAR, f"oversight.AreaRating:{rating.pk}")
+    assert publish_safe_villages(YEAR) == 1 and SafeVillage.objects.count() == 1  # idempotent, only approved 达标
 
 
 def test_publish_without_credit_records_nothing(county, monkeypatch):

@@ -5,10 +5,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from oversight.models import ColourBand, StabilityIndex, StabilityIndicator
 from oversight.stability import colour_for, compute_week, indicator_score, last_complete_week
@@ -104,7 +104,9 @@ def test_colours_endpoint_and_page_are_scoped(county, file_case, as_user, django
     assert officer.get(f"/api/v1/oversight/stability/{other.pk}/").status_code == 404
     with django_assert_max_num_queries(8):
         page = officer.get("/oversight/stability/?week=2026-03-02")
-    assert page.status_code == 200 and "城关镇" in page.content.decode() and "肖旗乡" not in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "城关镇" in html and "肖旗乡" not in html
+    assert html.count("trend-dot stability-green") == 1 and html.count("trend-dot stability-none") == 7  # 1 of 8 weeks
 
 
 def test_weekly_task_defaults_to_last_complete_week_and_is_scheduled(county):
@@ -112,6 +114,6 @@ def test_weekly_task_defaults_to_last_complete_week_and_is_scheduled(county):
     assert StabilityIndex.objects.filter(week_start=last_complete_week()).count() == 2
     assert compute_stability_index.delay("2026-03-04").get() == 2
     assert StabilityIndex.objects.filter(week_start=WEEK).count() == 2
-    entry = settings.CELERY_BEAT_SCHEDULE["oversight-stability-index-weekly"]
-    assert entry["task"] == compute_stability_index.name
-    assert entry["schedule"].day_of_week == {1}
+    entry = PeriodicTask.objects.get(task=compute_stability_index.name)
+    assert entry.enabled and (entry.crontab.day_of_week, entry.crontab.hour, entry.crontab.minute) == ("1", "1", "30")
+    assert str(entry.crontab.timezone) == "Asia/Shanghai"

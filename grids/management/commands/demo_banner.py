@@ -19,6 +19,8 @@ SHOWN = (
     (Role.GRID_POLICE, Q(user__username__startswith="police-")),
     (Role.GRID_WORKER, Q(user__username__startswith="gw-")),
     (Role.INSURER, Q(user__username="baoxian")),  # insurance.demo
+    (Role.CREDIT_COMMITTEE, Q(user__username__startswith="credit-")),
+    (Role.CREDIT_COOPERATIVE, Q(user__username="coop")),
 )
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0005_rating_schedule'),
+        ('incidents', '0003_rhythm_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

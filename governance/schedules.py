@@ -1,0 +1,42 @@
+"""The platform's periodic tasks as django-celery-beat rows (admins edit them under 周期性任务).
+
+The defaults are listed in settings.PERIODIC_TASKS and ensured after every migrate (and every
+test flush): a missing row is created, an existing one — possibly edited by an admin, e.g. the
+daily review moved to 18:00 — is left as it is.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    task: str
+    minute: str = "0"
+    hour: str = "*"
+    day_of_week: str = "*"
+    day_of_month: str = "*"
+
+
+def ensure_periodic_tasks(sender=None, using="default", **kwargs) -> int:
+    """Create the rows of settings.PERIODIC_TASKS that are missing; returns how many were made."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    existing = set(PeriodicTask.objects.using(using).values_list("name", flat=True))
+    made = 0
+    for entry in settings.PERIODIC_TASKS:
+        if entry.name in existing:
+            continue
+        crontab, _ = CrontabSchedule.objects.using(using).get_or_create(
+            minute=entry.minute,
+            hour=entry.hour,
+            day_of_week=entry.day_of_week,
+            day_of_month=entry.day_of_month,
+            month_of_year="*",
+            timezone=settings.TIME_ZONE,
+        )
+        PeriodicTask.objects.using(using).create(name=entry.name, task=entry.task, crontab=crontab)
+        made += 1
+    return made

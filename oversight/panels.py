@@ -1,0 +1,294 @@
+"""The dashboard's panels: a small registry so that any app adds its tile without touching this
+code — write a `Panel` and put its dotted path in `settings.DASHBOARD_PANELS` (in place of the
+placeholder with the same key, once the feature lands).
+
+A panel's `compute(scope, now)` returns JSON-able content of this shape (every part optional):
+
+    {
+      "title": "各乡镇在办事件",                       # overrides the panel's title
+      "figures": [{"label": "今日新增", "value": 12, "unit": "件",
+                   "href": "/desk/?…", "tone": "danger|warning|success|"}],
+      "chart": {"kind": "bar|hbar|line", "labels": ["城关镇", …], "stacked": false,
+                "series": [{"name": "在办", "data": [3, …], "hrefs": ["/desk/?…", …]}]},
+      "rows": [{"label": "城关镇", "value": "98.5", "href": "/…"}],
+      "note": "说明文字",
+    }
+
+Every figure, bar, point and row carries the `href` of the list behind it. Content is cached per
+panel and area for `ttl` seconds (Django's cache), so it is computed once per area and period
+whoever is watching; `compute` gets only the area (`OversightScope`), never the viewer, which is
+what makes that sharing safe. Who sees a panel: holders of `perm` on the area (e.g.
+`view_insurance_records` for the insurance tile).
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from grids.levels import AreaLevel
+from grids.scoping import VIEW, VIEW_CREDIT, VIEW_INSURANCE, in_scope
+from incidents.constants import CaseStatus, Urgency
+from incidents.reviews.models import SubjectKind, WeeklyEvaluation, WeeklyScore
+
+from . import case_figures
+from .case_figures import stability_rows
+from .constants import Colour
+from .links import OPEN, cases_url
+from .scope import OversightScope
+
+DEFAULT_TTL = 45  # seconds: the wall screen polls every 30 s
+TONES = {Colour.GREEN: "success", Colour.YELLOW: "warning", Colour.ORANGE: "warning", Colour.RED: "danger"}
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    compute: Callable[[OversightScope, dt.datetime], dict] | None = None  # None: a placeholder
+    placeholder: str = ""  # what a placeholder says until its feature lands
+    width: int = 6  # Bootstrap columns (of 12) on a wide screen
+    perm: str = VIEW  # area permission the viewer needs on the shown area
+    ttl: int = DEFAULT_TTL
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.compute is None
+
+    def content(self, scope: OversightScope, now: dt.datetime | None = None) -> dict:
+        """The panel's content for the area, from the cache or computed (and cached)."""
+        if self.compute is None:
+            return {"note": str(self.placeholder)}
+        key = f"oversight:panel:{self.key}:{scope.cache_key}"
+        content = cache.get(key)
+        if content is None:
+            content = self.compute(scope, now or timezone.now())
+            content["computed_at"] = timezone.localtime().strftime("%H:%M:%S")
+            cache.set(key, content, self.ttl)
+        return content
+
+
+def registered() -> list[Panel]:
+    """The panels of settings.DASHBOARD_PANELS, in order (keys must be unique)."""
+    panels = [import_string(path) for path in settings.DASHBOARD_PANELS]
+    keys = [p.key for p in panels]
+    if len(set(keys)) != len(keys):
+        raise ImproperlyConfigured(f"DASHBOARD_PANELS has duplicate keys: {keys}")
+    return panels
+
+
+def visible(user, scope: OversightScope) -> list[Panel]:
+    return [p for p in registered() if in_scope(user, p.perm, scope.area)]
+
+
+def find(user, scope: OversightScope, key: str) -> Panel | None:
+    return next((p for p in visible(user, scope) if p.key == key), None)
+
+
+# ---------------------------------------------------------------------------- the case panels
+
+
+def _today(scope: OversightScope, now: dt.datetime) -> dict:
+    f = case_figures.headline(scope, now)
+    here = scope.cases_url
+    today = timezone.localdate(now).isoformat()
+    since = case_figures.trend_days(now)[0].isoformat()
+    rate = f["on_time_rate"]
+    return {
+        "figures": [
+            {
+                "key": "new_today",
+                "label": str(_("今日新增")),
+                "value": f["new_today"],
+                "unit": str(_("件")),
+                "href": here(created_from=today, created_to=today),
+            },
+            {
+                "key": "closed_today",
+                "label": str(_("今日结案")),
+                "value": f["closed_today"],
+                "unit": str(_("件")),
+                "href": here(status=CaseStatus.CLOSED.value, closed_from=today),
+                "tone": "success",
+            },
+            {
+                "key": "overdue",
+                "label": str(_("超期未办")),
+                "value": f["overdue"],
+                "unit": str(_("件")),
+                "href": here(overdue="true"),
+                "tone": "danger" if f["overdue"] else "",
+            },
+            {
+                "key": "urgent",
+                "label": str(_("紧急在办")),
+                "value": f["urgent"],
+                "unit": str(_("件")),
+                "href": here(urgency=Urgency.URGENT.value, **OPEN),
+                "tone": "warning" if f["urgent"] else "",
+            },
+            {
+                "key": "open",
+                "label": str(_("在办总数")),
+                "value": f["open"],
+                "unit": str(_("件")),
+                "href": here(**OPEN),
+            },
+            {
+                "key": "on_time_rate",
+                "label": str(_("近30日按期结案率")),
+                "value": rate,
+                "unit": "%" if rate is not None else "",
+                "href": here(status=CaseStatus.CLOSED.value, closed_from=since),
+                "tone": "success" if rate is not None and rate >= 90 else "warning",
+            },
+        ],
+        "note": str(_("近30日结案 %(closed)d 件，其中按期 %(on_time)d 件"))
+        % {"closed": f["closed_30"], "on_time": f["on_time_30"]},
+    }
+
+
+def _by_area(scope: OversightScope, now: dt.datetime) -> dict:
+    rows = case_figures.open_by_child_area(scope, now)
+    child_level = AreaLevel(scope.child_level)
+    title = {
+        AreaLevel.TOWNSHIP: _("各乡镇在办事件"),
+        AreaLevel.VILLAGE: _("各村（社区）在办事件"),
+        AreaLevel.GRID: _("各网格在办事件"),
+    }[child_level]
+    return {
+        "title": str(title),
+        "chart": {
+            "kind": "bar",
+            "labels": [r["name"] for r in rows],
+            "series": [
+                {
+                    "name": str(_("在办")),
+                    "data": [r["open"] - r["overdue"] for r in rows],
+                    "hrefs": [cases_url(child_level, r["id"], overdue="false", **OPEN) for r in rows],
+                },
+                {
+                    "name": str(_("超期")),
+                    "data": [r["overdue"] for r in rows],
+                    "hrefs": [cases_url(child_level, r["id"], overdue="true") for r in rows],
+                },
+            ],
+            "stacked": True,
+        },
+    }
+
+
+def _by_category(scope: OversightScope, now: dt.datetime) -> dict:
+    here = scope.cases_url
+    rows = case_figures.new_by_category(scope, now)
+    since = case_figures.trend_days(now)[0].isoformat()
+    rows = list(reversed(rows))  # a horizontal bar chart draws its first label at the bottom
+    return {
+        "chart": {
+            "kind": "hbar",
+            "labels": [r["name"] for r in rows],
+            "series": [
+                {
+                    "name": str(_("上报")),
+                    "data": [r["count"] for r in rows],
+                    "hrefs": [here(category=r["id"], created_from=since) for r in rows],
+                }
+            ],
+        }
+    }
+
+
+def _trend(scope: OversightScope, now: dt.datetime) -> dict:
+    here = scope.cases_url
+    trend = case_figures.daily_trend(scope, now)
+    days = [d.isoformat() for d in trend["days"]]
+    return {
+        "chart": {
+            "kind": "line",
+            "labels": [d[5:] for d in days],
+            "series": [
+                {
+                    "name": str(_("新增")),
+                    "data": trend["new"],
+                    "hrefs": [here(created_from=d, created_to=d) for d in days],
+                },
+                {
+                    "name": str(_("结案")),
+                    "data": trend["closed"],
+                    "hrefs": [here(status=CaseStatus.CLOSED.value, closed_from=d, closed_to=d) for d in days],
+                },
+            ],
+        }
+    }
+
+
+TODAY = Panel("today", _("今日态势"), _today, width=12)
+TREND = Panel("trend", _("近30日事件趋势"), _trend, width=6)
+BY_AREA = Panel("by_area", _("分区域在办事件"), _by_area, width=6)
+BY_CATEGORY = Panel("by_category", _("近30日事件分类"), _by_category, width=4)
+
+# Placeholders that other features replace in settings.DASHBOARD_PANELS (same key) as they land.
+# Whose ranking a dashboard shows: the level below the area, as 周评 ranks it.
+RANKED_BELOW = {
+    AreaLevel.COUNTY: (SubjectKind.TOWNSHIP, "county_id"),
+    AreaLevel.TOWNSHIP: (SubjectKind.VILLAGE, "township_id"),
+    AreaLevel.VILLAGE: (SubjectKind.GRID_WORKER, "village_id"),
+}
+RANKING_ROWS = 5
+
+
+def _weekly_ranking(scope: OversightScope, now: dt.datetime) -> dict:
+    """The latest published 周评: the first places of the level below the area, linking to the ranking."""
+    evaluation = WeeklyEvaluation.objects.filter(published_at__isnull=False).order_by("-week_start").first()
+    if evaluation is None or scope.area.level not in RANKED_BELOW:
+        return {"note": str(_("尚无已发布的周评（每周一 08:00 评出上一周）。"))}
+    kind, column = RANKED_BELOW[scope.area.level]
+    scores = WeeklyScore.objects.filter(evaluation=evaluation, kind=kind, **{column: scope.area.id})
+    href = f"{reverse('reviews:weekly')}?week={evaluation.week_start.isoformat()}&kind={kind}"
+    return {
+        "rows": [
+            {"label": f"{s.rank}. {s.name}", "value": f"{s.score:.1f}", "tone": "primary", "href": href}
+            for s in scores.order_by("rank", "name")[:RANKING_ROWS]
+        ],
+        "note": str(_("%(week)s 当周得分，前 %(n)d 名")) % {"week": evaluation.week_start, "n": RANKING_ROWS},
+    }
+
+
+WEEKLY_RANKING = Panel("weekly_ranking", _("周评排名"), _weekly_ranking, width=2)
+INSURANCE = Panel(
+    "insurance",
+    _("平安家园保险"),
+    placeholder=_("保险功能上线后在此显示参保与理赔概况。"),
+    width=2,
+    perm=VIEW_INSURANCE,
+)
+CREDIT = Panel(
+    "credit", _("综治信用"), placeholder=_("信用功能上线后在此显示评级与授信概况。"), width=2, perm=VIEW_CREDIT
+)
+
+
+def _stability(scope: OversightScope, now: dt.datetime) -> dict:
+    """The latest week's 社会稳定指数 of the townships in the area, worst first (the township of a
+    village for a village's dashboard), each linking to the week's index page."""
+    rows = stability_rows(scope)
+    if not rows:
+        return {"note": str(_("尚未计算稳定指数（每周一凌晨计算上一周）。"))}
+    week = rows[0]["week_start"]
+    href = f"{reverse('oversight:stability')}?week={week.isoformat()}"
+    return {
+        "rows": [
+            {"label": r["township__name"], "value": f"{r['index']:.1f}", "tone": TONES[r["colour"]], "href": href}
+            for r in rows
+        ],
+        "note": str(_("%(week)s 当周，指数越低越需关注")) % {"week": week.isoformat()},
+    }
+
+
+STABILITY = Panel("stability", _("社会稳定指数"), _stability, width=2)

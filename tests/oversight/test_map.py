@@ -1,0 +1,102 @@
+"""The grid map's endpoints: boundaries per level with open / overdue counts, case points, scoping,
+the tile setting and query counts."""
+
+import json
+import re
+
+import pytest
+from django.test import override_settings
+
+from grids import services as grid_services
+from incidents.constants import OPEN_STATES, CaseStatus
+from tests.factories import square
+
+A, B = "411425100", "411425200"
+
+
+def layer(client, user, **params):
+    client.force_login(user)
+    response = client.get("/api/v1/oversight/map/areas/", params)
+    assert response.status_code == 200, response.content
+    return {f["properties"]["id"]: f for f in response.json()["features"]}
+
+
+def layer_links(client, level="grid"):
+    return client.get("/api/v1/oversight/map/areas/", {"level": level}).json()["links"]
+
+
+def test_grid_layer_counts_open_and_overdue_cases_per_grid(client, known):
+    features = layer(client, known.operator, level="grid")
+    assert set(features) == {g.id for grids in known.world.grids.values() for g in grids}
+    for grid in [g for grids in known.world.grids.values() for g in grids]:
+        mine = [c for c in known.made if c.grid_id == grid.id and c.status in OPEN_STATES]
+        props = features[grid.id]["properties"]
+        assert props["open"] == len(mine)
+        assert props["overdue"] == sum(1 for c in mine if c.due_at and c.due_at < known.now)
+    assert layer_links(client)["open"].startswith("/desk/?grid={id}&status=")
+    square = features[known.world.grids[A][0].id]["geometry"]
+    assert square["type"] == "Polygon" and len(square["coordinates"][0]) == 5  # a square stays a square
+
+
+def test_township_layer_and_a_township_officer_sees_only_their_own(client, known):
+    grid_services.update_area(area=known.world.a, boundary=square(115.80, 34.40, 0.04))
+    townships = layer(client, known.operator, level="township")
+    assert set(townships) == {known.world.a.id}  # 肖旗乡 has no boundary: nothing to draw
+    props = townships[known.world.a.id]["properties"]
+    assert (props["open"], props["overdue"]) == (3, 1)
+    officer = known.world.officers[A]
+    features = layer(client, officer, level="grid")
+    assert set(features) == {g.id for g in known.world.grids[A]}
+    client.force_login(officer)
+    assert client.get("/api/v1/oversight/map/areas/", {"level": "grid", "area": known.world.b.id}).status_code == 404
+    assert client.get("/api/v1/oversight/map/cases/", {"area": known.world.county.id}).status_code == 404
+
+
+def test_a_bad_level_is_a_400_in_chinese(client, known):
+    client.force_login(known.operator)
+    response = client.get("/api/v1/oversight/map/areas/", {"level": "planet"})
+    assert response.status_code == 400 and "level" in response.json()
+    assert re.search(r"[\u4e00-\u9fff]", response.json()["level"][0])
+
+
+def test_case_points_are_the_open_cases_with_links_to_their_pages(client, known):
+    client.force_login(known.operator)
+    data = client.get("/api/v1/oversight/map/cases/").json()
+    numbers = {f["properties"]["number"] for f in data["features"]}
+    assert numbers == {c.number for c in known.made if c.status in OPEN_STATES}
+    first = data["features"][0]
+    assert first["properties"]["url"] == f"/cases/{first['id']}/"
+    assert first["geometry"]["type"] == "Point" and data["truncated"] is False
+    overdue = client.get("/api/v1/oversight/map/cases/", {"overdue": "true"}).json()
+    assert {f["properties"]["number"] for f in overdue["features"]} == {
+        c.number for c in known.made if c.status in OPEN_STATES and c.due_at and c.due_at < known.now
+    }
+
+
+def _map_config(page: str) -> dict:
+    return json.loads(re.search(r'<script id="map-config" type="application/json">(.*?)</script>', page, re.S)[1])
+
+
+def test_the_map_page_has_no_tiles_unless_a_tile_server_is_set(client, known):
+    client.force_login(known.operator)
+    page = client.get("/oversight/map/").content.decode()
+    config = _map_config(page)
+    assert config["tileUrl"] == "" and [lv["level"] for lv in config["levels"]] == ["township", "village", "grid"]
+    assert "vendor/leaflet/leaflet.js" in page and "https://" not in page
+    with override_settings(MAP_TILE_URL="http://tiles.intranet/{z}/{x}/{y}.png", MAP_TILE_CRS="GCJ02"):
+        config = _map_config(client.get("/oversight/map/").content.decode())
+    assert config["tileUrl"].startswith("http://tiles.intranet/") and config["tileCrs"] == "GCJ02"
+    client.force_login(known.world.officers[A])
+    config = _map_config(client.get("/oversight/map/").content.decode())
+    assert [lv["level"] for lv in config["levels"]] == ["village", "grid"]
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_map_query_counts_do_not_grow(client, known, django_assert_max_num_queries, extra):
+    for i in range(extra):
+        known.add(A if i % 2 else B, i % 4, status=CaseStatus.DISPATCHED, due_at=known.now)
+    client.force_login(known.operator)
+    with django_assert_max_num_queries(9):  # 2 savepoints, session, user, roles, grants, area, boundaries, counts
+        assert client.get("/api/v1/oversight/map/areas/", {"level": "grid"}).status_code == 200
+    with django_assert_max_num_queries(8):  # the same, with one query for the points
+        assert client.get("/api/v1/oversight/map/cases/").status_code == 200
