@@ -46,6 +46,18 @@ from .models import (
 from .scoping import CHANGE, VIEW, in_scope
 
 LOW_RATINGS = (Rating.BASIC, Rating.INCOMPETENT)
+RATING_FIGURES = (
+    "checkin_days",
+    "visits",
+    "visit_target_days",
+    "reports",
+    "tasks",
+    "spot_passed",
+    "spot_failed",
+    "points",
+    "rating",
+    "dismissal_review",
+)
 
 
 def _post(worker) -> Assignment:
@@ -248,23 +260,7 @@ def rate_month(*, month: dt.date, platform_counts: dict[int, tuple[int, int]]) -
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["worker", "month"],
-        update_fields=[
-            "county",
-            "township",
-            "village",
-            "grid",
-            "checkin_days",
-            "visits",
-            "visit_target_days",
-            "reports",
-            "tasks",
-            "spot_passed",
-            "spot_failed",
-            "points",
-            "rating",
-            "dismissal_review",
-            "computed_at",
-        ],
+        update_fields=["county", "township", "village", "grid", *RATING_FIGURES, "computed_at"],
     )
     _tell_townships([r for r in rows if r.dismissal_review and r.worker_id not in flagged_before], month)
     return rows

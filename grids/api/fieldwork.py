@@ -46,25 +46,7 @@ class MonthlyRatingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MonthlyRating
-        fields = [
-            "id",
-            "worker",
-            "worker_name",
-            "month",
-            "township",
-            "village",
-            "grid",
-            "checkin_days",
-            "visits",
-            "visit_target_days",
-            "reports",
-            "tasks",
-            "spot_passed",
-            "spot_failed",
-            "points",
-            "rating",
-            "dismissal_review",
-        ]
+        fields = ["id", "worker", "worker_name", "month", "township", "village", "grid", *fieldwork.RATING_FIGURES]
 
 
 class _FieldworkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):

@@ -19,6 +19,7 @@ from ..tasks import run_daily_review, run_weekly_evaluation
 from . import selectors
 from .export import weekly_workbook
 from .models import DailyReview, SubjectKind, WeeklyEvaluation, WeeklyScore
+from .weekly import FIGURES, RATES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,28 +63,7 @@ class WeeklyEvaluationSerializer(serializers.ModelSerializer):
 class WeeklyScoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = WeeklyScore
-        fields = [
-            "id",
-            "kind",
-            "name",
-            "township",
-            "village",
-            "user",
-            "rank",
-            "score",
-            "due",
-            "closed",
-            "closed_on_time",
-            "postponed",
-            "close_rate",
-            "on_time_rate",
-            "rework",
-            "yellow_urges",
-            "red_urges",
-            "reports",
-            "overdue",
-            "satisfaction",
-        ]
+        fields = ["id", "kind", "name", "township", "village", "user", "rank", "score", *RATES, *FIGURES]
 
 
 class StartedJobSerializer(serializers.Serializer):

@@ -40,6 +40,7 @@ FIGURES = (
     "overdue",
     "satisfaction",
 )
+RATES = ("close_rate", "on_time_rate")
 FORMULAS = [
     ("应结案数", gettext_lazy("本周结案数 + 本周末已过期限仍未结案数 + 在办缓办数")),
     ("结案数", gettext_lazy("本周内结案（不含合并重复件）")),
@@ -292,13 +293,12 @@ def _store(week_start, at, rules, rows) -> WeeklyEvaluation:
         unique_fields=["evaluation", "kind", "subject"],
         update_fields=[
             *FIGURES,
+            *RATES,
             "name",
             "county",
             "township",
             "village",
             "user",
-            "close_rate",
-            "on_time_rate",
             "score",
             "rank",
         ],

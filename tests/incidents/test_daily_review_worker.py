@@ -4,6 +4,7 @@ shows the result."""
 
 import time
 
+import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 
@@ -18,10 +19,13 @@ BROKER = "redis://127.0.0.1:6379/11"  # a database of its own, emptied before th
 
 
 def _use_broker(**conf):
-    app.conf.update(conf)
-    app.pool.force_close_all()  # drop connections opened on the previous broker
-    app._pool = None
+    """Point the app at another broker, dropping every connection and producer opened so far."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
     app.amqp._producer_pool = None
+    kombu.pools.reset()
+    app.conf.update(conf)
 
 
 @pytest.fixture
