@@ -225,26 +225,11 @@ def test_urgent_report_is_not_dispatched_before_commit(loop):
     assert Case.objects.get(pk=case.pk).status == "reported"  # the task waits for the commit
 
 
-def _schedule_migrations():
-    """Run the data migrations' forward code again (get_or_create: changes nothing when present).
-    A transactional test elsewhere in the same worker flushes every table, rows the migrations
-    made included; this keeps the check below about what the migrations create."""
-    import importlib
-
-    from django.apps import apps
-
-    for name in ("0003_rhythm_schedule", "0004_weekly_schedule", "0005_rating_schedule"):
-        for operation in importlib.import_module(f"incidents.migrations.{name}").Migration.operations:
-            operation.code(apps, None)
-
-
 def test_the_schedule_is_admin_editable_beat_rows_and_tasks_retry_with_back_off(db):
     from django.db import OperationalError
     from django_celery_beat.models import PeriodicTask
 
     from governance.celery import app
-
-    _schedule_migrations()
 
     row = PeriodicTask.objects.get(task="incidents.run_daily_review")
     crontab = row.crontab
