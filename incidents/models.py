@@ -227,6 +227,8 @@ class Case(models.Model):
             models.Index(fields=["reporter", "id"], name="case_reporter_id"),
             models.Index(fields=["due_at"], name="case_open_due", condition=Q(status__in=OPEN_STATES)),
             models.Index(fields=["warn_at"], name="case_open_warn", condition=Q(status__in=OPEN_STATES)),
+            # closed today / this week / on time: the dashboard, 周评 and the desk's closed-date filter
+            models.Index(fields=["closed_at"], name="case_closed_at", condition=Q(closed_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
