@@ -10,7 +10,13 @@ def _plain(service):
 
 
 ACTIONS = {
-    "verify": (s.ActionSerializer, _plain(services.verify), "村级核实（须填写现场核实情况）"),
+    "verify": (
+        s.VerifySerializer,
+        lambda c, a, d: services.verify(
+            claim_id=c, actor=a, version=d.get("version"), note=d["note"], uploads=d["photos"]
+        ),
+        "村级核实（须填写现场核实情况，附现场照片）",
+    ),
     "return": (s.ActionSerializer, _plain(services.return_claim), "退回补充材料（须写明需补充的材料）"),
     "resubmit": (s.ActionSerializer, _plain(services.resubmit), "补充材料后重新提交"),
     "approve": (s.ActionSerializer, _plain(services.approve), "乡镇审核通过"),

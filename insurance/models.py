@@ -221,3 +221,29 @@ class ClaimEvent(EventBase):
 
     def __str__(self):
         return f"{self.claim_id} {self.action_label}"
+
+
+def claim_photo_path(instance, filename):
+    return f"claims/{instance.claim_id}/{filename}"
+
+
+class ClaimPhoto(models.Model):
+    """核实照片：村级上门核实时拍的现场照片（保存前重新编码，文件名随机），挂在核实那一步记录上。"""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="photos", verbose_name=_("理赔案件"))
+    event = models.ForeignKey(ClaimEvent, on_delete=models.PROTECT, related_name="photos", verbose_name=_("记录"))
+    file = models.FileField(_("文件"), upload_to=claim_photo_path)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=80)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("核实照片")
+        verbose_name_plural = _("核实照片")
+
+    def __str__(self):
+        return self.original_name

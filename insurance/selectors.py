@@ -47,7 +47,7 @@ def claim_detail_queryset(user):
     return (
         claims_for(user)
         .select_related("policy__insurer", "reported_by")
-        .prefetch_related(Prefetch("events", queryset=events))
+        .prefetch_related(Prefetch("events", queryset=events), "events__photos")
     )
 
 

@@ -19,11 +19,12 @@ from grids.levels import AreaLevel
 from grids.models import Household
 from grids.scoping import VIEW_INSURANCE
 from incidents import selectors as incident_selectors
+from incidents.attachments import prepare as prepare_upload
 from incidents.catalogue import THEFT_CATEGORY
 
 from . import rules
 from .constants import ClaimStatus, tier_for
-from .models import Claim, ClaimEvent, Insurer, Policy, PremiumSchedule
+from .models import Claim, ClaimEvent, ClaimPhoto, Insurer, Policy, PremiumSchedule
 from .selectors import policies_for
 from .workflow import CLAIM_WORKFLOW, REPORTER_ROLES, insurer_ids, sees
 
@@ -350,9 +351,11 @@ def act(action: str, *, claim_id: int, actor, version=None, note: str = "", appl
     )
 
 
-def verify(*, claim_id, actor, note, version=None):
-    """村级核实: the village has been on site (what was seen goes in the note)."""
-    return act(
+@transaction.atomic
+def verify(*, claim_id, actor, note, version=None, uploads=()):
+    """村级核实: the village has been on site — what was seen goes in the note, the photos taken
+    there (re-encoded like case photos) hang on the verification's event row."""
+    claim, event = act(
         "verify",
         claim_id=claim_id,
         actor=actor,
@@ -364,6 +367,16 @@ def verify(*, claim_id, actor, note, version=None):
             )
         ],
     )
+    for upload in uploads:
+        try:
+            content, content_type, original, size = prepare_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from None
+        ClaimPhoto.objects.create(
+            claim=claim, event=event, file=content, original_name=original, content_type=content_type, size=size,
+            uploaded_by=actor,
+        )
+    return claim, event
 
 
 def return_claim(*, claim_id, actor, note, version=None):

@@ -87,7 +87,9 @@ def claim_action(request, pk, action):
     if action not in actions.ACTIONS:
         raise Http404
     serializer_class, call, label = actions.ACTIONS[action]
-    serializer = serializer_class(data=request.POST)
+    data = request.POST.copy()
+    data.update(request.FILES)
+    serializer = serializer_class(data=data)
     try:
         if not serializer.is_valid():
             raise ValidationError(serializer.errors)

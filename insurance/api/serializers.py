@@ -1,11 +1,12 @@
 """Serializers of the insurance API: parse input, shape output. No writes here."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from grids.models import Area
 
-from ..models import Claim, ClaimEvent, Insurer, Peril, Policy, PremiumSchedule
+from ..models import Claim, ClaimEvent, ClaimPhoto, Insurer, Peril, Policy, PremiumSchedule
 from ..workflow import CLAIM_WORKFLOW
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -127,8 +128,20 @@ class ClaimListSerializer(serializers.ModelSerializer):
         ]
 
 
+class ClaimPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClaimPhoto
+        fields = ["id", "original_name", "content_type", "size", "url"]
+
+    def get_url(self, photo) -> str:
+        return reverse("claim-photo", args=[photo.claim_id, photo.pk])
+
+
 class ClaimEventSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
+    photos = ClaimPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = ClaimEvent
@@ -144,6 +157,7 @@ class ClaimEventSerializer(serializers.ModelSerializer):
             "note",
             "data",
             "created_at",
+            "photos",
         ]
 
     def get_actor_name(self, event) -> str:
@@ -202,6 +216,12 @@ class ActionSerializer(serializers.Serializer):
 
     version = serializers.IntegerField(required=False, min_value=1, help_text=_("加载页面时的版本号"))
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class VerifySerializer(ActionSerializer):
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=9, label=_("现场照片")
+    )
 
 
 class SettleSerializer(ActionSerializer):

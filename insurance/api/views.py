@@ -1,7 +1,7 @@
 """REST endpoints of the safe-home insurance (/api/v1/insurance/…): thin — parse, call a
 service, answer. Reads go through `insurance.selectors` (scoped; outside the scope is 404)."""
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from .. import actions, figures, selectors, services
 from ..constants import ClaimStatus
-from ..models import Claim, Insurer, Policy, PremiumSchedule
+from ..models import Claim, ClaimPhoto, Insurer, Policy, PremiumSchedule
 from . import serializers as s
 
 YEAR = OpenApiParameter("year", int, description="年度，默认今年")
@@ -165,6 +165,13 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     def get_serializer_class(self):
         return s.ClaimListSerializer if self.action == "list" else s.ClaimDetailSerializer
+
+    @extend_schema(summary="下载核实照片", responses={200: OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)", url_name="photo")
+    def photo(self, request, pk=None, photo_id=None):
+        claim = self.get_object()
+        photo = get_object_or_404(ClaimPhoto, pk=photo_id, claim=claim)
+        return FileResponse(photo.file.open("rb"), content_type=photo.content_type, filename=photo.original_name)
 
     def _detail(self, claim_id, code=status.HTTP_200_OK):
         claim = selectors.claim_detail_queryset(self.request.user).filter(pk=claim_id).first()
