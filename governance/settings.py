@@ -206,6 +206,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "governance.exceptions.exception_handler",
+    # Exact-match lookups by ID number answer "in scope or not": bounded per user (docs/security.md).
+    "DEFAULT_THROTTLE_RATES": {"id_number_lookup": env.str("ID_NUMBER_LOOKUP_RATE", default="120/hour")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "网格治理指挥平台 API",

@@ -61,8 +61,11 @@ def check_household_fields(
 
 
 def _build_residents(household: Household, residents: list[ResidentInput]) -> list[str]:
+    """Create the residents; ValidationError per bad item. One ID number twice in the list is
+    refused; one already registered in another household is saved with a warning (people move,
+    and the other register may be the stale one), without telling which household holds it."""
     tag_ids = dict(KeyPersonTag.objects.values_list("code", "id"))
-    errors, warnings, rows, row_tags = {}, [], [], []
+    errors, warnings, rows, row_tags, first_with = {}, [], [], [], {}
     for i, r in enumerate(residents):
         try:
             if not r.name.strip():
@@ -70,6 +73,9 @@ def _build_residents(household: Household, residents: list[ResidentInput]) -> li
             if r.relation not in Relation.values:
                 raise ValidationError(_("与户主关系无效。"))
             identity, id_warnings = resident_identity_fields(r.id_number)
+            digest = identity["id_number_digest"]
+            if digest and digest in first_with:
+                raise ValidationError(_("身份证号与第 %(n)d 位成员相同。") % {"n": first_with[digest] + 1})
             phone = normalize_phone(r.phone)
             unknown = [t for t in r.tags if t not in tag_ids]
             if unknown:
@@ -77,11 +83,23 @@ def _build_residents(household: Household, residents: list[ResidentInput]) -> li
         except ValidationError as exc:
             errors[f"residents[{i}]"] = exc.messages
             continue
+        if digest:
+            first_with[digest] = i
         warnings += [f"{r.name}：{w}" for w in id_warnings]
         rows.append(Resident(household=household, name=r.name.strip(), relation=r.relation, phone=phone, **identity))
         row_tags.append([tag_ids[t] for t in r.tags])
     if errors:
         raise ValidationError(errors)
+    elsewhere = set(
+        Resident.objects.filter(id_number_digest__in=list(first_with))
+        .exclude(household=household)
+        .values_list("id_number_digest", flat=True)
+    )
+    warnings += [
+        _("%(name)s：该身份证号已在其他户登记，请核对是否重复。") % {"name": row.name}
+        for row in rows
+        if row.id_number_digest in elsewhere
+    ]
     created = Resident.objects.bulk_create(rows)
     through = Resident.tags.through
     pairs = zip(created, row_tags, strict=True)

@@ -20,8 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
+from stdnum import numdb
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -82,8 +81,8 @@ def check_character(first17: str) -> str:
 def parse_id_number(raw: str) -> IdNumber:
     """Validate an ID number; convert a legacy 15-digit one. Raise ValidationError if invalid.
 
-    An address code unknown to the current division table is only a warning: people keep the
-    numbers of abolished counties.
+    An address code that is abolished or unknown under a known province is only a warning: people
+    keep the numbers of abolished counties, and the table may lag behind a new one.
     """
     number = (raw or "").strip().upper()
     if len(number) == 15 and number.isdigit():
@@ -102,13 +101,58 @@ def parse_id_number(raw: str) -> IdNumber:
         raise ValidationError(_("身份证号中的出生日期不存在。")) from None
     if birth.year < 1880 or birth > timezone.localdate():
         raise ValidationError(_("身份证号中的出生日期不合理。"))
-    warnings = []
-    if not is_foreigner:
-        try:
-            ric.get_birth_place(number)
-        except StdnumError:
-            warnings.append(_("地址码 %(code)s 不在现行区划表中（可能是已撤销的县），请核对。") % {"code": number[:6]})
+    warnings = [] if is_foreigner else address_code_warnings(number[:6])
     return IdNumber(number, birth, int(number[16]) % 2 == 1, is_foreigner, warnings)
+
+
+CURRENT, RENUMBERED, ABOLISHED, UNKNOWN = "current", "renumbered", "abolished", "unknown"
+
+
+def _spans(props: dict) -> list[tuple[str, str]]:
+    """[(end year or "", county name)] of one code's entries in python-stdnum's GB/T 2260 table."""
+    spans = []
+    for entry in props.get("county", "").split(","):
+        if entry:
+            span, _bracket, name = entry[1:].partition("]") if entry.startswith("[") else ("-", "", entry)
+            spans.append((span.partition("-")[2], name))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _current_counties() -> frozenset[tuple[str, str]]:
+    """(province code, county name) of every county in force today."""
+    return frozenset(
+        (province, name)
+        for _len, province, _high, _props, counties in numdb.get("cn/loc").prefixes
+        for _clen, _code, _chigh, props, _children in counties
+        for end, name in _spans(props)
+        if not end
+    )
+
+
+def address_code_status(code: str) -> tuple[str, str]:
+    """(status, county name) of a six-digit address code by GB/T 2260's history: CURRENT if a
+    county holds it today; RENUMBERED if it was given up by a county that lives on under another
+    code in the same province (412321 虞城县 → 411425); ABOLISHED if its county is gone (110104
+    宣武区); UNKNOWN if no county ever held it. The birth year plays no part: a number carries the
+    code of the place that issued it, which may be younger than its holder."""
+    spans = [span for _part, props in numdb.get("cn/loc").info(code)[1:] for span in _spans(props)]
+    if not spans:
+        return UNKNOWN, ""
+    for end, name in spans:
+        if not end:
+            return CURRENT, name
+    name = spans[-1][1]
+    return (RENUMBERED if (code[:2], name) in _current_counties() else ABOLISHED), name
+
+
+def address_code_warnings(code: str) -> list[str]:
+    status, name = address_code_status(code)
+    if status == ABOLISHED:
+        return [_("地址码 %(code)s（%(name)s）已撤销，请核对。") % {"code": code, "name": name}]
+    if status == UNKNOWN:
+        return [_("地址码 %(code)s 不在区划代码表中，请核对。") % {"code": code}]
+    return []
 
 
 def mask_id_number(number: str) -> str:

@@ -14,7 +14,6 @@ from drf_spectacular.utils import extend_schema_field
 from governance.roles import Role
 
 from .. import selectors
-from ..identity import parse_id_number
 from ..levels import AreaLevel
 from ..models import Area, Assignment, Household, HouseholdColour, KeyPersonTag, RegisterStatus, Resident
 
@@ -27,18 +26,6 @@ class IdFilter(df.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         super().__init__(*args, **kwargs)
-
-
-class IdNumberField(forms.CharField):
-    """An ID number, checked (and a 15-digit one converted) before it is looked up."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        return parse_id_number(value).value if value else value
-
-
-class IdNumberFilter(df.CharFilter):
-    field_class = IdNumberField
 
 
 def documented(openapi_type, filter_):
@@ -168,9 +155,6 @@ class HouseholdFilter(df.FilterSet):
         ),
     )
     head_name = df.CharFilter(field_name="head_name", lookup_expr="icontains", label=_("户主姓名（包含）"))
-    id_number = documented(
-        OpenApiTypes.STR, IdNumberFilter(method="filter_id_number", label=_("成员身份证号（精确匹配）"))
-    )
 
     class Meta:
         model = Household
@@ -183,7 +167,6 @@ class HouseholdFilter(df.FilterSet):
             "register_status",
             "tag",
             "head_name",
-            "id_number",
         ]
 
     def filter_under(self, queryset, name, value):
@@ -195,7 +178,3 @@ class HouseholdFilter(df.FilterSet):
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(Exists(Resident.objects.filter(household=OuterRef("pk"), tags=value)))
-
-    def filter_id_number(self, queryset, name, value):
-        residents = selectors.residents_by_id_number(self.request.user, value)
-        return queryset.filter(pk__in=residents.values("household_id"))

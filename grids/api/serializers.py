@@ -5,6 +5,7 @@ from the models' verbose names (Chinese)."""
 from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,7 +16,7 @@ from governance.roles import Role
 from .. import selectors
 from ..coords import SYSTEMS
 from ..household_services import ResidentInput
-from ..identity import age_band, decrypt_id_number
+from ..identity import age_band, decrypt_id_number, parse_id_number
 from ..levels import AreaLevel
 from ..models import Area, Assignment, Household, HouseholdColour, RegisterStatus, Relation, Resident
 from ..scoping import VIEW_IDENTITY, in_scope
@@ -464,6 +465,20 @@ class HouseholdUpdateSerializer(FixedFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Household
         fields = ["grid", "head_name", "address", "phone", "colour", "register_status", "registered_place"]
+
+
+class HouseholdSearchSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=32, label=_("成员身份证号"), help_text=_("18 位或 15 位，精确匹配"))
+
+    def validate_id_number(self, value):
+        try:
+            return parse_id_number(value).value
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+
+class HouseholdSearchResultSerializer(serializers.Serializer):
+    results = HouseholdSerializer(many=True, label=_("户"))
 
 
 class ResidentsReplaceSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.throttling import UserRateThrottle
 
 from governance import accounts
 
@@ -320,10 +321,24 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 # ---------------------------------------------------------------------------- households
 
 ID_NUMBER_400 = OpenApiResponse(description="参数错误，如身份证号格式不正确")
+# At most this many households answer one ID number (a number belongs to one person).
+SEARCH_LIMIT = 100
+
+
+class IdNumberLookupThrottle(UserRateThrottle):
+    """A lookup answers whether a number is registered in the caller's areas: bounded per user."""
+
+    scope = "id_number_lookup"
 
 
 @extend_schema_view(
     list=extend_schema(summary="户列表", responses={200: s.HouseholdSerializer(many=True), 400: ID_NUMBER_400}),
+    search=extend_schema(
+        summary="按成员身份证号查找户",
+        description="身份证号放在请求体中，不进入网址和访问日志；精确匹配，只在调用者的辖区内查找。",
+        request=s.HouseholdSearchSerializer,
+        responses={200: s.HouseholdSearchResultSerializer, 400: ID_NUMBER_400},
+    ),
     retrieve=extend_schema(summary="户详情（含成员）"),
     create=extend_schema(
         summary="登记新户及成员",
@@ -355,10 +370,25 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             "create": s.HouseholdCreateSerializer,
             "partial_update": s.HouseholdUpdateSerializer,
             "residents": s.ResidentsReplaceSerializer,
+            "search": s.HouseholdSearchSerializer,
         }.get(self.action, s.HouseholdDetailSerializer)
 
     def _changeable(self, obj):
         _require(in_scope(self.request.user, CHANGE, obj), _("您无权维护该区域的户信息。"))
+
+    def list(self, request, *args, **kwargs):
+        if "id_number" in request.query_params:  # it would sit in every access log: refuse, point to POST
+            raise ValidationError({"id_number": [_("身份证号不能放在网址中，请用 POST /api/v1/households/search/ 查找。")]})
+        return super().list(request, *args, **kwargs)
+
+    @action(detail=False, methods=["post"], throttle_classes=[IdNumberLookupThrottle])
+    def search(self, request):
+        serializer = s.HouseholdSearchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        residents = selectors.residents_by_id_number(request.user, serializer.validated_data["id_number"])
+        households = self.get_queryset().filter(pk__in=residents.values("household_id")).order_by("id")
+        rows = s.HouseholdSerializer(households[:SEARCH_LIMIT], many=True, context=self.get_serializer_context())
+        return Response({"results": rows.data})
 
     def _render(self, household, warnings=None, status_code=status.HTTP_200_OK):
         """The household as the caller now sees it. Re-checked after the write: if it left the

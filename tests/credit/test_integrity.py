@@ -92,3 +92,16 @@ def test_the_log_is_append_only_and_each_caller_lists_their_own(cw, vetoed, as_u
     assert [r["reason"] for r in as_user(cw.coop).get(URL).json()["results"]] == ["贷款"]
     with pytest.raises(DatabaseError), transaction.atomic():
         IntegrityCheck.objects.update(reason="改写")
+
+
+def test_an_unknown_county_code_answers_like_an_unknown_person(cw, as_user):
+    """Issue 23 (3): 419999… (a known province, a county code nobody holds) raised KeyError in
+    python-stdnum — a 500. It is a well-formed number: no record, logged masked."""
+    from grids.identity import check_character
+
+    first17 = "41999919700101123"
+    number = first17 + check_character(first17)
+    response = as_user(cw.group).post(URL, {"id_number": number, "reason": "核查"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["result"] == CheckResult.NOT_FOUND
+    assert IntegrityCheck.objects.get().query_masked == "419999********" + number[-4:]

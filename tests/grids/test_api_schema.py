@@ -57,8 +57,9 @@ def test_parameters_and_labels_are_described(schema):
         "register_status",
         "tag",
         "head_name",
-        "id_number",
     } <= set(params)
+    assert "id_number" not in params  # searched by POST /households/search/ (kept out of access logs)
+    assert "requestBody" in schema["paths"]["/api/v1/households/search/"]["post"]
     assert params["under"]["schema"]["type"] == "integer" and "子树" in params["under"]["description"]
     resolve = {p["name"]: p for p in schema["paths"]["/api/v1/areas/resolve/"]["get"]["parameters"]}
     assert resolve["lat"]["required"] and resolve["crs"]["schema"]["enum"] == ["WGS84", "GCJ02", "BD09"]

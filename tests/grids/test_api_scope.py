@@ -57,7 +57,7 @@ def test_filters_cannot_reach_outside_the_scope(world, as_user, officer_a, scene
     assert ids(client.get(f"{API}areas/", {"code": world.b.code})) == set()
     assert ids(client.get(f"{API}households/", {"grid": b_grid.id})) == set()
     assert ids(client.get(f"{API}households/", {"under": world.county.id})) == set()
-    assert ids(client.get(f"{API}households/", {"id_number": make_id_number(2)})) == set()
+    assert ids(client.post(f"{API}households/search/", {"id_number": make_id_number(2)}, format="json")) == set()
     assert ids(client.get(f"{API}assignments/", {"area": b_grid.id})) == set()
     assert ids(client.get(f"{API}people/", {"under": world.b.id})) == set()
 

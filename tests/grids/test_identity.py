@@ -86,3 +86,32 @@ def test_phone_normalised(raw, expected):
 def test_bad_phone_refused(raw):
     with pytest.raises(ValidationError):
         normalize_phone(raw)
+
+
+def _number(region: str, birth: str = "19700101") -> str:
+    from grids.identity import check_character
+
+    first17 = f"{region}{birth}123"
+    return first17 + check_character(first17)
+
+
+@pytest.mark.parametrize(
+    "region,warning",
+    [
+        ("411425", None),  # the county's own code since 1997, held by people born long before
+        ("412321", None),  # 虞城县's code before 1997: renumbered, the county lives on
+        ("110105", None),
+        ("110104", "已撤销"),  # 宣武区, merged away in 2010
+        ("440524", "已撤销"),
+        ("419999", "不在区划代码表中"),  # a known province, a county code nobody ever held
+    ],
+)
+def test_address_code_warnings_follow_the_division_table_not_the_birth_year(region, warning):
+    """Issue 23 (3): the warning was inverted (411425 got it, 110104 did not), and an unknown county
+    under a known province raised KeyError inside python-stdnum (a 500 everywhere)."""
+    parsed = parse_id_number(_number(region))
+    if warning is None:
+        assert parsed.warnings == []
+    else:
+        [message] = parsed.warnings
+        assert warning in message and region in message
