@@ -37,8 +37,8 @@ serve:
 	$(RUN_ENV) $(VENV)/bin/celery -A governance worker --beat --concurrency 1 --loglevel INFO \
 	  --schedule var/celerybeat-schedule --logfile var/log/celery.log & \
 	$(RUN_ENV) $(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/; \
-	$(RUN_ENV) $(VENV)/bin/gunicorn governance.wsgi --bind $(HOST):$(PORT) --workers 2 \
-	  --access-logfile var/log/access.log
+	$(RUN_ENV) $(VENV)/bin/gunicorn governance.wsgi --config python:governance.gunicorn_conf \
+	  --bind $(HOST):$(PORT) --workers 2 --access-logfile var/log/access.log
 
 test: install
 	@.ci/ensure-services

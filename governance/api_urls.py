@@ -1,14 +1,15 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from . import api_views
+from . import api_views, tokens
 
 router = SimpleRouter()
 router.register("notifications", api_views.NotificationViewSet, basename="notification")
 router.register("jobs", api_views.JobViewSet, basename="job")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", tokens.IssueToken.as_view(), name="api-token"),
+    path("auth/token/revoke/", tokens.RevokeToken.as_view(), name="api-token-revoke"),
+    path("auth/token/revoke-all/", tokens.RevokeAllTokens.as_view(), name="api-token-revoke-all"),
     *router.urls,
 ]

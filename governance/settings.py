@@ -6,6 +6,7 @@ IDENTITY_KEY, ALLOWED_HOSTS and DEBUG=false; `manage.py check --deploy` then pas
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -24,21 +25,26 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 
-def _local_secret(name):
-    """A random secret kept under var/ so a demo restart keeps sessions and encrypted data."""
-    path = VAR_DIR / name
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def _secret(variable: str, minimum: int) -> str:
+    """A key from the environment. Only the demo (DEBUG=true) may fall back to a random one kept
+    under var/ (so a restart keeps sessions and encrypted data); production refuses to start
+    without it rather than invent a key nobody has backed up."""
+    value = env.str(variable, default="")
+    if not value and DEBUG:
+        path = VAR_DIR / variable.lower()
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(50))
+            path.chmod(0o600)
+        value = path.read_text().strip()
+    if not DEBUG and len(value) < minimum:
+        raise ImproperlyConfigured(f"{variable} must be set (at least {minimum} characters) when DEBUG is false.")
+    return value
 
 
-SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret("secret_key")
+SECRET_KEY = _secret("SECRET_KEY", 50)
 # Key for the encrypted ID-card numbers and their keyed lookup hash; set it apart from
 # SECRET_KEY in production so rotating one does not make the other's data unreadable.
-IDENTITY_KEY = env.str("IDENTITY_KEY", default="") or _local_secret("identity_key")
-if not DEBUG and len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
+IDENTITY_KEY = _secret("IDENTITY_KEY", 32)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -51,7 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -71,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "governance.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,7 +205,7 @@ PERIODIC_TASKS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -207,7 +214,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "governance.exceptions.exception_handler",
     # Exact-match lookups by ID number answer "in scope or not": bounded per user (docs/security.md).
-    "DEFAULT_THROTTLE_RATES": {"id_number_lookup": env.str("ID_NUMBER_LOOKUP_RATE", default="120/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "id_number_lookup": env.str("ID_NUMBER_LOOKUP_RATE", default="120/hour"),
+        "token_login": env.str("TOKEN_LOGIN_RATE", default="20/minute"),
+    },
+}
+# API tokens (django-rest-knox): stored as SHA-512 digests, expire, revocable (governance/tokens.py).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=12)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "网格治理指挥平台 API",

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from . import views
+from .security import allow_inline_styles
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,8 +12,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # ReDoc's styled-components inject <style> elements: inline styles allowed on that page only.
+    path("api/redoc/", allow_inline_styles(SpectacularRedocView.as_view(url_name="schema")), name="api-redoc"),
     path("api/v1/", include("governance.api_urls")),
     path("api/v1/", include("grids.api.urls")),
     path("api/v1/", include("grids.transfer.urls")),

@@ -210,6 +210,16 @@ def request_fingerprint(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def upload_digest(upload) -> str:
+    """SHA-256 of an uploaded file's content (read in chunks, then rewound for the real reading):
+    a retry is the same request only if it carries the same files, not just same names and sizes."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 def submit_once(*, user, key: str, fingerprint: str, submit) -> tuple[Case, bool]:
     """Run `submit()` once per (user, key). A repeat with the same body returns the first case
     (created=False); a different body raises IdempotencyMismatch. Concurrent repeats wait on

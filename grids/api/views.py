@@ -378,7 +378,8 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
 
     def list(self, request, *args, **kwargs):
         if "id_number" in request.query_params:  # it would sit in every access log: refuse, point to POST
-            raise ValidationError({"id_number": [_("身份证号不能放在网址中，请用 POST /api/v1/households/search/ 查找。")]})
+            message = _("身份证号不能放在网址中，请用 POST /api/v1/households/search/ 查找。")
+            raise ValidationError({"id_number": [message]})
         return super().list(request, *args, **kwargs)
 
     @action(detail=False, methods=["post"], throttle_classes=[IdNumberLookupThrottle])

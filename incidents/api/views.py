@@ -35,7 +35,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 def _fingerprint(request) -> str:
     data = {k: request.data.getlist(k) if hasattr(request.data, "getlist") else request.data[k] for k in request.data}
-    files = sorted((f.name, f.size) for f in request.FILES.getlist("photos"))
+    files = sorted((f.name, f.size, intake.upload_digest(f)) for f in request.FILES.getlist("photos"))
     return intake.request_fingerprint({"data": data, "files": files})
 
 

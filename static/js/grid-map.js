@@ -84,7 +84,8 @@
           style: styleFor(entry),
           onEachFeature: function (feature, layer) {
             layer.bindPopup(popupFor(feature.properties, data.links));
-            layer.bindTooltip(feature.properties.name, { sticky: true });
+            // Leaflet renders a string as HTML: an area's name (set by an admin or an import) goes in as text.
+            layer.bindTooltip(escapeHtml(feature.properties.name), { sticky: true });
           },
         });
         entry.count = data.features.length;
@@ -175,13 +176,24 @@
     return this._div;
   };
   legend.update = function () {
+    // Built as elements (the Content-Security-Policy refuses style attributes in markup).
     var overdue = shadeKey() === "overdue";
     var colours = overdue ? OVERDUE_COLOURS : OPEN_COLOURS;
-    this._div.innerHTML = "<strong>" + (overdue ? "超期事件" : "在办事件") + "</strong><br>" +
-      '<i style="background:' + colours[0] + '"></i>无<br>' +
-      '<i style="background:' + colours[2] + '"></i>较少<br>' +
-      '<i style="background:' + colours[colours.length - 1] + '"></i>最多<br>' +
-      '<span class="case-pin d-inline-block"></span> 在办事件 <span class="case-pin overdue d-inline-block"></span> 超期';
+    var div = this._div;
+    div.textContent = "";
+    var title = document.createElement("strong");
+    title.textContent = overdue ? "超期事件" : "在办事件";
+    div.appendChild(title);
+    [[colours[0], "无"], [colours[2], "较少"], [colours[colours.length - 1], "最多"]].forEach(function (step) {
+      div.appendChild(document.createElement("br"));
+      var swatch = document.createElement("i");
+      swatch.style.background = step[0];
+      div.appendChild(swatch);
+      div.appendChild(document.createTextNode(step[1]));
+    });
+    div.appendChild(document.createElement("br"));
+    div.insertAdjacentHTML("beforeend",
+      '<span class="case-pin d-inline-block"></span> 在办事件 <span class="case-pin overdue d-inline-block"></span> 超期');
   };
   legend.addTo(map);
 

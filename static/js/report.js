@@ -116,7 +116,8 @@
         say("danger", "请按提示修改后再提交。");
         showErrors(answer.body);
       } else {
-        say("danger", (answer.body && answer.body.detail) || "提交未成功，请稍后重试。");
+        say("danger", "");
+        result.textContent = (answer.body && answer.body.detail) || "提交未成功，请稍后重试。";  // a message, not markup
       }
     }).catch(function () {
       say("warning", "网络不通，内容已保存在本机。请在信号恢复后再点“上报”，不会重复上报。");

@@ -43,7 +43,7 @@ def test_report_to_closure_in_the_browser(loop, contexts, screenshot, tmp_path):
     )
     sign_in(phone, "gw")
     assert phone.url.endswith("/report/")
-    phone.wait_for_function("document.getElementById('r-location').textContent.includes('已定位')")
+    phone.wait_for_function("() => document.getElementById('r-location').textContent.includes('已定位')")
     phone.select_option("#r-category", label="道路堆物占道")
     phone.set_input_files("#r-photos", photo_file(tmp_path))
     phone.fill("#r-description", "路口堆放砖块，影响通行")
@@ -133,7 +133,7 @@ def test_patrol_check_in_and_household_visit_from_the_phone(loop, contexts):
     phone.wait_for_selector("#field-result.alert-success")
     phone.fill(f"#visit-note-{home.pk}", "家中安好")
     phone.click(f"#visit-note-{home.pk} + button")
-    phone.wait_for_function("document.getElementById('visits-today').textContent.includes('今日 1 / 10 户')")
+    phone.wait_for_function("() => document.getElementById('visits-today').textContent.includes('今日 1 / 10 户')")
     check_in = PatrolCheckIn.objects.get()
     assert check_in.in_own_grid and check_in.grid == grid
     assert HouseholdVisit.objects.get().household == home

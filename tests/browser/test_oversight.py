@@ -49,7 +49,7 @@ def test_a_grid_on_the_map_leads_to_its_cases(page, login, county):
     page.goto(page.base + "/oversight/map/")
     page.wait_for_selector("#grid-map[data-ready='1']")
     page.select_option("#map-level", "grid")
-    page.wait_for_function("document.getElementById('map-status').textContent.includes('基础网格')")
+    page.wait_for_function("() => document.getElementById('map-status').textContent.includes('基础网格')")
     # a point inside the grid's square, away from the case markers at its centre
     x, y = page.evaluate(
         """([lat, lng]) => {

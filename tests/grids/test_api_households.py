@@ -251,7 +251,9 @@ def test_search_by_legacy_15_digit_number(world, as_user, make_household):
     assert ids(search(as_user(world.admin), "110105491231002")) == {household.id}
 
 
-@pytest.mark.parametrize("raw", ["12345", "110105198001010011", "ABCDEFGHIJKLMNOPQR", "110105198002300015", "", "1\x00"])
+@pytest.mark.parametrize(
+    "raw", ["12345", "110105198001010011", "ABCDEFGHIJKLMNOPQR", "110105198002300015", "", "1\x00"]
+)
 def test_malformed_id_number_is_400(world, as_user, raw):
     only_chinese_errors(search(as_user(world.admin), raw), "id_number")
 

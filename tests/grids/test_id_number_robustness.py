@@ -40,9 +40,8 @@ def test_create_update_and_search_accept_an_unknown_county_with_a_warning(world,
     assert created.status_code == 201, created.content
     assert any("419999" in w for w in created.json()["warnings"])
     hid = created.json()["id"]
-    replaced = client.put(
-        f"{URL}{hid}/residents/", {"residents": [{"name": "李四", "id_number": unknown_county_number(7)}]}, format="json"
-    )
+    members = {"residents": [{"name": "李四", "id_number": unknown_county_number(7)}]}
+    replaced = client.put(f"{URL}{hid}/residents/", members, format="json")
     assert replaced.status_code == 200, replaced.content
     assert any("419999" in w for w in replaced.json()["warnings"])
     found = client.post(f"{URL}search/", {"id_number": unknown_county_number(7)}, format="json")

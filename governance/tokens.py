@@ -1,0 +1,50 @@
+"""API tokens (django-rest-knox): issued for a username and password, valid for API_TOKEN_TTL_HOURS,
+stored only as a SHA-512 digest, revoked one by one or all at once (docs/security.md)."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from knox import views as knox_views
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny
+from rest_framework.throttling import AnonRateThrottle
+
+
+class LoginThrottle(AnonRateThrottle):
+    """Password guesses against the token endpoint, per client address."""
+
+    scope = "token_login"
+
+
+TOKEN_ANSWER = inline_serializer(
+    "ApiToken",
+    {
+        "token": serializers.CharField(help_text="在请求头中使用：Authorization: Token <token>；只显示这一次"),
+        "expiry": serializers.DateTimeField(help_text="过期时间"),
+    },
+)
+
+
+class IssueToken(knox_views.LoginView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(summary="用用户名和密码换取 API 令牌（有效期有限，服务器只存其摘要）", request=AuthTokenSerializer,
+                   responses=TOKEN_ANSWER, tags=["auth"])
+    def post(self, request, format=None):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        request.user = serializer.validated_data["user"]
+        return super().post(request, format)
+
+
+class RevokeToken(knox_views.LogoutView):
+    @extend_schema(summary="注销当前使用的 API 令牌", request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):
+        return super().post(request, format)
+
+
+class RevokeAllTokens(knox_views.LogoutAllView):
+    @extend_schema(summary="注销本人的全部 API 令牌", request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):
+        return super().post(request, format)
