@@ -9,6 +9,9 @@ REQ_HASH := $(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 # The demo runs with DEBUG on (plain HTTP on localhost) unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
+# On PostgreSQL, migrations, the demo load and the role grants run as the tables' owner; the web
+# server and the worker as the application role `manage.py db_app_role` prepares (docs/security.md).
+OWNER_ENV := $(RUN_ENV) DATABASE_AS=owner
 
 .PHONY: install run migrate demo serve test test-fast lint bench clean
 
@@ -21,10 +24,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
 migrate: install
-	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	$(OWNER_ENV) $(PY) manage.py migrate --noinput -v0
+	$(OWNER_ENV) $(PY) manage.py db_app_role -v0
 
 demo: migrate
-	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(OWNER_ENV) $(PY) manage.py seed_demo
 
 run: demo
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
@@ -33,7 +37,9 @@ run: demo
 # Web server and Celery worker (with beat) together; Ctrl-C stops both.
 serve:
 	@mkdir -p var/log
-	@trap 'kill 0' EXIT INT TERM; \
+	@APP_DB="$$($(OWNER_ENV) $(PY) manage.py db_app_role --print-env)" || exit 1; \
+	if [ -n "$$APP_DB" ]; then export "$$APP_DB"; fi; \
+	trap 'kill 0' EXIT INT TERM; \
 	$(RUN_ENV) $(VENV)/bin/celery -A governance worker --beat --concurrency 1 --loglevel INFO \
 	  --schedule var/celerybeat-schedule --logfile var/log/celery.log & \
 	$(RUN_ENV) $(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/; \

@@ -1,14 +1,13 @@
 """Governance credit (综治信用): subjects, the versioned rule catalogue, facts, evaluation rounds
 and their ratings, credit lines, integrity checks and safe-village rewards."""
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.audit import EventBase
+from governance.audit import EventBase, append_only
 from grids.levels import AreaLevel
 from grids.models import Area, Household
 from grids.scoping import AreaScopedQuerySet
@@ -424,7 +423,7 @@ class LoanMovement(models.Model):
         verbose_name_plural = _("用信记录")
         ordering = ["on", "id"]
         constraints = [models.CheckConstraint(name="movement_positive", condition=Q(amount__gte=1))]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
@@ -450,7 +449,7 @@ class IntegrityCheck(models.Model):
         verbose_name = _("诚信查询记录")
         verbose_name_plural = _("诚信查询记录")
         indexes = [models.Index(fields=["checked_by", "-created_at"], name="integrity_checker_time")]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self):
         return f"{self.query_masked} {self.get_result_display()}"

@@ -107,7 +107,17 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# Two PostgreSQL roles (docs/security.md): the application connects with DATABASE_URL as a role that
+# owns nothing and may not change the audit tables; migrations, the demo load and
+# `manage.py db_app_role` run with DATABASE_AS=owner, connecting with MIGRATION_DATABASE_URL (the
+# owner). With only DATABASE_URL set (a local demo) that URL is the owner's, and `db_app_role`
+# creates the application role DATABASE_APP_USER (default "<database>_app") and prints its URL
+# for `make serve`.
+APP_DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+OWNER_DATABASE_URL = env.str("MIGRATION_DATABASE_URL", default="")
+DATABASE_APP_USER = env.str("DATABASE_APP_USER", default="")  # default: "<database name>_app"
+AS_OWNER = env.str("DATABASE_AS", default="") == "owner"
+DATABASES = {"default": env.db_url_config(OWNER_DATABASE_URL if AS_OWNER and OWNER_DATABASE_URL else APP_DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The demo's web server and Celery worker share the file: wait for locks, write-ahead log.

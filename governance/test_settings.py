@@ -17,6 +17,8 @@ os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__
 from .settings import *  # noqa: E402,F403
 from .settings import CACHES, DATABASES  # noqa: E402
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "tests.postgresql_owner"  # flush past the no-TRUNCATE triggers
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # One cache namespace per test database and xdist worker: runs sharing this Redis stay apart.
 CACHES["default"]["KEY_PREFIX"] = f"test-{DATABASES['default']['NAME']}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.audit import EventBase
+from governance.audit import EventBase, append_only
 from grids.levels import AreaLevel
 from grids.models import Area, Household
 from grids.scoping import AreaScopedQuerySet
@@ -301,6 +301,8 @@ class CaseAttachment(models.Model):
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
+        # Evidence: never changed or removed; only linked once to the step that used it.
+        triggers = append_only(allow_once="event")
 
     def __str__(self):
         return self.original_name

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.audit import EventBase
+from governance.audit import EventBase, append_only
 from grids.levels import AreaLevel
 from grids.models import Area, Household
 from grids.scoping import AreaScopedQuerySet
@@ -244,6 +244,7 @@ class ClaimPhoto(models.Model):
     class Meta:
         verbose_name = _("核实照片")
         verbose_name_plural = _("核实照片")
+        triggers = append_only()
 
     def __str__(self):
         return self.original_name
