@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 URGED_STATES = (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
 # the centre's desk: waiting for 立案 (reported) or for 派遣 (registered, returned by a unit)
 CENTRE_STATES = (CaseStatus.REPORTED, CaseStatus.REGISTERED, CaseStatus.RETURNED)
+VERIFY_STATES = (CaseStatus.DISPOSED,)  # disposed, waiting for 核查
 TO_TOWNSHIP = CASE_WORKFLOW.get("escalate_to_township")
 TO_CENTRE = CASE_WORKFLOW.get("escalate_to_centre")
 SYSTEM = _("系统（日清）")
@@ -117,7 +118,7 @@ def _candidates(township_id: int, day: dt.date, at: dt.datetime, rules) -> list[
     verification, and the centre's backlog (waiting for 立案/派遣 beyond the centre's limit)."""
     centre_limit = dt.timedelta(hours=rules.centre_limit_hours)
     handled = Q(status__in=URGED_STATES, due_at__lt=at, handling_unit__isnull=False)
-    verifying = Q(status=CaseStatus.DISPOSED, due_at__lt=at, handling_unit__isnull=False)
+    verifying = Q(status__in=VERIFY_STATES, due_at__lt=at, handling_unit__isnull=False)
     waiting = Q(status__in=CENTRE_STATES, entered_at__lt=at - centre_limit)
     return list(
         Case.objects.select_for_update(of=("self",))
@@ -179,7 +180,7 @@ def _urged_unit(case: Case, township_unit, centre, centre_limit: dt.timedelta):
     """(the unit to urge, the length of the running phase, the deadline) of an overdue case."""
     if case.status in CENTRE_STATES:
         return centre, centre_limit, case.entered_at + centre_limit
-    if case.status == CaseStatus.DISPOSED:
+    if case.status in VERIFY_STATES:
         # 核查: a township verifies what its villages handled, the centre everything else
         verifier = township_unit if case.handling_unit.kind == UnitKind.VILLAGE and township_unit else centre
         limit = case.due_at - case.entered_at if case.due_at > case.entered_at else None
