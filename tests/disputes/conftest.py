@@ -104,6 +104,16 @@ def disputes(db):
     for difficulty, amount in ((Difficulty.SIMPLE, "100"), (Difficulty.ORDINARY, "200"), (Difficulty.COMPLEX, "500")):
         SubsidyRate.objects.create(difficulty=difficulty, amount=Decimal(amount), valid_from="2020-01-01")
     return Disputes(
-        world, operator, leader, head, other, worker, village_body, township_body, county_body, elder,
-        head_mediator, judicial,
+        world,
+        operator,
+        leader,
+        head,
+        other,
+        worker,
+        village_body,
+        township_body,
+        county_body,
+        elder,
+        head_mediator,
+        judicial,
     )

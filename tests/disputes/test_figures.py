@@ -16,7 +16,11 @@ from .test_petitions import file
 def _mediation(d, outcome):
     m = d.open()
     services.record_session(
-        mediation_id=m.pk, actor=d.village_head, held_on=timezone.localdate(), attendees="双方", notes="调解",
+        mediation_id=m.pk,
+        actor=d.village_head,
+        held_on=timezone.localdate(),
+        attendees="双方",
+        notes="调解",
         mediator_ids=[d.elder.pk],
     )
     if outcome == "agree":
@@ -26,7 +30,11 @@ def _mediation(d, outcome):
     services.fail(mediation_id=m.pk, actor=d.village_head, note="未达成")
     new, _e = services.escalate(mediation_id=m.pk, actor=d.village_head, body_id=d.township_body.pk, note="上交")
     services.record_session(
-        mediation_id=new.pk, actor=d.officer_a, held_on=timezone.localdate(), attendees="双方", notes="乡镇调解",
+        mediation_id=new.pk,
+        actor=d.officer_a,
+        held_on=timezone.localdate(),
+        attendees="双方",
+        notes="乡镇调解",
         mediator_ids=[d.judicial.pk],
     )
     return services.agree(mediation_id=new.pk, actor=d.officer_a, agreement_text="协议")[0]

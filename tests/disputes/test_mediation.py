@@ -42,7 +42,9 @@ def test_full_mediation_with_confirmation_and_follow_ups(disputes):
     assert m.status == M.MEDIATING and MediationSession.objects.filter(mediation=m).count() == 2
 
     today = timezone.localdate()
-    m, event = services.agree(mediation_id=m.pk, actor=d.village_head, agreement_text="以原界桩为界，李四拆除院墙 0.3 米")
+    m, event = services.agree(
+        mediation_id=m.pk, actor=d.village_head, agreement_text="以原界桩为界，李四拆除院墙 0.3 米"
+    )
     assert m.status == M.AGREED and m.concluded_at is not None
     due = list(FollowUp.objects.filter(mediation=m).values_list("due_on", flat=True))
     assert due == [today + dt.timedelta(days=n) for n in (7, 30, 90)]
@@ -132,7 +134,9 @@ def test_failed_mediation_is_passed_one_level_up_keeping_its_history(disputes, d
     _session(d, new, actor=d.officer_a, mediator_ids=[d.judicial.pk])
     assert Notification.objects.filter(recipient=d.officer_a, kind="mediation").exists()
     # the village head still sees the chain but cannot act at township level
-    assert services.MEDIATION_WORKFLOW.available(d.village_head, Mediation.objects.get(pk=new.pk))[0].action == "comment"
+    assert (
+        services.MEDIATION_WORKFLOW.available(d.village_head, Mediation.objects.get(pk=new.pk))[0].action == "comment"
+    )
 
 
 def test_opening_rules(disputes):

@@ -23,7 +23,11 @@ def queries(client, url):
 def _agreed(d):
     m = d.open()
     services.record_session(
-        mediation_id=m.pk, actor=d.village_head, held_on=timezone.localdate(), attendees="双方", notes="调解",
+        mediation_id=m.pk,
+        actor=d.village_head,
+        held_on=timezone.localdate(),
+        attendees="双方",
+        notes="调解",
         mediator_ids=[d.elder.pk],
     )
     return services.agree(mediation_id=m.pk, actor=d.village_head, agreement_text="以原界桩为界")[0]
@@ -38,8 +42,13 @@ def test_case_page_panel_opens_a_mediation(disputes, client):
     response = client.post(
         f"/disputes/cases/{case.pk}/mediate/",
         {
-            "body": d.village_body.pk, "mediators": [d.elder.pk], "matter": "宅基地", "difficulty": "ordinary",
-            "party_name": ["张三", "李四"], "party_side": ["applicant", "respondent"], "party_phone": ["", ""],
+            "body": d.village_body.pk,
+            "mediators": [d.elder.pk],
+            "matter": "宅基地",
+            "difficulty": "ordinary",
+            "party_name": ["张三", "李四"],
+            "party_side": ["applicant", "respondent"],
+            "party_phone": ["", ""],
         },
     )
     m = Mediation.objects.get(case=case)
@@ -69,8 +78,13 @@ def test_mediation_page_actions_and_print(disputes, client):
     assert bad.status_code == 400 and "调解日期" in bad.content.decode()
     ok = client.post(
         f"/disputes/mediations/{m.pk}/act/session/",
-        {"version": m.version, "held_on": timezone.localdate().isoformat(), "attendees": "双方", "notes": "调解",
-         "mediators": [d.elder.pk]},
+        {
+            "version": m.version,
+            "held_on": timezone.localdate().isoformat(),
+            "attendees": "双方",
+            "notes": "调解",
+            "mediators": [d.elder.pk],
+        },
     )
     assert ok.status_code == 302
     empty = client.post(  # optional fields left empty, including the empty file field
@@ -111,8 +125,13 @@ def test_api_flow_and_errors(disputes, as_user):
     assert bad.status_code == 400 and "body" in bad.json()
     created = api.post(
         "/api/v1/disputes/mediations/",
-        {"case": case.pk, "body": d.village_body.pk, "mediators": [d.elder.pk], "matter": "宅基地",
-         "parties": [{"name": "张三"}, {"name": "李四", "side": "respondent"}]},
+        {
+            "case": case.pk,
+            "body": d.village_body.pk,
+            "mediators": [d.elder.pk],
+            "matter": "宅基地",
+            "parties": [{"name": "张三"}, {"name": "李四", "side": "respondent"}],
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()
@@ -120,14 +139,17 @@ def test_api_flow_and_errors(disputes, as_user):
     assert [a["action"] for a in body["actions"]][:2] == ["session", "refer"]
     stale = api.post(f"/api/v1/disputes/mediations/{body['id']}/fail/", {"version": body["version"] + 1, "note": "x"})
     assert stale.status_code == 409
-    bad = as_user(d.operator).post(
-        "/api/v1/disputes/petitions/", {"channel": "fax", "petitioners": []}, format="json"
-    )
+    bad = as_user(d.operator).post("/api/v1/disputes/petitions/", {"channel": "fax", "petitioners": []}, format="json")
     assert bad.status_code == 400 and {"channel", "category", "petitioners"} <= set(bad.json())
     p = as_user(d.operator).post(
         "/api/v1/disputes/petitions/",
-        {"channel": "online", "category": case.category_id, "description": "信访", "grid": case.grid_id,
-         "petitioners": [{"name": "赵大", "phone": "13900000009"}]},
+        {
+            "channel": "online",
+            "category": case.category_id,
+            "description": "信访",
+            "grid": case.grid_id,
+            "petitioners": [{"name": "赵大", "phone": "13900000009"}],
+        },
         format="json",
     )
     assert p.status_code == 201 and p.json()["is_repeat"] is False

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from disputes import petitions, selectors
 from disputes.constants import PetitionStatus
-from disputes.models import Petition, PetitionEvent, Petitioner
+from disputes.models import Petition, Petitioner, PetitionEvent
 from governance.models import Notification
 from incidents.constants import Source
 from incidents.models import Case, Category

@@ -27,7 +27,11 @@ def _agreed_on(d, day: dt.date, difficulty=Difficulty.ORDINARY, mediators=None, 
     with time_machine.travel(moment, tick=False):
         m = d.open(difficulty=difficulty, mediator_ids=mediators or [d.elder.pk])
         services.record_session(
-            mediation_id=m.pk, actor=d.village_head, held_on=day, attendees="双方", notes="调解",
+            mediation_id=m.pk,
+            actor=d.village_head,
+            held_on=day,
+            attendees="双方",
+            notes="调解",
             mediator_ids=mediators or [d.elder.pk],
         )
         if outcome == "agree":
