@@ -1,13 +1,17 @@
-"""The case page's mediation and petition panel (settings.CASE_PAGE_SECTIONS): a dispute case
-shows its chain of mediations and, to those who may, the form that opens one; a petition case
-shows its petition. Two queries at most; nothing for other cases."""
+"""What disputes adds to incidents' pages. The case page's mediation and petition panel
+(settings.CASE_PAGE_SECTIONS): a dispute case shows its chain of mediations and, to those who
+may, the form that opens one; a petition case shows its petition — a few queries, nothing for
+other cases. The weekly evaluation's page (settings.WEEKLY_REVIEW_SECTIONS): the week's figures."""
+
+import datetime as dt
 
 from django.db.models import Prefetch
+from django.http import Http404
 
 from incidents.constants import FINAL_STATES, Source
 from incidents.sections import Section
 
-from . import selectors, services
+from . import figures, selectors, services
 from .constants import Difficulty, MediationStatus, PartySide
 from .models import Mediator
 from .workflow import LEVEL_ROLES
@@ -48,3 +52,14 @@ def case_section(request, case):
             "sides": PartySide.choices,
         },
     )
+
+
+def weekly_section(request, evaluation):
+    """周评: the week's mediation and petition figures of the user's area, per township or village."""
+    try:
+        area = figures.area_for(request.user, "")
+    except Http404:
+        return None
+    start = evaluation.week_start
+    report = figures.report(area, start, start + dt.timedelta(days=6))
+    return Section("disputes/_weekly_section.html", {"report": report})

@@ -344,6 +344,7 @@ DASHBOARD_PANELS = [
     "oversight.panels.INSURANCE",
     "oversight.panels.CREDIT",
     "oversight.panels.STABILITY",
+    "oversight.panels.DISPUTES",
 ]
 
 # The grid map: no base-map tiles unless an intranet tile server is named ({z}/{x}/{y} template),
@@ -384,12 +385,15 @@ DEMO_EXTENSIONS: list[str] = [
     "incidents.reviews.demo",
     "insurance.demo",
     "credit.demo",
+    "disputes.demo",
     "oversight.demo",
 ]
 
 # Sections other apps add to the case page (incidents/sections.py): dotted paths to callables
-# (request, case) → a Section or None. incidents reads them and knows none of those apps.
+# (request, case) → a Section or None. incidents reads them and knows none of those apps …
 CASE_PAGE_SECTIONS = ["disputes.sections.case_section"]
+# … and to the weekly evaluation's page (周评): callables (request, evaluation) → a Section or None.
+WEEKLY_REVIEW_SECTIONS = ["disputes.sections.weekly_section"]
 
 # Disputes and petitions (docs/disputes.md).
 DISPUTE_CATEGORY_CODES = ["MD"]  # 矛盾纠纷 and its children take the mediation path

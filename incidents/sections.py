@@ -1,8 +1,10 @@
-"""Sections other apps add to the case page (a mediation panel, a petition panel …).
+"""Sections other apps add to incidents' pages: the case page (a dispute's mediations, a
+petition …) and the weekly evaluation (周评: their figures of the week).
 
-Each entry of settings.CASE_PAGE_SECTIONS is the dotted path of a callable `(request, case)`
-returning a `Section` or None (nothing to show for this case or this user). incidents renders
-them below the case's facts and knows nothing of the apps behind them (dependencies point down).
+Each entry of settings.CASE_PAGE_SECTIONS is the dotted path of a callable `(request, case)`,
+each of settings.WEEKLY_REVIEW_SECTIONS of one `(request, evaluation)`; it returns a `Section`
+or None (nothing to show here or for this user). incidents renders them and knows nothing of
+the apps behind them (dependencies point down).
 """
 
 from dataclasses import dataclass, field
@@ -17,10 +19,15 @@ class Section:
     context: dict = field(default_factory=dict)
 
 
-def sections_for(request, case) -> list[Section]:
+def collect(setting: str, *args) -> list[Section]:
+    """The sections the callables named in `settings.<setting>` return for `args`."""
     found = []
-    for path in settings.CASE_PAGE_SECTIONS:
-        section = import_string(path)(request, case)
+    for path in getattr(settings, setting):
+        section = import_string(path)(*args)
         if section is not None:
             found.append(section)
     return found
+
+
+def sections_for(request, case) -> list[Section]:
+    return collect("CASE_PAGE_SECTIONS", request, case)
