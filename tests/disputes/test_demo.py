@@ -34,7 +34,11 @@ def _small_county(seeded, db):
 def test_bodies_mediations_in_every_state_and_statements(seeded):
     _county, counts, lines = seeded
     assert set(MediationBody.objects.values_list("kind", flat=True)) == {
-        "village_venue", "township_judicial", "police_room", "enterprise", "county_centre",
+        "village_venue",
+        "township_judicial",
+        "police_room",
+        "enterprise",
+        "county_centre",
     }
     assert set(Mediation.objects.values_list("status", flat=True)) == set(MediationStatus.values)
     assert Mediation.objects.filter(confirmed_on__isnull=False).exists()

@@ -15,7 +15,11 @@ from .test_petitions import file
 def _agreed(d):
     m = d.open()
     services.record_session(
-        mediation_id=m.pk, actor=d.village_head, held_on=timezone.localdate(), attendees="双方", notes="调解",
+        mediation_id=m.pk,
+        actor=d.village_head,
+        held_on=timezone.localdate(),
+        attendees="双方",
+        notes="调解",
         mediator_ids=[d.elder.pk],
     )
     return services.agree(mediation_id=m.pk, actor=d.village_head, agreement_text="协议")[0]
@@ -27,7 +31,11 @@ def test_dashboard_panel(disputes, client):
     _agreed(d)
     m = d.open()
     services.record_session(
-        mediation_id=m.pk, actor=d.village_head, held_on=timezone.localdate(), attendees="双方", notes="调解",
+        mediation_id=m.pk,
+        actor=d.village_head,
+        held_on=timezone.localdate(),
+        attendees="双方",
+        notes="调解",
         mediator_ids=[d.elder.pk],
     )
     services.fail(mediation_id=m.pk, actor=d.village_head, note="不成")
