@@ -2,16 +2,14 @@
 them: for each workflow action, the serializer that parses its input, the service call that
 performs it and a summary."""
 
+from governance.actions import Action
+from governance.actions import plain_call as _plain
+
 from . import petitions, services, subsidies
 from .api import serializers as s
 
-
-def _plain(service, key):
-    return lambda pk, actor, d: service(**{key: pk}, actor=actor, version=d.get("version"), note=d["note"])
-
-
 MEDIATION_ACTIONS = {
-    "session": (
+    "session": Action(
         s.SessionSerializer,
         lambda pk, a, d: services.record_session(
             mediation_id=pk,
@@ -25,7 +23,7 @@ MEDIATION_ACTIONS = {
         ),
         "记录一次调解（日期、到场人员、调解员、经过）",
     ),
-    "agree": (
+    "agree": Action(
         s.AgreeSerializer,
         lambda pk, a, d: services.agree(
             mediation_id=pk,
@@ -37,15 +35,15 @@ MEDIATION_ACTIONS = {
         ),
         "达成协议（协议内容或扫描件），排定回访",
     ),
-    "fail": (s.ActionSerializer, _plain(services.fail, "mediation_id"), "调解不成（须填写原因）"),
-    "refer": (
+    "fail": Action(s.ActionSerializer, _plain(services.fail, "mediation_id"), "调解不成（须填写原因）"),
+    "refer": Action(
         s.ReferSerializer,
         lambda pk, a, d: services.refer(
             mediation_id=pk, actor=a, referred_to=d["referred_to"], version=d.get("version"), note=d["note"]
         ),
         "引导诉讼或仲裁（须说明）",
     ),
-    "escalate": (
+    "escalate": Action(
         s.EscalateSerializer,
         lambda pk, a, d: services.escalate(
             mediation_id=pk,
@@ -57,7 +55,7 @@ MEDIATION_ACTIONS = {
         ),
         "调解不成，移交上一级调解组织（须填写原因）",
     ),
-    "confirm": (
+    "confirm": Action(
         s.ConfirmSerializer,
         lambda pk, a, d: services.confirm(
             mediation_id=pk,
@@ -69,7 +67,7 @@ MEDIATION_ACTIONS = {
         ),
         "司法确认（日期和法院）",
     ),
-    "follow_up": (
+    "follow_up": Action(
         s.FollowUpSerializer,
         lambda pk, a, d: services.record_follow_up(
             mediation_id=pk,
@@ -81,11 +79,11 @@ MEDIATION_ACTIONS = {
         ),
         "回访（须填写回访情况）",
     ),
-    "comment": (s.ActionSerializer, _plain(services.comment, "mediation_id"), "备注"),
+    "comment": Action(s.ActionSerializer, _plain(services.comment, "mediation_id"), "备注"),
 }
 
 PETITION_ACTIONS = {
-    "assign_owner": (
+    "assign_owner": Action(
         s.AssignOwnerSerializer,
         lambda pk, a, d: petitions.assign_owner(
             petition_id=pk,
@@ -97,20 +95,20 @@ PETITION_ACTIONS = {
         ),
         "领导包案（包案领导和答复期限）",
     ),
-    "reply": (
+    "reply": Action(
         s.ReplySerializer,
         lambda pk, a, d: petitions.reply(
             petition_id=pk, actor=a, reply_text=d["reply_text"], version=d.get("version"), note=d["note"]
         ),
         "答复（答复意见）",
     ),
-    "resolve": (s.ActionSerializer, _plain(petitions.resolve, "petition_id"), "办结"),
-    "reopen": (s.ActionSerializer, _plain(petitions.reopen, "petition_id"), "不满意，重新办理（须填写原因）"),
-    "comment": (s.ActionSerializer, _plain(petitions.comment, "petition_id"), "备注"),
+    "resolve": Action(s.ActionSerializer, _plain(petitions.resolve, "petition_id"), "办结"),
+    "reopen": Action(s.ActionSerializer, _plain(petitions.reopen, "petition_id"), "不满意，重新办理（须填写原因）"),
+    "comment": Action(s.ActionSerializer, _plain(petitions.comment, "petition_id"), "备注"),
 }
 
 STATEMENT_ACTIONS = {
-    "approve": (s.ActionSerializer, _plain(subsidies.approve, "statement_id"), "审批通过"),
-    "return": (s.ActionSerializer, _plain(subsidies.return_statement, "statement_id"), "退回（须填写原因）"),
-    "rebuild": (s.ActionSerializer, _plain(subsidies.rebuild, "statement_id"), "重新生成"),
+    "approve": Action(s.ActionSerializer, _plain(subsidies.approve, "statement_id"), "审批通过"),
+    "return": Action(s.ActionSerializer, _plain(subsidies.return_statement, "statement_id"), "退回（须填写原因）"),
+    "rebuild": Action(s.ActionSerializer, _plain(subsidies.rebuild, "statement_id"), "重新生成"),
 }

@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError as InputError
 
-from governance.errors import Conflict
+from governance.actions import action_view, failure_context, form_errors
 from incidents import selectors as incident_selectors
 
 from . import actions, figures, petitions, selectors, services, subsidies
@@ -34,51 +36,6 @@ def _page(qs, request):
     params = request.GET.copy()
     params.pop("before", None)
     return rows[:PAGE_SIZE], (rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None), params.urlencode()
-
-
-def _errors(exc) -> dict:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"note": exc.messages}
-
-
-def _flatten(items):
-    """Every message in a serializer's (possibly nested) errors, as text."""
-    if isinstance(items, dict):
-        for value in items.values():
-            yield from _flatten(value)
-    elif isinstance(items, list | tuple):
-        for item in items:
-            yield from _flatten(item)
-    else:
-        yield str(items)
-
-
-def _invalid(serializer) -> ValidationError:
-    """A serializer's errors as a ValidationError with one flat list of messages per field."""
-    return ValidationError({field: list(_flatten(errors)) for field, errors in serializer.errors.items()})
-
-
-def _run(request, pk, table, name, url_name, render_failed):
-    """One action from a page: bad input keeps the form with its messages (400); a stale page
-    (409) or a forbidden step reloads the page with a message; nothing is half-written."""
-    if name not in table:
-        raise Http404
-    serializer_class, call, label = table[name]
-    data = request.POST.copy()
-    data.update(request.FILES)
-    serializer = serializer_class(data=data)
-    try:
-        if not serializer.is_valid():
-            raise _invalid(serializer)
-        call(pk, request.user, serializer.validated_data)
-    except Conflict as exc:
-        messages.warning(request, exc.message + _(" 已为您重新载入最新内容。"))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您无权执行此操作。"))
-    except ValidationError as exc:
-        return render_failed(_errors(exc), name)
-    else:
-        messages.success(request, _("已完成：%(label)s") % {"label": label.split("（")[0]})
-    return redirect(url_name, pk=pk)
 
 
 def _available(workflow, user, obj):
@@ -129,15 +86,14 @@ def mediations(request):
     )
 
 
-def _mediation_context(request, mediation, errors=None, failed_action=None):
+def _mediation_context(request, mediation, failure=None):
     above = level_above(mediation.level)
     upper = list(services.bodies_serving(mediation.case, above).prefetch_related("mediators")) if above else []
     return {
         "m": mediation,
         "available": _available(MEDIATION_WORKFLOW, request.user, mediation),
-        "errors": errors or {},
-        "failed_action": failed_action,
-        "posted": request.POST if failed_action else {},
+        **failure_context(failure),
+        "posted": request.POST if failure else {},
         "body_mediators": [x for x in mediation.body.mediators.all() if x.is_active],
         "upper_bodies": upper,
         "pending_follow_ups": [f for f in mediation.follow_ups.all() if f.done_on is None],
@@ -146,21 +102,17 @@ def _mediation_context(request, mediation, errors=None, failed_action=None):
     }
 
 
-@login_required
-def mediation_detail(request, pk):
+def _mediation_page(request, pk, failure=None):
     mediation = get_object_or_404(selectors.mediation_detail_queryset(request.user), pk=pk)
-    return render(request, "disputes/mediation.html", _mediation_context(request, mediation))
+    return render(request, "disputes/mediation.html", _mediation_context(request, mediation, failure))
 
 
-@login_required
-@require_POST
-def mediation_action(request, pk, name):
-    def failed(errors, action):
-        mediation = get_object_or_404(selectors.mediation_detail_queryset(request.user), pk=pk)
-        context = _mediation_context(request, mediation, errors, action)
-        return render(request, "disputes/mediation.html", context, status=400)
-
-    return _run(request, pk, actions.MEDIATION_ACTIONS, name, "disputes:mediation", failed)
+mediation_detail = login_required(_mediation_page)
+mediation_action = action_view(
+    actions.MEDIATION_ACTIONS,
+    page=_mediation_page,
+    next_url=lambda request, pk: reverse("disputes:mediation", args=[pk]),
+)
 
 
 def _parties_from(post) -> list[dict]:
@@ -182,8 +134,7 @@ def open_mediation(request, case_pk):
     }
     serializer = s.OpenMediationSerializer(data=data)
     try:
-        if not serializer.is_valid():
-            raise _invalid(serializer)
+        serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         mediation = services.open_mediation(
             actor=request.user,
@@ -194,8 +145,8 @@ def open_mediation(request, case_pk):
             difficulty=d["difficulty"],
             parties=d["parties"],
         )
-    except (ValidationError, PermissionDenied) as exc:
-        text = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    except (ValidationError, InputError, PermissionDenied) as exc:
+        text = [str(exc)] if isinstance(exc, PermissionDenied) else [m for ms in form_errors(exc).values() for m in ms]
         messages.error(request, _("未能受理调解：%(why)s") % {"why": "；".join(text)})
         return redirect("incidents:case", pk=case_pk)
     messages.success(request, _("已受理调解：%(number)s") % {"number": mediation.number})
@@ -301,8 +252,7 @@ def petition_new(request):
         data["reply_due_on"] = post["reply_due_on"]
     serializer = s.PetitionInputSerializer(data=data)
     try:
-        if not serializer.is_valid():
-            raise _invalid(serializer)
+        serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         petition = petitions.file_petition(
             actor=request.user,
@@ -318,8 +268,9 @@ def petition_new(request):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return render(request, "disputes/petition_new.html", _new_petition_context(request, {}), status=403)
-    except ValidationError as exc:
-        return render(request, "disputes/petition_new.html", _new_petition_context(request, _errors(exc)), status=400)
+    except (ValidationError, InputError) as exc:
+        context = _new_petition_context(request, form_errors(exc))
+        return render(request, "disputes/petition_new.html", context, status=400)
     if petition.is_repeat:
         messages.warning(
             request, _("识别为重复信访，已关联首次信访 %(n)s。") % {"n": petition.first_petition.case.number}
@@ -328,34 +279,26 @@ def petition_new(request):
     return redirect("disputes:petition", pk=petition.pk)
 
 
-def _petition_context(request, petition, errors=None, failed_action=None):
+def _petition_context(request, petition, failure=None):
     return {
         "p": petition,
         "available": _available(PETITION_WORKFLOW, request.user, petition),
-        "errors": errors or {},
-        "failed_action": failed_action,
-        "posted": request.POST if failed_action else {},
+        **failure_context(failure),
+        "posted": request.POST if failure else {},
         "leaders": petitions.owner_candidates(petition),
         "today": timezone.localdate(),
     }
 
 
-@login_required
-def petition_detail(request, pk):
+def _petition_page(request, pk, failure=None):
     petition = get_object_or_404(selectors.petition_detail_queryset(request.user), pk=pk)
-    return render(request, "disputes/petition.html", _petition_context(request, petition))
+    return render(request, "disputes/petition.html", _petition_context(request, petition, failure))
 
 
-@login_required
-@require_POST
-def petition_action(request, pk, name):
-    def failed(errors, action):
-        petition = get_object_or_404(selectors.petition_detail_queryset(request.user), pk=pk)
-        return render(
-            request, "disputes/petition.html", _petition_context(request, petition, errors, action), status=400
-        )
-
-    return _run(request, pk, actions.PETITION_ACTIONS, name, "disputes:petition", failed)
+petition_detail = login_required(_petition_page)
+petition_action = action_view(
+    actions.PETITION_ACTIONS, page=_petition_page, next_url=lambda request, pk: reverse("disputes:petition", args=[pk])
+)
 
 
 @login_required
@@ -380,32 +323,24 @@ def statements(request):
     return render(request, "disputes/statements.html", {"statements": rows, "month": month})
 
 
-def _statement_context(request, statement, errors=None, failed_action=None):
-    return {
+def _statement_page(request, pk, failure=None):
+    statement = get_object_or_404(selectors.statement_detail_queryset(request.user), pk=pk)
+    context = {
         "st": statement,
         "mediators": subsidies.per_mediator(statement),
         "available": _available(STATEMENT_WORKFLOW, request.user, statement),
-        "errors": errors or {},
-        "failed_action": failed_action,
+        **failure_context(failure),
+        "posted": request.POST if failure else {},
     }
+    return render(request, "disputes/statement.html", context)
 
 
-@login_required
-def statement_detail(request, pk):
-    statement = get_object_or_404(selectors.statement_detail_queryset(request.user), pk=pk)
-    return render(request, "disputes/statement.html", _statement_context(request, statement))
-
-
-@login_required
-@require_POST
-def statement_action(request, pk, name):
-    def failed(errors, action):
-        statement = get_object_or_404(selectors.statement_detail_queryset(request.user), pk=pk)
-        return render(
-            request, "disputes/statement.html", _statement_context(request, statement, errors, action), status=400
-        )
-
-    return _run(request, pk, actions.STATEMENT_ACTIONS, name, "disputes:statement", failed)
+statement_detail = login_required(_statement_page)
+statement_action = action_view(
+    actions.STATEMENT_ACTIONS,
+    page=_statement_page,
+    next_url=lambda request, pk: reverse("disputes:statement", args=[pk]),
+)
 
 
 @login_required

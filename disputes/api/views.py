@@ -6,12 +6,13 @@ import io
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.actions import add_action_endpoints
 from governance.spreadsheets import XLSX_TYPE
 
 from .. import actions, figures, petitions, selectors, services, subsidies
@@ -31,34 +32,12 @@ def _filter(qs, params, **fields):
     return qs
 
 
-def _make_action(name, serializer_class, call, summary, detail_name):
-    @extend_schema(
-        summary=summary,
-        request=serializer_class,
-        responses={
-            200: OpenApiResponse(description="操作后的详情"),
-            400: OpenApiResponse(description="输入有误"),
-            403: OpenApiResponse(description="您的角色不能执行此操作"),
-            404: OpenApiResponse(description="不存在或不在辖区内"),
-            409: OpenApiResponse(description="已被他人处理或当前状态不允许"),
-        },
-    )
-    def handler(self, request, pk=None):
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        call(int(pk), request.user, serializer.validated_data)
-        return self._detail(int(pk))
-
-    handler.__name__ = f"do_{name}"
-    return action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=f"{detail_name}-{name}")(
-        handler
-    )
-
-
 class DetailMixin:
+    """The object's detail view as the answer of a create or an action (governance.actions)."""
+
     detail_serializer = None
 
-    def _detail(self, pk, code=status.HTTP_200_OK):
+    def action_response(self, pk, code=status.HTTP_200_OK):
         obj = self.detail_queryset().filter(pk=pk).first()
         if obj is None:  # moved out of the actor's scope by the action (e.g. escalated away)
             return Response({"id": pk}, status=code)
@@ -131,7 +110,7 @@ class MediationViewSet(
             difficulty=d["difficulty"],
             parties=d["parties"],
         )
-        return self._detail(mediation.pk, status.HTTP_201_CREATED)
+        return self.action_response(mediation.pk, status.HTTP_201_CREATED)
 
     @extend_schema(summary="下载协议扫描件", responses={200: OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="agreement-file", url_name="agreement-file")
@@ -153,8 +132,7 @@ def agreement_response(mediation):
     return response
 
 
-for _name, (_ser, _call, _summary) in actions.MEDIATION_ACTIONS.items():
-    setattr(MediationViewSet, f"do_{_name}", _make_action(_name, _ser, _call, _summary, "mediation"))
+add_action_endpoints(MediationViewSet, actions.MEDIATION_ACTIONS, responses={200: s.MediationDetailSerializer})
 
 
 @extend_schema_view(
@@ -225,11 +203,10 @@ class PetitionViewSet(
             reply_due_on=d["reply_due_on"],
             on_behalf=d["on_behalf"],
         )
-        return self._detail(petition.pk, status.HTTP_201_CREATED)
+        return self.action_response(petition.pk, status.HTTP_201_CREATED)
 
 
-for _name, (_ser, _call, _summary) in actions.PETITION_ACTIONS.items():
-    setattr(PetitionViewSet, f"do_{_name}", _make_action(_name, _ser, _call, _summary, "petition"))
+add_action_endpoints(PetitionViewSet, actions.PETITION_ACTIONS, responses={200: s.PetitionDetailSerializer})
 
 
 MONTH = OpenApiParameter("month", str, description="月份 YYYY-MM")
@@ -283,8 +260,7 @@ def statements_xlsx(user, month) -> HttpResponse:
     return response
 
 
-for _name, (_ser, _call, _summary) in actions.STATEMENT_ACTIONS.items():
-    setattr(StatementViewSet, f"do_{_name}", _make_action(_name, _ser, _call, _summary, "statement"))
+add_action_endpoints(StatementViewSet, actions.STATEMENT_ACTIONS, responses={200: s.StatementDetailSerializer})
 
 
 class FiguresView(APIView):
