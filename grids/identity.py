@@ -130,6 +130,7 @@ def _current_counties() -> frozenset[tuple[str, str]]:
     )
 
 
+@lru_cache(maxsize=16384)
 def address_code_status(code: str) -> tuple[str, str]:
     """(status, county name) of a six-digit address code by GB/T 2260's history: CURRENT if a
     county holds it today; RENUMBERED if it was given up by a county that lives on under another

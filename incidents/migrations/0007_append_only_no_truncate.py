@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0005_case_closed_at_index'),
+        ('incidents', '0006_daily_centre_limit'),
     ]
 
     operations = [
