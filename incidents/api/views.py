@@ -122,14 +122,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def attachment(self, request, pk=None, attachment_id=None):
         case = get_object_or_404(selectors.cases_for(request.user), pk=pk)
         attachment = get_object_or_404(CaseAttachment, pk=attachment_id, case=case)
-        response = FileResponse(
+        return FileResponse(  # Cache-Control: no-store like every answer (governance.security)
             attachment.file.open("rb"),
             content_type=attachment.content_type,
             as_attachment=not attachment.content_type.startswith("image/"),
             filename=attachment.original_name,
         )
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
 
 
 add_action_endpoints(

@@ -39,6 +39,9 @@ def test_a_retry_with_another_file_of_the_same_name_and_size_is_not_a_replay(loo
     swapped = report(client, loop, key, [SimpleUploadedFile("scene.jpg", bytes(other), content_type="image/jpeg")])
     assert swapped.status_code == 422
     assert Case.objects.count() == 1
+    [stored] = created.json()["timeline"][0]["attachments"]
+    download = client.get(stored["url"])
+    assert download.status_code == 200 and download["Cache-Control"] == "no-store"  # a photo is personal data
 
 
 def png(width, height) -> SimpleUploadedFile:
