@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node
 
-from governance.roles import Role
+from governance.roles import Role, role_choices
 
 from .codes import code_regex
 from .levels import AreaLevel
@@ -81,7 +81,7 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("人员")
     )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("区域"))
-    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, db_index=True)
+    role = models.CharField(_("角色"), max_length=32, choices=role_choices, db_index=True)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("当天起不再负责；空表示在任"))
     assigned_by = models.ForeignKey(

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.attachments import prepare as prepare_upload
 from governance.notifications import notify
 from governance.roles import Role
 from governance.workflow import Transition, perform
@@ -19,8 +20,6 @@ from grids.levels import AreaLevel
 from grids.models import Household
 from grids.scoping import VIEW_INSURANCE
 from incidents import selectors as incident_selectors
-from incidents.attachments import prepare as prepare_upload
-from incidents.catalogue import THEFT_CATEGORY
 
 from . import rules
 from .constants import ClaimStatus, tier_for
@@ -244,7 +243,7 @@ def report_claim(
         incident = incident_selectors.cases_for(actor).filter(pk=incident_id).select_related("category").first()
         if incident is None:
             errors["incident"] = [_("关联事件不存在或不在您的辖区内。")]
-        elif incident.category.code != THEFT_CATEGORY:
+        elif not incident_selectors.is_theft(incident):
             errors["incident"] = [_("关联事件 %(n)s 不是盗窃类事件。") % {"n": incident.number}]
         elif incident.township_id != household.township_id:
             errors["incident"] = [_("关联事件 %(n)s 不在该户所在乡镇。") % {"n": incident.number}]

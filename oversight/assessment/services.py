@@ -7,11 +7,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.attachments import prepare
 from governance.workflow import perform
 from grids.levels import AreaLevel
 from grids.models import Area
 from grids.scoping import CHANGE, VIEW, in_scope
-from incidents.attachments import prepare
 
 from ..constants import EvidenceStatus, RatingResult, RatingStatus
 from ..models import MIN_YEAR, AreaRating, Evidence, EvidenceEvent, Indicator, RatingEvent
