@@ -306,22 +306,4 @@ class CaseAttachment(models.Model):
         return self.original_name
 
 
-class IdempotencyKey(models.Model):
-    """幂等键：同一客户端重复提交同一上报，只返回第一次的结果。"""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    request_hash = models.CharField(max_length=64)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("幂等键")
-        verbose_name_plural = _("幂等键")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_idempotency_key_per_user")]
-
-    def __str__(self):
-        return self.key
-
-
 from .reviews.models import DailyReview, DailyUrge, ReviewRules, WeeklyEvaluation, WeeklyScore  # noqa: E402,F401

@@ -35,7 +35,8 @@ from grids.levels import AreaLevel
 from grids.models import Area
 
 from ..constants import OPEN_STATES, CaseStatus, HandlingLevel, Phase, UnitKind, UrgeGrade
-from ..deadlines import limits_for, times_for
+from ..deadlines import limits_for
+from ..escalation import one_level_up
 from ..models import Case, CaseEvent, Unit
 from ..units import people_of_units
 from ..workflow import CASE_WORKFLOW
@@ -44,8 +45,6 @@ from .models import DailyReview, DailyUrge, ReviewRules
 log = logging.getLogger(__name__)
 
 URGED_STATES = (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
-TO_TOWNSHIP = CASE_WORKFLOW.get("escalate_to_township")
-TO_CENTRE = CASE_WORKFLOW.get("escalate_to_centre")
 SYSTEM = _("系统（日清）")
 FIGURES = ("new", "closed", "open", "due_today", "overdue", "untouched", "urged", "escalated")
 
@@ -120,7 +119,6 @@ def urge_township(*, township_id: int, day: dt.date, at: dt.datetime, multiple) 
         urges.append(DailyUrge(case=case, day=day, grade=grade, unit=unit, escalated=escalation is not None))
         events.append(_urge_event(case, grade, day, at))
         urged[unit.id].append(case.number)
-        case.version += 1  # the urge's own step; saved by _save_cases with the counters
         if escalation is not None:
             action, changes = escalation
             from_state = case.status
@@ -160,18 +158,12 @@ def _beyond(case: Case, at: dt.datetime, multiple) -> bool:
 
 
 def _escalation(case: Case, red: bool, township_unit, at: dt.datetime, sign_limits):
-    """(action, field changes) that pass `case` one level up, or None (not red, or the table
-    forbids it from the case's state)."""
+    """(action, field changes) that pass a red-carded `case` one level up (incidents/escalation.py),
+    or None (not red, or the table forbids it from the case's state)."""
     if not red:
         return None
-    if case.handling_unit.kind == UnitKind.VILLAGE and township_unit and case.status in TO_TOWNSHIP.sources:
-        warn_at, due_at = times_for(sign_limits.get(case.category_id), at)
-        changes = {"handling_unit_id": township_unit.id, "dispatched_at": at, "phase": Phase.SIGN}
-        return TO_TOWNSHIP.action, {**changes, "dispatcher_unit_id": None, "warn_at": warn_at, "due_at": due_at}
-    if case.handling_unit.kind in (UnitKind.TOWNSHIP, UnitKind.DEPARTMENT) and case.status in TO_CENTRE.sources:
-        changes = {"handling_unit_id": None, "dispatcher_unit_id": None, "phase": "", "warn_at": None}
-        return TO_CENTRE.action, {**changes, "due_at": None}
-    return None
+    step = one_level_up(case, at=at, township_unit=township_unit, sign_limits=sign_limits)
+    return None if step is None else (step[0].action, step[1])
 
 
 def _urge_event(case: Case, grade: str, day: dt.date, at: dt.datetime) -> CaseEvent:
