@@ -1,6 +1,7 @@
 """Uploaded photos and documents, for every app that takes them: type sniffed from the content,
 size and pixels capped, images re-encoded (no EXIF, no trailing payload), stored under a random
-name. Each app keeps its own rows (an `AttachmentBase` subclass, governance.models)."""
+name. Each app keeps its own rows (an `AttachmentBase` subclass, governance.models); `store`
+fills them."""
 
 import io
 import uuid
@@ -44,3 +45,23 @@ def prepare(upload) -> tuple[ContentFile, str, str, int]:
         content, content_type, ext = _reencode(data)
     name = f"{uuid.uuid4().hex}.{ext}"
     return ContentFile(content, name=name), content_type, (upload.name or name)[:200], len(content)
+
+
+def store(model, uploads, *, uploaded_by, **fields) -> list:
+    """Check, clean and save each upload as a row of `model` (an AttachmentBase) with `fields`
+    (the rows it hangs on). A bad file raises ValidationError; call it inside the transaction
+    of the step it belongs to, so nothing is half-written."""
+    rows = []
+    for upload in uploads:
+        content, content_type, original, size = prepare(upload)
+        rows.append(
+            model.objects.create(
+                file=content,
+                original_name=original,
+                content_type=content_type,
+                size=size,
+                uploaded_by=uploaded_by,
+                **fields,
+            )
+        )
+    return rows

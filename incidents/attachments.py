@@ -1,26 +1,12 @@
 """A case's files: checked and cleaned by governance.attachments, stored as CaseAttachment rows."""
 
-from governance.attachments import prepare
+from governance import attachments
 
 from .models import CaseAttachment
 
 
 def store(*, case, uploads, user, event=None) -> list[CaseAttachment]:
-    rows = []
-    for upload in uploads:
-        content, content_type, original, size = prepare(upload)
-        rows.append(
-            CaseAttachment.objects.create(
-                case=case,
-                event=event,
-                file=content,
-                original_name=original,
-                content_type=content_type,
-                size=size,
-                uploaded_by=user,
-            )
-        )
-    return rows
+    return attachments.store(CaseAttachment, uploads, uploaded_by=user, case=case, event=event)
 
 
 def link_to_event(attachments, event) -> None:

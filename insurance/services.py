@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.attachments import prepare as prepare_upload
+from governance import attachments
 from governance.notifications import notify
 from governance.roles import Role
 from governance.workflow import Transition, perform
@@ -366,15 +366,10 @@ def verify(*, claim_id, actor, note, version=None, uploads=()):
             )
         ],
     )
-    for upload in uploads:
-        try:
-            content, content_type, original, size = prepare_upload(upload)
-        except ValidationError as exc:
-            raise ValidationError({"photos": exc.messages}) from None
-        ClaimPhoto.objects.create(
-            claim=claim, event=event, file=content, original_name=original, content_type=content_type, size=size,
-            uploaded_by=actor,
-        )
+    try:
+        attachments.store(ClaimPhoto, uploads, uploaded_by=actor, claim=claim, event=event)
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.messages}) from None
     return claim, event
 
 
