@@ -221,6 +221,8 @@ class Fact(InVillage):
 class FactEvent(EventBase):
     """评分事实记录：提议、采纳、不予采纳，只增不改。"""
 
+    subject_field = "fact"
+
     fact = models.ForeignKey(Fact, on_delete=models.PROTECT, related_name="events", verbose_name=_("事实"))
 
     class Meta(EventBase.Meta):
@@ -265,6 +267,8 @@ class EvaluationRound(InVillage):
 
 class RoundEvent(EventBase):
     """评定轮次记录：每一步操作一行，只增不改。"""
+
+    subject_field = "round"
 
     round = models.ForeignKey(
         EvaluationRound, on_delete=models.PROTECT, related_name="events", verbose_name=_("评定轮次")

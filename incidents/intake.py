@@ -158,12 +158,11 @@ def submit_report(
     for row in party_rows:
         row.case = case
     CaseParty.objects.bulk_create(party_rows)
-    event = CaseEvent.objects.create(
-        case=case,
+    event = CaseEvent.record(
+        case,
         action="report",
-        action_label=_("上报"),
+        label=_("上报"),
         from_state="",
-        to_state=case.status,
         actor=reporter,
         actor_role=Role.GRID_WORKER if reporter and Role.GRID_WORKER in reporter.role_names() else "",
         data={"source": source},

@@ -230,6 +230,8 @@ class Case(InGrid):
 class CaseEvent(EventBase):
     """事件时间线：每一步操作一行，只增不改（数据库触发器拒绝 UPDATE/DELETE）。"""
 
+    subject_field = "case"
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("事件"))
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("相关单位")

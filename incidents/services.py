@@ -35,18 +35,16 @@ def case_queryset():
 
 
 def record_event(case, transition, from_state, note, *, actor, unit=None, data=None, attachments=()):
-    event = CaseEvent.objects.create(
-        case=case,
-        action=transition.action,
-        action_label=str(transition.label),
-        from_state=from_state,
-        to_state=case.status,
+    event = CaseEvent.of_transition(
+        case,
+        transition,
+        from_state,
+        note,
         actor=actor,
         actor_role=_actor_role(actor) if actor else "",
         actor_unit=_actor_unit_name(actor, case),
-        note=note,
         unit=unit,
-        data=data or {},
+        data=data,
     )
     if attachments:
         link_to_event(attachments, event)

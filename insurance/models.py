@@ -193,6 +193,8 @@ class Claim(InGrid):
 class ClaimEvent(EventBase):
     """理赔时间线：报案、核实、审核、赔付、拒赔……每步一行，只增不改。"""
 
+    subject_field = "claim"
+
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events", verbose_name=_("理赔案件"))
 
     class Meta(EventBase.Meta):

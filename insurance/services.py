@@ -179,17 +179,9 @@ def _actor_unit(actor, claim) -> str:
 
 
 def record_event(claim, transition, from_state, note, *, actor, data=None) -> ClaimEvent:
-    return ClaimEvent.objects.create(
-        claim=claim,
-        action=transition.action,
-        action_label=str(transition.label),
-        from_state=from_state,
-        to_state=claim.status,
-        actor=actor,
-        actor_role=_actor_role(actor),
-        actor_unit=_actor_unit(actor, claim),
-        note=note,
-        data=data or {},
+    return ClaimEvent.of_transition(
+        claim, transition, from_state, note, actor=actor, actor_role=_actor_role(actor),
+        actor_unit=_actor_unit(actor, claim), data=data,
     )
 
 

@@ -153,6 +153,8 @@ class AreaRating(AreaScoped):
 class RatingEvent(EventBase):
     """评定记录：测评、认定、撤销认定，只增不改。"""
 
+    subject_field = "rating"
+
     rating = models.ForeignKey(AreaRating, on_delete=models.PROTECT, related_name="events", verbose_name=_("评定"))
 
     class Meta(EventBase.Meta):
@@ -202,6 +204,8 @@ class Evidence(AreaScoped):
 
 class EvidenceEvent(EventBase):
     """佐证记录：录入、采信、退回，只增不改。"""
+
+    subject_field = "evidence"
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="events", verbose_name=_("佐证"))
 
