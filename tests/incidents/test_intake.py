@@ -245,7 +245,7 @@ def test_parallel_submissions_with_one_key_create_one_case():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_intakes_keys_in_the_kernels_table():
-    """incidents 0006 moves IdempotencyKey rows (with their times) into governance.IdempotentRequest."""
+    """incidents 0007 moves IdempotencyKey rows (with their times) into governance.IdempotentRequest."""
     import datetime as dt
 
     from django.db.migrations.executor import MigrationExecutor
@@ -254,14 +254,14 @@ def test_the_migration_keeps_intakes_keys_in_the_kernels_table():
 
     user = UserFactory()
     executor = MigrationExecutor(connection)
-    before = [("incidents", "0005_case_closed_at_index")]
+    before = [("incidents", "0006_daily_centre_limit")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     when = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
     old.get_model("incidents", "IdempotencyKey").objects.create(user_id=user.pk, key="k-old", request_hash="h" * 64)
     old.get_model("incidents", "IdempotencyKey").objects.update(created_at=when)
     executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())  # through 0006, back to the tree's state
+    executor.migrate(executor.loader.graph.leaf_nodes())  # through 0007, back to the tree's state
     row = IdempotentRequest.objects.get()
     assert (row.user_id, row.scope, row.key, row.request_hash, row.object_id, row.created_at) == (
         user.pk, intake.INTAKE_SCOPE, "k-old", "h" * 64, None, when

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("governance", "0004_idempotent_requests"),
-        ("incidents", "0005_case_closed_at_index"),
+        ("incidents", "0006_daily_centre_limit"),
     ]
 
     operations = [
