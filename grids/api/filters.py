@@ -15,7 +15,16 @@ from governance.roles import Role
 
 from .. import selectors
 from ..levels import AreaLevel
-from ..models import Area, Assignment, Household, HouseholdColour, KeyPersonTag, RegisterStatus, Resident
+from ..models import (
+    Area,
+    Assignment,
+    Household,
+    HouseholdColour,
+    KeyPersonTag,
+    MonthlyRating,
+    RegisterStatus,
+    Resident,
+)
 
 
 class IdFilter(df.NumberFilter):
@@ -178,3 +187,9 @@ class HouseholdFilter(df.FilterSet):
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(Exists(Resident.objects.filter(household=OuterRef("pk"), tags=value)))
+
+
+class MonthlyRatingFilter(df.FilterSet):
+    class Meta:
+        model = MonthlyRating
+        fields = ["month", "township", "rating", "dismissal_review"]

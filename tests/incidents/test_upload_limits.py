@@ -7,7 +7,7 @@ import uuid
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from incidents.attachments import MAX_PIXELS
+from governance.attachments import MAX_PIXELS
 from incidents.models import Case
 from tests.incidents.conftest import photo
 
