@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import EventBase
-from grids.models import Area, InCounty, InGrid, InTownship, InVillage, area_column
+from grids.levels import AreaLevel
+from grids.models import Area, InCounty, InGrid, area_column
 from incidents.models import Case, Category
 
 from .constants import (
@@ -29,10 +30,11 @@ from .constants import (
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
+
 class MediationBody(InCounty):
     """调解组织：村级摆理堂、乡镇司法所、派出所调解室、企业调解委员会、县级调处中心。"""
 
-    area_fields = InVillage.area_fields
+    area_fields = {**InCounty.area_fields, AreaLevel.TOWNSHIP: "township_id", AreaLevel.VILLAGE: "village_id"}
 
     kind = models.CharField(_("类型"), max_length=20, choices=BodyKind.choices)
     level = models.CharField(_("层级"), max_length=10, choices=BodyLevel.choices)
@@ -397,7 +399,7 @@ class SubsidyRate(models.Model):
 class SubsidyStatement(InCounty):
     """以案定补月度结算单：一个调解组织一个月一张，列出每位调解员的成功案件和补贴，由乡镇审批。"""
 
-    area_fields = InTownship.area_fields
+    area_fields = {**InCounty.area_fields, AreaLevel.TOWNSHIP: "township_id"}
 
     body = models.ForeignKey(
         MediationBody, on_delete=models.PROTECT, related_name="statements", verbose_name=_("调解组织")

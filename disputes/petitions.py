@@ -38,8 +38,9 @@ OWNER_ROLES = (Role.COMMAND_LEADER, Role.TOWNSHIP_OFFICER)
 
 
 def record_event(petition, transition, from_state, note, *, actor, data=None) -> PetitionEvent:
-    return PetitionEvent.of_transition(petition, transition, from_state, note, actor=actor,
-                                       actor_role=actor_role(actor), data=data)
+    return PetitionEvent.of_transition(
+        petition, transition, from_state, note, actor=actor, actor_role=actor_role(actor), data=data
+    )
 
 
 def _petitioners(raw) -> list[Petitioner]:

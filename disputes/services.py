@@ -121,8 +121,14 @@ def actor_role(actor) -> str:
 
 def record_event(mediation, transition, from_state, note, *, actor, data=None) -> MediationEvent:
     return MediationEvent.of_transition(
-        mediation, transition, from_state, note, actor=actor, actor_role=actor_role(actor),
-        actor_unit=mediation.body.name, data=data,
+        mediation,
+        transition,
+        from_state,
+        note,
+        actor=actor,
+        actor_role=actor_role(actor),
+        actor_unit=mediation.body.name,
+        data=data,
     )
 
 

@@ -145,8 +145,14 @@ def build_statements(*, month: dt.date) -> int:
 
 def record_event(statement, transition, from_state, note, *, actor, data=None):
     return StatementEvent.of_transition(
-        statement, transition, from_state, note, actor=actor, actor_role=actor_role(actor),
-        actor_unit=statement.body.name, data=data,
+        statement,
+        transition,
+        from_state,
+        note,
+        actor=actor,
+        actor_role=actor_role(actor),
+        actor_unit=statement.body.name,
+        data=data,
     )
 
 
