@@ -80,15 +80,20 @@ def _sixty_on(day: dt.date) -> dt.date:
         return day.replace(year=day.year - PENSION_AGE, day=28)
 
 
+def check_pension_enrolment(*, actor, resident: Resident, enrolled_on: dt.date | None) -> None:
+    """Who may record it (changes the household's records) and a date not in the future."""
+    if not in_scope(actor, CHANGE, resident.household):
+        raise PermissionDenied(_("您无权登记该居民的参保情况。"))
+    if enrolled_on is None or enrolled_on > timezone.localdate():
+        raise ValidationError({"enrolled_on": [_("参保日期不能晚于今天。")]})
+
+
 @transaction.atomic
 def record_pension_enrolment(*, actor, resident: Resident, enrolled_on: dt.date) -> PensionEnrolment:
     """Record that a resident is enrolled in 新农保, by someone who may change the household's
     records (village staff, township, admin); a second record replaces the date."""
+    check_pension_enrolment(actor=actor, resident=resident, enrolled_on=enrolled_on)
     household = resident.household
-    if not in_scope(actor, CHANGE, household):
-        raise PermissionDenied(_("您无权登记该居民的参保情况。"))
-    if enrolled_on is None or enrolled_on > timezone.localdate():
-        raise ValidationError({"enrolled_on": [_("参保日期不能晚于今天。")]})
     enrolment, _created = PensionEnrolment.objects.update_or_create(
         resident=resident,
         defaults={
