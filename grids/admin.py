@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from governance.admin import ReadOnlyAdmin
+
 from . import fieldwork
 from .models import LeaderReview, MonthlyRating, PointsRules, SpotCheck
 
@@ -86,7 +88,7 @@ class LeaderReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyRating)
-class MonthlyRatingAdmin(admin.ModelAdmin):
+class MonthlyRatingAdmin(ReadOnlyAdmin):
     list_display = (
         "month",
         "worker",
@@ -98,9 +100,3 @@ class MonthlyRatingAdmin(admin.ModelAdmin):
         "township",
     )
     list_filter = ("rating", "dismissal_review", "month")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

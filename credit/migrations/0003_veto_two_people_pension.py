@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('credit', '0002_list_filter_indexes'),
-        ('grids', '0004_leader_review_pay_unrated'),
+        ('grids', '0005_leader_review_pay_unrated'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
