@@ -1,6 +1,6 @@
-"""The demo county's rhythm (settings.DEMO_EXTENSIONS, after incidents.demo): today's daily
+"""The demo county's rhythm (settings.DEMO_EXTENSIONS, after demo.incidents): today's daily
 review over the demo cases, the weekly evaluation of the last two complete weeks, and grid
-workers' field work of the last three complete months (grids.demo.fieldwork) with their monthly
+workers' field work of the last three complete months (demo.grids.fieldwork) with their monthly
 ratings, so the /reviews/ pages and the ratings have believable months to show."""
 
 import datetime as dt
@@ -10,13 +10,13 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
-from grids.demo.fieldwork import last_months, seed_fieldwork
 from grids.models import Area, MonthlyRating
+from incidents.reviews.daily import run_daily_review
+from incidents.reviews.models import DailyReview, DailyUrge, WeeklyEvaluation
+from incidents.reviews.points import rate_grid_workers
+from incidents.reviews.weekly import last_week, run_weekly_evaluation
 
-from .daily import run_daily_review
-from .models import DailyReview, DailyUrge, WeeklyEvaluation
-from .points import rate_grid_workers
-from .weekly import last_week, run_weekly_evaluation
+from .grids.fieldwork import last_months, seed_fieldwork
 
 
 def seed_demo(*, county: Area, seed: int, scale: float = 1.0, log: Callable[[str], None] = lambda m: None) -> dict:
@@ -46,8 +46,8 @@ def seed_demo(*, county: Area, seed: int, scale: float = 1.0, log: Callable[[str
 
 @transaction.atomic
 def reset_demo() -> None:
-    """Remove the rhythm's rows of the demo county (before incidents.demo removes its cases)."""
-    from grids.demo import COUNTY_CODE
+    """Remove the rhythm's rows of the demo county (before demo.incidents removes its cases)."""
+    from demo.grids import COUNTY_CODE
 
     county = Area.objects.filter(code=COUNTY_CODE).first()
     if county is None:
