@@ -435,9 +435,9 @@ DEMO_EXTENSIONS: list[str] = [
 ]
 
 # Sections other apps add to the case page (incidents/sections.py): dotted paths to callables
-# (request, case) → a Section or None. incidents reads them and knows none of those apps …
+# (request, case) → a list of Section. incidents reads them and knows none of those apps …
 CASE_PAGE_SECTIONS = ["disputes.sections.case_section"]
-# … and to the weekly evaluation's page (周评): callables (request, evaluation) → a Section or None.
+# … and to the weekly evaluation's page (周评): callables (request, evaluation) → a list of Section.
 WEEKLY_REVIEW_SECTIONS = ["disputes.sections.weekly_section"]
 
 # Disputes and petitions (docs/disputes.md).
