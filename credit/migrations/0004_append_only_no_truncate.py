@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credit', '0002_list_filter_indexes'),
+        ('credit', '0003_veto_two_people_pension'),
     ]
 
     operations = [
