@@ -103,7 +103,6 @@ class EnterpriseFilter(VillageFilter):
 class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.EnterpriseSerializer
     filterset_class = EnterpriseFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -129,7 +128,6 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.SubjectSerializer
     filterset_class = SubjectFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -167,7 +165,6 @@ class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
 class RuleVersionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.RuleVersionSerializer
     pagination_class = None
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         return selectors.rule_versions()
@@ -185,7 +182,6 @@ class RuleVersionViewSet(viewsets.ReadOnlyModelViewSet):
 class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.FactSerializer
     filterset_class = FactFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -240,7 +236,6 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 )
 class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filterset_class = RoundFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -299,7 +294,6 @@ add_action_endpoints(RoundViewSet, ROUND_ACTIONS, responses={200: s.RoundDetailS
 class RatingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.CreditRatingSerializer
     filterset_class = RatingFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -319,7 +313,6 @@ class RatingViewSet(viewsets.ReadOnlyModelViewSet):
 class CreditLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.CreditLineSerializer
     filterset_class = LineFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

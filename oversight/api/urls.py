@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from governance.routers import Router
 
 from . import assessment_views, views
 
-router = SimpleRouter()
+router = Router()
 router.register("indicators", assessment_views.IndicatorViewSet, basename="indicator")
 router.register("ratings", assessment_views.RatingViewSet, basename="rating")
 router.register("evidence", assessment_views.EvidenceViewSet, basename="evidence")
