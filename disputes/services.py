@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.attachments import prepare as prepare_upload
 from governance.notifications import notify
 from governance.phones import normalize_phone
 from governance.roles import Role
@@ -21,7 +22,6 @@ from grids.levels import AreaLevel
 from grids.models import Area
 from incidents import selectors as incident_selectors
 from incidents import services as incident_services
-from incidents.attachments import prepare as prepare_upload
 from incidents.constants import FINAL_STATES, Outcome
 from incidents.models import Case
 from incidents.workflow import CASE_WORKFLOW
@@ -120,17 +120,15 @@ def actor_role(actor) -> str:
 
 
 def record_event(mediation, transition, from_state, note, *, actor, data=None) -> MediationEvent:
-    return MediationEvent.objects.create(
-        mediation=mediation,
-        action=transition.action,
-        action_label=str(transition.label),
-        from_state=from_state,
-        to_state=mediation.status,
+    return MediationEvent.of_transition(
+        mediation,
+        transition,
+        from_state,
+        note,
         actor=actor,
         actor_role=actor_role(actor),
         actor_unit=mediation.body.name,
-        note=note,
-        data=data or {},
+        data=data,
     )
 
 

@@ -2,7 +2,8 @@ from django.urls import path
 
 from governance.routers import Router
 
-from . import assessment_views, views
+from ..assessment.api import views as assessment_views
+from . import views
 
 router = Router()
 router.register("indicators", assessment_views.IndicatorViewSet, basename="indicator")
