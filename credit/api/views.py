@@ -144,7 +144,7 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.FactSerializer(self.get_queryset().get(pk=fact.pk)).data, status=201)
 
     def _decide(self, request, pk, apply):
-        data = s.CreditActionSerializer(data=request.data)
+        data = s.FactDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.decide_fact(
             actor=request.user,
@@ -152,11 +152,14 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             apply=apply,
             note=data.validated_data["note"],
             version=data.validated_data.get("version"),
+            told_on=data.validated_data.get("told_on"),
         )
         return Response(s.FactSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
 
     @extend_schema(
-        summary="评定小组采纳", request=s.CreditActionSerializer, responses={200: s.FactSerializer, **ACTION_ERRORS}
+        summary="评定小组采纳（提议人不能采纳；否决即时生效时须填告知本户日期）",
+        request=s.FactDecisionSerializer,
+        responses={200: s.FactSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
@@ -164,7 +167,7 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         summary="评定小组不予采纳（须填写原因）",
-        request=s.CreditActionSerializer,
+        request=s.FactDecisionSerializer,
         responses={200: s.FactSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])

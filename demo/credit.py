@@ -20,17 +20,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
-from governance.models import User
-from governance.roles import Role
-from grids import services as grid_services
-from grids.demo import COUNTY_CODE
-from grids.demo.people import PASSWORD
-from grids.levels import AreaLevel
-from grids.models import Area, Assignment, Household
-
-from .. import proposals, rules
-from ..constants import FactOrigin, FactStatus, ItemKind, MovementKind, RoundStatus, SubjectKind
-from ..models import (
+from credit import proposals, rules
+from credit.constants import FactOrigin, FactStatus, ItemKind, MovementKind, RoundStatus, SubjectKind
+from credit.models import (
     CreditLine,
     Enterprise,
     EvaluationRound,
@@ -47,7 +39,14 @@ from ..models import (
     SafeVillage,
     Subject,
 )
-from ..subjects import household_subjects
+from credit.subjects import household_subjects
+from demo.grids import COUNTY_CODE
+from demo.grids.people import PASSWORD
+from governance.models import User
+from governance.roles import Role
+from grids import services as grid_services
+from grids.levels import AreaLevel
+from grids.models import Area, Assignment, Household
 
 __all__ = ["reset_demo", "seed_demo"]
 
@@ -109,8 +108,11 @@ def _enterprises(rng, villages: list[Area], columns: dict) -> list[Subject]:
     )
 
 
-def _facts(rng, subjects: list[Subject], catalogue: rules.Catalogue, deciders: dict, today, now) -> list[Fact]:
-    """Applied facts: a third of the subjects earn bonuses, some a deduction, a few a veto."""
+def _facts(
+    rng, subjects: list[Subject], catalogue: rules.Catalogue, deciders: dict, proposers: dict, today, now
+) -> list[Fact]:
+    """Applied facts: a third of the subjects earn bonuses, some a deduction, a few a veto —
+    each proposed by the village head and decided by the township's group (two people)."""
     items = list(catalogue.items.values())
     facts = []
     for subject in subjects:
@@ -135,7 +137,8 @@ def _facts(rng, subjects: list[Subject], catalogue: rules.Catalogue, deciders: d
                     note="村级评议提报",
                     status=FactStatus.APPLIED,
                     version=2,
-                    proposed_by=deciders[subject.township_id],
+                    proposed_by_id=proposers.get(subject.village_id),
+                    decided_by=deciders[subject.township_id],
                     county_id=subject.county_id,
                     township_id=subject.township_id,
                     village_id=subject.village_id,
@@ -145,11 +148,16 @@ def _facts(rng, subjects: list[Subject], catalogue: rules.Catalogue, deciders: d
     Fact.objects.bulk_create(facts, batch_size=2000)
     events = []
     for f in facts:
-        actor = deciders[f.township_id]
-        common = {"fact": f, "actor": actor, "actor_role": Role.CREDIT_COMMITTEE}
+        common = {"fact": f, "actor": f.decided_by, "actor_role": Role.CREDIT_COMMITTEE}
         events.append(
             FactEvent(
-                action="propose", action_label="提议", to_state=FactStatus.PROPOSED, created_at=f.created_at, **common
+                fact=f,
+                actor_id=f.proposed_by_id,
+                actor_role=Role.VILLAGE_HEAD if f.proposed_by_id else "",
+                action="propose",
+                action_label="提议",
+                to_state=FactStatus.PROPOSED,
+                created_at=f.created_at,
             )
         )
         events.append(
@@ -315,7 +323,11 @@ def seed_demo(
         households = Household.objects.filter(village_id__in=list(columns))
         subjects = list(household_subjects(households).values())
         subjects += _enterprises(rng, villages, columns)
-        facts = _facts(rng, subjects, catalogue, users["by_township"], today, now)
+        heads = dict(
+            User.objects.filter(username__in=[f"vh-{v.code}" for v in villages]).values_list("username", "id")
+        )
+        proposers = {v.pk: heads[f"vh-{v.code}"] for v in villages if f"vh-{v.code}" in heads}
+        facts = _facts(rng, subjects, catalogue, users["by_township"], proposers, today, now)
         rounds = _rounds(villages, columns, {t.pk for t in townships[:2]}, users, version, now)
         ratings = _ratings(rounds, subjects, facts, catalogue)
         lines = _lines(rng, ratings, users[COOPERATIVE_USERNAME])
