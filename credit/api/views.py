@@ -48,7 +48,6 @@ def _area_in_scope(user, area_id) -> Area:
 class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.EnterpriseSerializer
     filterset_class = EnterpriseFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -74,7 +73,6 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.SubjectSerializer
     filterset_class = SubjectFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -112,7 +110,6 @@ class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
 class RuleVersionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.RuleVersionSerializer
     pagination_class = None
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         return selectors.rule_versions()
@@ -130,7 +127,6 @@ class RuleVersionViewSet(viewsets.ReadOnlyModelViewSet):
 class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.FactSerializer
     filterset_class = FactFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -188,7 +184,6 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 )
 class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filterset_class = RoundFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -247,7 +242,6 @@ add_action_endpoints(RoundViewSet, ROUND_ACTIONS, responses={200: s.RoundDetailS
 class RatingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.CreditRatingSerializer
     filterset_class = RatingFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -267,7 +261,6 @@ class RatingViewSet(viewsets.ReadOnlyModelViewSet):
 class CreditLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.CreditLineSerializer
     filterset_class = LineFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
