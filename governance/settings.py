@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "incidents",
     "credit",
     "insurance",
+    "care",
     "oversight",
 ]
 
@@ -258,6 +259,10 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 OVERSIGHT_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
 REVIEW_ROLES = ["command_operator", "command_leader", "township_officer", "admin"]
 INSURANCE_FIGURE_ROLES = ["command_operator", "command_leader", "township_officer", "insurer", "admin"]
+CARE_ROLES = [
+    "command_operator", "command_leader", "township_officer", "village_head", "grid_leader", "grid_police",
+    "grid_worker", "admin",
+]
 CREDIT_ROLES = ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"]
 NAV_ITEMS = [
     ("工作台", "incidents:desk", ["command_operator", "command_leader"]),
@@ -265,6 +270,13 @@ NAV_ITEMS = [
     ("上报事件", "incidents:report", None),
     ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
     ("巡查走访", "grids:fieldwork", ["grid_worker"]),
+    (
+        "关爱守护",
+        [
+            ("今日走访", "care:today", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
+            ("重点人员", "care:home", CARE_ROLES),
+        ],
+    ),
     ("搜索", "incidents:search", None),
     (
         "日清周评",
@@ -345,6 +357,10 @@ ROLE_HOME = [
     ("credit_cooperative", "credit:cooperative"),
     ("credit_committee", "credit:overview"),
 ]
+
+# Work that falls due on a rhythm outside the case loop, read by 日清, 周评 and the grid workers'
+# monthly points (dotted paths to governance.duework.DueWork objects; see docs/architecture.md).
+REVIEW_DUE_WORK = ["care.duework.VISITS"]
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [

@@ -333,6 +333,16 @@ class PointsRules(models.Model):
     per_task = models.DecimalField(_("每件办结任务"), max_digits=5, decimal_places=2, default=Decimal(2))
     per_spot_pass = models.DecimalField(_("抽查合格加分"), max_digits=5, decimal_places=2, default=Decimal(5))
     per_spot_fail = models.DecimalField(_("抽查不合格扣分"), max_digits=5, decimal_places=2, default=Decimal(10))
+    per_work_done = models.DecimalField(
+        _("每次到期走访/回访"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        help_text=_("重点人员走访、调解回访等到期工作（settings.REVIEW_DUE_WORK）"),
+    )
+    per_work_missed = models.DecimalField(
+        _("每件逾期未走访/回访扣分"), max_digits=5, decimal_places=2, default=Decimal(1)
+    )
     excellent_from = models.DecimalField(_("优秀（不低于）"), max_digits=6, decimal_places=2, default=Decimal(90))
     competent_from = models.DecimalField(_("称职（不低于）"), max_digits=6, decimal_places=2, default=Decimal(70))
     basic_from = models.DecimalField(_("基本称职（不低于）"), max_digits=6, decimal_places=2, default=Decimal(50))
@@ -371,6 +381,8 @@ class MonthlyRating(FieldworkRow):
     tasks = models.PositiveIntegerField(_("办结任务"), default=0)
     spot_passed = models.PositiveSmallIntegerField(_("抽查合格"), default=0)
     spot_failed = models.PositiveSmallIntegerField(_("抽查不合格"), default=0)
+    work_done = models.PositiveIntegerField(_("到期走访/回访"), default=0)
+    work_missed = models.PositiveIntegerField(_("逾期走访/回访"), default=0)
     points = models.DecimalField(_("积分"), max_digits=8, decimal_places=2)
     rating = models.CharField(_("评定"), max_length=12, choices=Rating.choices)
     dismissal_review = models.BooleanField(_("提请解聘审查"), default=False)

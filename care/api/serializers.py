@@ -1,0 +1,165 @@
+"""Serializers of the care API: parse input, shape output. No writes here."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from incidents.models import Category as CaseCategory
+
+from .. import services
+from ..constants import Category, Keeper, RiskLevel
+from ..models import CarePlan, CareVisit, PlanEvent, PlanKeeper
+
+
+class KeeperSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = PlanKeeper
+        fields = ["id", "role", "role_label", "user", "name", "phone"]
+
+
+class KeeperInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Keeper.choices, label=_("职责"))
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True, label=_("姓名"))
+    user = serializers.IntegerField(required=False, allow_null=True, label=_("平台用户"))
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, label=_("电话"))
+
+    def to_input(self, data) -> services.KeeperInput:
+        return services.KeeperInput(
+            role=data["role"], name=data.get("name", ""), user_id=data.get("user"), phone=data.get("phone", "")
+        )
+
+
+class PlanListSerializer(serializers.ModelSerializer):
+    resident_name = serializers.CharField(source="resident.name", read_only=True)
+    address = serializers.CharField(source="household.address", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    grid_name = serializers.CharField(source="grid.name", read_only=True)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    risk_label = serializers.CharField(source="get_risk_level_display", read_only=True)
+
+    class Meta:
+        model = CarePlan
+        fields = [
+            "id",
+            "resident",
+            "resident_name",
+            "household",
+            "address",
+            "township",
+            "village",
+            "village_name",
+            "grid",
+            "grid_name",
+            "category",
+            "category_label",
+            "risk_level",
+            "risk_label",
+            "visit_every_days",
+            "start_date",
+            "review_date",
+            "next_due",
+            "last_visit_at",
+            "keepers_complete",
+            "is_active",
+            "version",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.StringRelatedField(source="actor")
+
+    class Meta:
+        model = PlanEvent
+        fields = ["id", "action", "action_label", "actor", "actor_name", "note", "data", "created_at"]
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    visitor_name = serializers.StringRelatedField(source="visitor")
+    photo_url = serializers.SerializerMethodField()
+    case_number = serializers.CharField(source="case.number", read_only=True, default=None)
+
+    class Meta:
+        model = CareVisit
+        fields = [
+            "id",
+            "plan",
+            "visitor",
+            "visitor_name",
+            "at",
+            "place",
+            "lat",
+            "lng",
+            "finding",
+            "follow_up",
+            "concern",
+            "photo_url",
+            "case",
+            "case_number",
+            "next_due",
+        ]
+
+    def get_photo_url(self, visit) -> str | None:
+        return reverse("care-visit-photo", args=[visit.pk]) if visit.photo else None
+
+
+class PlanDetailSerializer(PlanListSerializer):
+    keepers = KeeperSerializer(many=True, read_only=True)
+    missing_keepers = serializers.SerializerMethodField()
+    events = EventSerializer(many=True, read_only=True)
+    visits = VisitSerializer(many=True, read_only=True)
+
+    class Meta(PlanListSerializer.Meta):
+        fields = [*PlanListSerializer.Meta.fields, "note", "ended_on", "keepers", "missing_keepers", "events", "visits"]
+
+    def get_missing_keepers(self, plan) -> list[str]:
+        return services.missing_keepers(plan)
+
+
+class PlanInputSerializer(serializers.Serializer):
+    resident = serializers.IntegerField(label=_("居民"))
+    category = serializers.ChoiceField(choices=Category.choices, label=_("类别"))
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, label=_("风险等级"))
+    visit_every_days = serializers.IntegerField(min_value=1, max_value=365, label=_("走访周期（天）"))
+    start_date = serializers.DateField(label=_("开始日期"))
+    review_date = serializers.DateField(label=_("复核日期"))
+    keepers = KeeperInputSerializer(many=True, required=False, label=_("责任人"))
+    note = serializers.CharField(required=False, allow_blank=True, label=_("计划内容"))
+
+
+class ReviseInputSerializer(serializers.Serializer):
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, label=_("风险等级"))
+    visit_every_days = serializers.IntegerField(min_value=1, max_value=365, label=_("走访周期（天）"))
+    review_date = serializers.DateField(label=_("复核日期"))
+    keepers = KeeperInputSerializer(many=True, required=False, label=_("责任人"))
+    note = serializers.CharField(required=False, allow_blank=True, label=_("计划内容"))
+    reason = serializers.CharField(label=_("修订原因"))
+
+
+class EndInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(label=_("结束原因"))
+
+
+def _category_queryset():
+    return CaseCategory.objects.filter(is_active=True, parent__isnull=False)
+
+
+class VisitInputSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(label=_("计划"))
+    finding = serializers.CharField(label=_("走访情况"))
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("地点"))
+    lat = serializers.FloatField(required=False, allow_null=True, label=_("纬度"))
+    lng = serializers.FloatField(required=False, allow_null=True, label=_("经度"))
+    crs = serializers.ChoiceField(choices=["WGS84", "GCJ02", "BD09"], default="WGS84", label=_("坐标系"))
+    photo = serializers.FileField(required=False, allow_null=True, allow_empty_file=False, label=_("照片"))
+    follow_up = serializers.BooleanField(default=False, label=_("需跟进"))
+    concern = serializers.BooleanField(default=False, label=_("发现异常"))
+    raise_case = serializers.BooleanField(default=False, label=_("转立事件"))
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=_category_queryset(), required=False, allow_null=True, label=_("事件分类")
+    )
+
+
+class RaiseCaseInputSerializer(serializers.Serializer):
+    category = serializers.PrimaryKeyRelatedField(queryset=_category_queryset(), label=_("事件分类"))

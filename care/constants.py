@@ -1,0 +1,61 @@
+"""Choices and fixed rules of community care and watch (重点人员、走访)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from governance.roles import Role
+
+
+class Category(models.TextChoices):
+    """GB/T 31000's special groups (特殊人群)."""
+
+    CORRECTIONS = "corrections", _("社区矫正对象")
+    MENTAL = "mental", _("严重精神障碍患者")
+    RELEASED = "released", _("刑满释放人员")
+    DRUG = "drug", _("社区戒毒/康复人员")
+    ELDERLY_ALONE = "elderly_alone", _("孤寡/独居老人")
+    DISABLED = "disabled", _("残疾人")
+    LEFT_BEHIND_CHILD = "left_behind_child", _("留守儿童")
+
+
+class RiskLevel(models.TextChoices):
+    GENERAL = "general", _("一般")
+    ATTENTION = "attention", _("关注")
+    KEY = "key", _("重点")
+
+
+class Keeper(models.TextChoices):
+    """Who is responsible for a person (一人四管: the first four)."""
+
+    GUARDIAN = "guardian", _("监护人")
+    VILLAGE_CADRE = "village_cadre", _("村干部")
+    TOWNSHIP_CADRE = "township_cadre", _("乡镇干部")
+    POLICE = "police", _("民警")
+    GRID_WORKER = "grid_worker", _("网格员")
+    DOCTOR = "doctor", _("医生")
+    OTHER = "other", _("其他")
+
+
+# 一人四管: a person with a severe mental disorder is watched by these four.
+FOUR_KEEPERS = (Keeper.GUARDIAN, Keeper.VILLAGE_CADRE, Keeper.TOWNSHIP_CADRE, Keeper.POLICE)
+FOUR_KEEPER_CATEGORIES = (Category.MENTAL,)
+
+# The roles that manage key people and so may see them (in the areas they are assigned to).
+# Insurers, the credit cooperative, credit groups and departments never do.
+CARE_ROLES = (
+    Role.COMMAND_OPERATOR,
+    Role.COMMAND_LEADER,
+    Role.TOWNSHIP_OFFICER,
+    Role.VILLAGE_HEAD,
+    Role.GRID_LEADER,
+    Role.GRID_POLICE,
+    Role.GRID_WORKER,
+    Role.ADMIN,
+)
+# The roles that set up and revise plans (the village proposes, the township oversees).
+PLANNER_ROLES = (Role.VILLAGE_HEAD, Role.TOWNSHIP_OFFICER, Role.ADMIN)
+
+
+class ViewVia(models.TextChoices):
+    PAGE = "page", _("页面")
+    API = "api", _("接口")

@@ -1,0 +1,220 @@
+"""Community care and watch: key people (重点人员) with care or control plans, the people
+responsible for them (一人四管), visits (走访), the log of who looked at a record, and the
+daily urges of overdue visits."""
+
+import uuid
+
+import pgtrigger
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from governance.audit import EventBase
+from grids.levels import AreaLevel
+from grids.models import Area, Household, Resident
+from grids.scoping import AreaScopedQuerySet
+from incidents.models import Case
+
+from .constants import Category, Keeper, RiskLevel, ViewVia
+
+AREA_FIELDS = {
+    AreaLevel.COUNTY: "county_id",
+    AreaLevel.TOWNSHIP: "township_id",
+    AreaLevel.VILLAGE: "village_id",
+    AreaLevel.GRID: "grid_id",
+}
+
+
+class AreaRow(models.Model):
+    """A row filed under a base grid, carrying its area ids for indexed scoping."""
+
+    area_fields = AREA_FIELDS
+
+    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
+    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
+    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
+
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class CarePlan(AreaRow):
+    """重点人员帮扶（管控）计划：一名居民的一个类别，风险等级、走访频次、起止与复核日期。"""
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+", verbose_name=_("居民"))
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("户"))
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    risk_level = models.CharField(_("风险等级"), max_length=12, choices=RiskLevel.choices, default=RiskLevel.GENERAL)
+    visit_every_days = models.PositiveSmallIntegerField(
+        _("走访周期（天）"), validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    start_date = models.DateField(_("开始日期"))
+    review_date = models.DateField(_("复核日期"))
+    next_due = models.DateField(_("下次走访截止"), help_text=_("上次走访日期 + 周期；尚未走访时为开始日期"))
+    last_visit_at = models.DateTimeField(_("最近走访"), null=True, blank=True)
+    keepers_complete = models.BooleanField(
+        _("责任人齐全"), default=True, help_text=_("严重精神障碍患者须有监护人、村干部、乡镇干部、民警（一人四管）")
+    )
+    note = models.TextField(_("计划内容"), blank=True)
+    is_active = models.BooleanField(_("在管"), default=True)
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("建档人")
+    )
+    created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("重点人员计划")
+        verbose_name_plural = _("重点人员计划")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "category"],
+                condition=Q(is_active=True),
+                name="one_active_plan_per_resident_category",
+                violation_error_message=_("该居民在此类别下已有在管计划。"),
+            ),
+            models.CheckConstraint(
+                name="care_plan_review_after_start", condition=Q(review_date__gte=models.F("start_date"))
+            ),
+            models.CheckConstraint(name="care_plan_every_positive", condition=Q(visit_every_days__gte=1)),
+        ]
+        indexes = [
+            models.Index(fields=["grid", "next_due"], name="careplan_grid_due", condition=Q(is_active=True)),
+            models.Index(fields=["village", "next_due"], name="careplan_village_due", condition=Q(is_active=True)),
+            models.Index(fields=["township", "next_due"], name="careplan_town_due", condition=Q(is_active=True)),
+            models.Index(fields=["category", "risk_level", "id"], name="careplan_category_risk"),
+            models.Index(fields=["keepers_complete", "id"], name="careplan_keepers"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} #{self.pk}"
+
+
+class PlanKeeper(models.Model):
+    """计划责任人：监护人、村干部、乡镇干部、民警、网格员……（平台用户或仅登记姓名电话）。"""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="keepers", verbose_name=_("计划"))
+    role = models.CharField(_("职责"), max_length=20, choices=Keeper.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("平台用户"),
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("电话"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("计划责任人")
+        verbose_name_plural = _("计划责任人")
+        indexes = [models.Index(fields=["user", "plan"], name="plankeeper_user_plan")]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name}"
+
+
+class PlanEvent(EventBase):
+    """计划变更记录（只追加）：建档、修订、结束……"""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="events", verbose_name=_("计划"))
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("计划变更记录")
+        verbose_name_plural = _("计划变更记录")
+        indexes = [models.Index(fields=["plan", "created_at"], name="planevent_plan_at")]
+
+
+def visit_photo_path(instance, filename):
+    return f"care/visits/{uuid.uuid4().hex[:2]}/{filename}"
+
+
+class CareVisit(AreaRow):
+    """走访：责任人对重点人员的一次走访（时间、地点、位置、情况、照片、是否需跟进）。"""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="visits", verbose_name=_("计划"))
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("走访人")
+    )
+    at = models.DateTimeField(_("走访时间"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    finding = models.TextField(_("走访情况"))
+    follow_up = models.BooleanField(_("需跟进"), default=False)
+    concern = models.BooleanField(_("发现异常"), default=False)
+    photo = models.FileField(_("照片"), upload_to=visit_photo_path, blank=True)
+    photo_type = models.CharField(_("照片类型"), max_length=40, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("转立事件")
+    )
+    next_due = models.DateField(_("下次走访截止"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("走访")
+        verbose_name_plural = _("走访")
+        indexes = [
+            models.Index(fields=["plan", "at"], name="carevisit_plan_at"),
+            models.Index(fields=["visitor", "at"], name="carevisit_visitor_at"),
+            models.Index(fields=["grid", "at"], name="carevisit_grid_at"),
+            models.Index(fields=["village", "at"], name="carevisit_village_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.at:%Y-%m-%d}"
+
+
+class RecordView(models.Model):
+    """查阅记录（只追加）：谁在何时查看了哪一条重点人员记录。"""
+
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查阅人")
+    )
+    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="+", verbose_name=_("计划"))
+    via = models.CharField(_("途径"), max_length=8, choices=ViewVia.choices)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("重点人员查阅记录")
+        verbose_name_plural = _("重点人员查阅记录")
+        indexes = [
+            models.Index(fields=["plan", "at"], name="recordview_plan_at"),
+            models.Index(fields=["viewer", "at"], name="recordview_viewer_at"),
+        ]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self):
+        return f"{self.viewer_id} → {self.plan_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class VisitUrge(models.Model):
+    """逾期走访提醒：日清时某计划某天逾期，提醒一次（唯一键保证重跑不重复）。"""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="+", verbose_name=_("计划"))
+    day = models.DateField(_("日期"))
+    grid_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("当日网格员"),
+    )
+    due = models.DateField(_("应走访日期"))
+
+    class Meta:
+        verbose_name = _("逾期走访提醒")
+        verbose_name_plural = _("逾期走访提醒")
+        constraints = [models.UniqueConstraint(fields=["plan", "day"], name="one_visit_urge_per_plan_day")]
+        indexes = [models.Index(fields=["grid_worker", "day"], name="visiturge_worker_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.plan_id}"
