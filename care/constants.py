@@ -59,3 +59,30 @@ PLANNER_ROLES = (Role.VILLAGE_HEAD, Role.TOWNSHIP_OFFICER, Role.ADMIN)
 class ViewVia(models.TextChoices):
     PAGE = "page", _("页面")
     API = "api", _("接口")
+
+
+class ContactMode(models.TextChoices):
+    """Ankang's 在线、一线、热线 service for green, yellow and red households."""
+
+    ONLINE = "online", _("在线（电话、微信联系）")
+    DOOR = "door", _("一线（上门走访）")
+    HOTLINE = "hotline", _("热线（随叫随到、包联干部专线）")
+
+
+class ColourChangeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待乡镇确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+COLOUR_PROPOSER_ROLES = (Role.VILLAGE_HEAD, Role.ADMIN)
+COLOUR_CONFIRMER_ROLES = (Role.TOWNSHIP_OFFICER, Role.ADMIN)
+
+
+class MovementKind(models.TextChoices):
+    EARN = "earn", _("服务得分")
+    SPEND = "spend", _("兑换")
+
+
+VOLUNTEER_ROLES = (Role.VILLAGE_HEAD, Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN)

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.audit import EventBase
 from grids.levels import AreaLevel
-from grids.models import Area, Household, Resident
+from grids.models import Area, Household, HouseholdColour, Resident
 from grids.scoping import AreaScopedQuerySet
 from incidents.models import Case
 
-from .constants import Category, Keeper, RiskLevel, ViewVia
+from .constants import Category, ColourChangeStatus, ContactMode, Keeper, MovementKind, RiskLevel, ViewVia
 
 AREA_FIELDS = {
     AreaLevel.COUNTY: "county_id",
@@ -218,3 +218,194 @@ class VisitUrge(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.plan_id}"
+
+
+# --- 三色管理 (Hanyin / Ankang): colour changes and the contact rhythm per colour -------------
+
+
+class ColourRhythm(models.Model):
+    """三色联系节奏：每种颜色的服务方式（在线/一线/热线）和联系周期。管理员在后台修改。"""
+
+    colour = models.CharField(_("颜色"), max_length=8, choices=HouseholdColour.choices, unique=True)
+    mode = models.CharField(_("服务方式"), max_length=8, choices=ContactMode.choices)
+    every_days = models.PositiveSmallIntegerField(
+        _("联系周期（天）"), validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+
+    class Meta:
+        verbose_name = _("三色联系节奏")
+        verbose_name_plural = _("三色联系节奏")
+        constraints = [models.CheckConstraint(name="colour_rhythm_every_positive", condition=Q(every_days__gte=1))]
+
+    def __str__(self):
+        return f"{self.get_colour_display()}：{self.get_mode_display()}，每 {self.every_days} 天"
+
+
+class ColourChange(AreaRow):
+    """三色变更：村提出（附理由），乡镇确认后户的颜色才改变；全部保留为该户的颜色历史。"""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("户"))
+    from_colour = models.CharField(_("原颜色"), max_length=8, choices=HouseholdColour.choices)
+    to_colour = models.CharField(_("新颜色"), max_length=8, choices=HouseholdColour.choices)
+    reason = models.TextField(_("理由"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ColourChangeStatus.choices, default=ColourChangeStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提出人")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("三色变更")
+        verbose_name_plural = _("三色变更")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(status=ColourChangeStatus.PROPOSED),
+                name="one_open_colour_change_per_household",
+                violation_error_message=_("该户已有待确认的颜色变更。"),
+            ),
+            models.CheckConstraint(name="colour_change_changes", condition=~Q(from_colour=models.F("to_colour"))),
+        ]
+        indexes = [
+            models.Index(fields=["township", "status", "id"], name="colourchange_town_status"),
+            models.Index(fields=["village", "status", "id"], name="colourchange_village_status"),
+            models.Index(fields=["household", "created_at"], name="colourchange_household_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} {self.from_colour}→{self.to_colour}"
+
+
+class ColourChangeEvent(EventBase):
+    """三色变更记录（只追加）：提出、确认、退回、撤回。"""
+
+    change = models.ForeignKey(ColourChange, on_delete=models.PROTECT, related_name="events", verbose_name=_("变更"))
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("三色变更记录")
+        verbose_name_plural = _("三色变更记录")
+        indexes = [models.Index(fields=["change", "created_at"], name="colourevent_change_at")]
+
+
+# --- 平安志愿者 and the points exchange (Wucheng) ---------------------------------------------
+
+
+class VolunteerRules(models.Model):
+    """志愿积分规则（单行）：每服务 1 小时得几分。管理员在后台修改。"""
+
+    points_per_hour = models.PositiveSmallIntegerField(_("每小时积分"), default=10)
+    credit_hours_per_year = models.PositiveSmallIntegerField(
+        _("一年服务满几小时提议信用加分"), default=12, help_text=_("综治信用“微治理志愿者”加分项，经评定小组决定")
+    )
+
+    class Meta:
+        verbose_name = _("志愿积分规则")
+        verbose_name_plural = _("志愿积分规则")
+
+    def __str__(self):
+        return str(_("志愿积分规则"))
+
+    @classmethod
+    def current(cls) -> "VolunteerRules":
+        rules, _created = cls.objects.get_or_create(pk=1)
+        return rules
+
+
+class Volunteer(AreaRow):
+    """平安志愿者：一名居民登记为志愿者，积分余额不会为负（数据库约束兜底）。"""
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+", verbose_name=_("居民"))
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("户"))
+    skills = models.CharField(_("特长"), max_length=200, blank=True)
+    balance = models.PositiveIntegerField(_("积分余额"), default=0)
+    hours = models.DecimalField(_("累计服务时长"), max_digits=8, decimal_places=1, default=0)
+    is_active = models.BooleanField(_("在册"), default=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("平安志愿者")
+        verbose_name_plural = _("平安志愿者")
+        constraints = [
+            models.UniqueConstraint(fields=["resident"], name="one_volunteer_per_resident"),
+            models.CheckConstraint(name="volunteer_balance_not_negative", condition=Q(balance__gte=0)),
+        ]
+        indexes = [models.Index(fields=["village", "id"], name="volunteer_village_id")]
+
+    def __str__(self):
+        return f"{self.resident_id} {self.balance}"
+
+
+class ShopItem(models.Model):
+    """积分兑换商品：某村积分超市的一种商品，所需积分和库存。"""
+
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
+    name = models.CharField(_("商品"), max_length=50)
+    points = models.PositiveIntegerField(_("所需积分"), validators=[MinValueValidator(1)])
+    stock = models.PositiveIntegerField(_("库存"), default=0)
+    is_active = models.BooleanField(_("上架"), default=True)
+
+    class Meta:
+        verbose_name = _("积分兑换商品")
+        verbose_name_plural = _("积分兑换商品")
+        constraints = [
+            models.CheckConstraint(name="shop_item_points_positive", condition=Q(points__gte=1)),
+            models.CheckConstraint(name="shop_item_stock_not_negative", condition=Q(stock__gte=0)),
+        ]
+        indexes = [models.Index(fields=["village", "is_active"], name="shopitem_village_active")]
+
+    def __str__(self):
+        return f"{self.name}（{self.points} 分）"
+
+
+class PointsMovement(AreaRow):
+    """积分流水（只追加，从不修改）：服务得分或兑换扣分，记下变动后的余额。"""
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="movements", verbose_name=_("志愿者")
+    )
+    kind = models.CharField(_("类型"), max_length=8, choices=MovementKind.choices)
+    points = models.IntegerField(_("积分变动"), help_text=_("得分为正，兑换为负"))
+    balance_after = models.PositiveIntegerField(_("变动后余额"))
+    hours = models.DecimalField(_("服务时长"), max_digits=5, decimal_places=1, null=True, blank=True)
+    served_on = models.DateField(_("服务日期"), null=True, blank=True)
+    item = models.ForeignKey(ShopItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(_("说明"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("经办人")
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("积分流水")
+        verbose_name_plural = _("积分流水")
+        constraints = [
+            models.CheckConstraint(name="movement_balance_not_negative", condition=Q(balance_after__gte=0)),
+            models.CheckConstraint(
+                name="movement_sign_fits_kind",
+                condition=(Q(kind=MovementKind.EARN) & Q(points__gt=0) & Q(hours__gt=0))
+                | (Q(kind=MovementKind.SPEND) & Q(points__lt=0) & Q(item__isnull=False)),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["volunteer", "id"], name="movement_volunteer_id"),
+            models.Index(fields=["village", "served_on"], name="movement_village_served"),
+        ]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self):
+        return f"{self.volunteer_id} {self.points:+d}"

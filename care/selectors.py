@@ -2,10 +2,22 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
-from .models import CarePlan, CareVisit, PlanEvent, PlanKeeper
+from grids.models import Household, HouseholdColour
+
+from .models import (
+    CarePlan,
+    CareVisit,
+    ColourChange,
+    ColourChangeEvent,
+    PlanEvent,
+    PlanKeeper,
+    PointsMovement,
+    ShopItem,
+    Volunteer,
+)
 from .scoping import restrict_care
 
 
@@ -67,3 +79,57 @@ def by_village(user, day: dt.date | None = None) -> list[dict]:
 
 def by_category(user) -> list[dict]:
     return list(active(plans_for(user)).values("category", "risk_level").annotate(n=Count("id")).order_by())
+
+
+def colour_changes_for(user):
+    return restrict_care(ColourChange.objects.all(), user).select_related(
+        "household", "village", "proposed_by", "decided_by"
+    )
+
+
+def colour_change_detail_queryset(user):
+    events = ColourChangeEvent.objects.select_related("actor").order_by("created_at", "id")
+    return colour_changes_for(user).prefetch_related(Prefetch("events", queryset=events))
+
+
+def households_in_care(user):
+    return restrict_care(Household.objects.all(), user)
+
+
+def colours_by_village(user) -> list[dict]:
+    """Per village in the care scope: households green / yellow / red — one query."""
+    return list(
+        households_in_care(user)
+        .values("village_id", "village__name", "township__name")
+        .annotate(**{c: Count("id", filter=Q(colour=c)) for c in HouseholdColour.values})
+        .order_by("township__name", "village__name")
+    )
+
+
+def volunteers_for(user):
+    return restrict_care(Volunteer.objects.filter(is_active=True), user).select_related("resident", "village")
+
+
+def shop_items_for(user):
+    """The point shops' goods of the villages in the user's care scope."""
+    return ShopItem.objects.filter(
+        is_active=True, village_id__in=volunteers_for(user).values("village_id").distinct()
+    ).order_by("village_id", "points")
+
+
+def volunteer_figures(user) -> list[dict]:
+    """Per village: volunteers, hours served, points in circulation — one query."""
+    return list(
+        volunteers_for(user)
+        .values("village_id", "village__name")
+        .annotate(volunteers=Count("id"), hours=Sum("hours"), balance=Sum("balance"))
+        .order_by("village__name")
+    )
+
+
+def recent_movements(user, limit: int = 50):
+    return (
+        restrict_care(PointsMovement.objects.all(), user)
+        .select_related("volunteer__resident", "item")
+        .order_by("-id")[:limit]
+    )

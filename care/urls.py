@@ -10,4 +10,9 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/revise/", views.plan_revise, name="plan-revise"),
     path("plans/<int:pk>/end/", views.plan_end, name="plan-end"),
+    path("volunteers/", views.volunteers_page, name="volunteers"),
+    path("volunteers/<str:action>/", views.volunteer_action, name="volunteer-action"),
+    path("colours/", views.colours_page, name="colours"),
+    path("colours/propose/", views.colour_propose, name="colour-propose"),
+    path("colours/<int:pk>/<str:action>/", views.colour_action, name="colour-action"),
 ]

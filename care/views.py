@@ -10,19 +10,38 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from governance.errors import Conflict
 from grids import selectors as grid_selectors
-from grids.models import Resident
+from grids.models import HouseholdColour, Resident
 from grids.scoping import CHANGE
 from incidents.models import Category as CaseCategory
 
-from . import selectors, services
-from .api.serializers import EndInputSerializer, KeeperInputSerializer, PlanInputSerializer, ReviseInputSerializer
+from . import colours, selectors, services, volunteers
+from .api.serializers import (
+    ColourProposalSerializer,
+    EndInputSerializer,
+    ExchangeInputSerializer,
+    KeeperInputSerializer,
+    PlanInputSerializer,
+    ReviseInputSerializer,
+    ServiceInputSerializer,
+    VolunteerInputSerializer,
+)
 from .api.views import filter_plans
-from .constants import FOUR_KEEPERS, PLANNER_ROLES, Category, Keeper, RiskLevel
+from .constants import (
+    COLOUR_CONFIRMER_ROLES,
+    COLOUR_PROPOSER_ROLES,
+    FOUR_KEEPERS,
+    PLANNER_ROLES,
+    Category,
+    Keeper,
+    RiskLevel,
+)
 from .scoping import care_grants
 
 PAGE_SIZE = 50
@@ -77,12 +96,19 @@ def today(request):
         .filter(is_active=True, next_due__lte=week)
         .order_by("next_due", "id")[:PAGE_SIZE]
     )
+    contacts = list(
+        colours.contacts_due(selectors.households_in_care(request.user).exclude(colour=HouseholdColour.GREEN), day)
+        .only("id", "number", "head_name", "address", "colour")
+        .order_by("colour", "number")[:PAGE_SIZE]
+    )
     return render(
         request,
         "care/today.html",
         {
             "today": day,
             "plans": plans,
+            "contacts": contacts,
+            "rhythms": colours.rhythms(),
             "case_categories": CaseCategory.objects.filter(is_active=True, parent__isnull=False)
             .select_related("parent")
             .order_by("parent__code", "code"),
@@ -235,3 +261,172 @@ def plan_end(request, pk):
         return redirect("care:plan", pk=pk)
     messages.success(request, _("计划已结束。"))
     return redirect("care:plan", pk=pk)
+
+
+@login_required
+def colours_page(request):
+    """三色管理: colours per village, changes waiting for the township, a proposal form for the
+    village, and a household's colour history (?household=<户编号>)."""
+    _require_care(request.user)
+    user = request.user
+    number = request.GET.get("household", "").strip().upper()
+    history, household = [], None
+    if number:
+        household = selectors.households_in_care(user).filter(number=number).first()
+        if household is not None:
+            history = list(
+                selectors.colour_change_detail_queryset(user).filter(household=household).order_by("-id")[:PAGE_SIZE]
+            )
+    pending = list(selectors.colour_changes_for(user).filter(status="proposed").order_by("id")[:PAGE_SIZE])
+    return render(
+        request,
+        "care/colours.html",
+        {
+            "villages": selectors.colours_by_village(user),
+            "pending": pending,
+            "may_confirm": _has_any(user, COLOUR_CONFIRMER_ROLES),
+            "may_propose": _has_any(user, COLOUR_PROPOSER_ROLES),
+            "rhythms": colours.rhythms(),
+            "colours": HouseholdColour.choices,
+            "number": number,
+            "household": household,
+            "history": history,
+            "errors": {},
+            "form": {},
+        },
+    )
+
+
+def _has_any(user, roles) -> bool:
+    return user.is_superuser or bool(set(roles) & user.role_names())
+
+
+@login_required
+@require_POST
+def colour_propose(request):
+    _require_care(request.user)
+    number = request.POST.get("household_number", "").strip().upper()
+    household = selectors.households_in_care(request.user).filter(number=number).first()
+    serializer = ColourProposalSerializer(
+        data={
+            "household": household.pk if household else 0,
+            **{k: request.POST.get(k, "") for k in ("to_colour", "reason")},
+        }
+    )
+    try:
+        if household is None:
+            raise ValidationError({"household_number": [_("该户不存在或不在您的辖区内。")]})
+        if not serializer.is_valid():
+            raise ValidationError(serializer.errors)
+        d = serializer.validated_data
+        colours.propose(actor=request.user, household_id=household.pk, to_colour=d["to_colour"], reason=d["reason"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_flat(exc)))
+        return redirect("care:colours")
+    messages.success(request, _("已提出，等待乡镇确认。"))
+    return redirect(f"{reverse('care:colours')}?household={number}")
+
+
+def _flat(exc) -> list[str]:
+    if isinstance(exc, PermissionDenied):
+        return [str(exc)]
+    return [m for msgs in _errors(exc).values() for m in msgs]
+
+
+@login_required
+@require_POST
+def colour_action(request, pk, action):
+    if action not in ("confirm", "reject", "withdraw"):
+        raise Http404
+    version = request.POST.get("version", "")
+    try:
+        colours.act(
+            action,
+            change_id=pk,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            version=int(version) if version.isdigit() else None,
+        )
+    except Conflict as exc:
+        messages.warning(request, exc.message)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_flat(exc)))
+    else:
+        messages.success(request, _("已处理。"))
+    return redirect("care:colours")
+
+
+@login_required
+def volunteers_page(request):
+    """平安志愿者: per-village figures, the volunteers (with balance and hours), service and
+    exchange forms, the latest ledger rows; register a resident found by household number."""
+    _require_care(request.user)
+    user = request.user
+    number = request.GET.get("household", "").strip().upper()
+    household = selectors.households_in_care(user).filter(number=number).first() if number else None
+    qs = selectors.volunteers_for(user)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        qs = qs.filter(pk__lt=int(before))
+    rows = list(qs.order_by("-id")[: PAGE_SIZE + 1])
+    return render(
+        request,
+        "care/volunteers.html",
+        {
+            "figures": selectors.volunteer_figures(user),
+            "volunteers": rows[:PAGE_SIZE],
+            "next_before": rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None,
+            "items": list(selectors.shop_items_for(user)),
+            "movements": list(selectors.recent_movements(user)),
+            "number": number,
+            "household": household,
+            "residents": list(Resident.objects.filter(household=household).order_by("id")) if household else [],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def volunteer_action(request, action):
+    """register / service / exchange from the volunteers page, through the same services as the API."""
+    _require_care(request.user)
+    forms = {
+        "register": (
+            VolunteerInputSerializer,
+            lambda d: volunteers.register(actor=request.user, resident_id=d["resident"], skills=d.get("skills", "")),
+        ),
+        "service": (
+            ServiceInputSerializer,
+            lambda d: volunteers.log_service(
+                actor=request.user,
+                volunteer_id=_int(request.POST.get("volunteer")),
+                hours=d["hours"],
+                served_on=d["served_on"],
+                note=d["note"],
+            ),
+        ),
+        "exchange": (
+            ExchangeInputSerializer,
+            lambda d: volunteers.exchange(
+                actor=request.user, volunteer_id=_int(request.POST.get("volunteer")), item_id=d["item"]
+            ),
+        ),
+    }
+    if action not in forms:
+        raise Http404
+    serializer_class, call = forms[action]
+    serializer = serializer_class(data=request.POST)
+    try:
+        if not serializer.is_valid():
+            raise ValidationError(serializer.errors)
+        call(serializer.validated_data)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_flat(exc)))
+    else:
+        messages.success(request, _("已办理。"))
+    return redirect("care:volunteers")
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0

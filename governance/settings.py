@@ -275,6 +275,8 @@ NAV_ITEMS = [
         [
             ("今日走访", "care:today", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
             ("重点人员", "care:home", CARE_ROLES),
+            ("三色管理", "care:colours", CARE_ROLES),
+            ("平安志愿者", "care:volunteers", CARE_ROLES),
         ],
     ),
     ("搜索", "incidents:search", None),
@@ -329,6 +331,7 @@ DASHBOARD_PANELS = [
     "oversight.panels.INSURANCE",
     "oversight.panels.CREDIT",
     "oversight.panels.STABILITY",
+    "oversight.panels.CARE",
 ]
 
 # The grid map: no base-map tiles unless an intranet tile server is named ({z}/{x}/{y} template),
@@ -341,7 +344,12 @@ MAP_TILE_CRS = env.str("MAP_TILE_CRS", default="WGS84")
 CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
 
 # What waits for a decision, shown in the inbox (governance/approvals.py).
-APPROVAL_SOURCES = ["insurance.approvals.waiting", "credit.approvals.waiting", "oversight.approvals.waiting"]
+APPROVAL_SOURCES = [
+    "insurance.approvals.waiting",
+    "credit.approvals.waiting",
+    "oversight.approvals.waiting",
+    "care.approvals.waiting",
+]
 
 # Where "/" lands each role (first match wins; a url name that does not resolve is skipped).
 ROLE_HOME = [
@@ -361,6 +369,10 @@ ROLE_HOME = [
 # Work that falls due on a rhythm outside the case loop, read by 日清, 周评 and the grid workers'
 # monthly points (dotted paths to governance.duework.DueWork objects; see docs/architecture.md).
 REVIEW_DUE_WORK = ["care.duework.VISITS"]
+
+# Records other apps contribute to governance credit (dotted paths to callables returning
+# governance.contributions.Contribution rows; credit proposes them as facts).
+CREDIT_CONTRIBUTIONS = ["care.volunteers.credit_contributions"]
 
 # Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
 DEMO_EXTENSIONS: list[str] = [

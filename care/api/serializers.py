@@ -4,11 +4,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from grids.models import HouseholdColour
 from incidents.models import Category as CaseCategory
 
 from .. import services
 from ..constants import Category, Keeper, RiskLevel
-from ..models import CarePlan, CareVisit, PlanEvent, PlanKeeper
+from ..models import (
+    CarePlan,
+    CareVisit,
+    ColourChange,
+    ColourChangeEvent,
+    PlanEvent,
+    PlanKeeper,
+    PointsMovement,
+    ShopItem,
+    Volunteer,
+)
 
 
 class KeeperSerializer(serializers.ModelSerializer):
@@ -163,3 +174,106 @@ class VisitInputSerializer(serializers.Serializer):
 
 class RaiseCaseInputSerializer(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=_category_queryset(), label=_("事件分类"))
+
+
+class ColourEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.StringRelatedField(source="actor")
+
+    class Meta:
+        model = ColourChangeEvent
+        fields = ["id", "action", "action_label", "from_state", "to_state", "actor", "actor_name", "note", "created_at"]
+
+
+class ColourChangeSerializer(serializers.ModelSerializer):
+    household_number = serializers.CharField(source="household.number", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = ColourChange
+        fields = [
+            "id",
+            "household",
+            "household_number",
+            "township",
+            "village",
+            "village_name",
+            "from_colour",
+            "to_colour",
+            "reason",
+            "status",
+            "status_label",
+            "proposed_by",
+            "decided_by",
+            "decided_at",
+            "created_at",
+            "version",
+        ]
+
+
+class ColourChangeDetailSerializer(ColourChangeSerializer):
+    events = ColourEventSerializer(many=True, read_only=True)
+
+    class Meta(ColourChangeSerializer.Meta):
+        fields = [*ColourChangeSerializer.Meta.fields, "events"]
+
+
+class ColourProposalSerializer(serializers.Serializer):
+    household = serializers.IntegerField(label=_("户"))
+    to_colour = serializers.ChoiceField(choices=HouseholdColour.choices, label=_("新颜色"))
+    reason = serializers.CharField(label=_("理由"))
+
+
+class ColourActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, allow_null=True, label=_("版本"))
+    note = serializers.CharField(required=False, allow_blank=True, default="", label=_("说明"))
+
+
+class VolunteerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="resident.name", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+
+    class Meta:
+        model = Volunteer
+        fields = ["id", "resident", "name", "household", "village", "village_name", "skills", "balance", "hours"]
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = PointsMovement
+        fields = [
+            "id",
+            "volunteer",
+            "kind",
+            "kind_label",
+            "points",
+            "balance_after",
+            "hours",
+            "served_on",
+            "item",
+            "note",
+            "at",
+        ]
+
+
+class ShopItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShopItem
+        fields = ["id", "village", "name", "points", "stock"]
+
+
+class VolunteerInputSerializer(serializers.Serializer):
+    resident = serializers.IntegerField(label=_("居民"))
+    skills = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("特长"))
+
+
+class ServiceInputSerializer(serializers.Serializer):
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1, label=_("服务时长（小时）"))
+    served_on = serializers.DateField(label=_("服务日期"))
+    note = serializers.CharField(max_length=200, label=_("服务内容"))
+
+
+class ExchangeInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(label=_("商品"))

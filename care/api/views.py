@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 
 from governance import idempotency
 
-from .. import selectors, services
-from ..constants import Category, RiskLevel, ViewVia
-from ..models import CarePlan, CareVisit
+from .. import colours, selectors, services, volunteers
+from ..constants import Category, ColourChangeStatus, RiskLevel, ViewVia
+from ..models import CarePlan, CareVisit, ColourChange, Volunteer
 from . import serializers as s
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -209,3 +209,132 @@ class FiguresView(APIView):
                 "categories": selectors.by_category(request.user),
             }
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="三色变更（按关爱权限范围）",
+        parameters=[
+            OpenApiParameter("status", str, enum=ColourChangeStatus.values, description="状态"),
+            OpenApiParameter("household", int, description="户（该户的颜色历史）"),
+        ],
+    ),
+    retrieve=extend_schema(summary="三色变更详情（含记录）"),
+    create=extend_schema(summary="村提出三色变更（附理由）", request=s.ColourProposalSerializer),
+)
+class ColourChangeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ColourChange.objects.none()
+        if self.action != "list":
+            return selectors.colour_change_detail_queryset(self.request.user)
+        qs = selectors.colour_changes_for(self.request.user).order_by("-id")
+        params = self.request.query_params
+        if params.get("status") in ColourChangeStatus.values:
+            qs = qs.filter(status=params["status"])
+        if params.get("household", "").isdigit():
+            qs = qs.filter(household_id=int(params["household"]))
+        return qs
+
+    def get_serializer_class(self):
+        return s.ColourChangeSerializer if self.action == "list" else s.ColourChangeDetailSerializer
+
+    def _detail(self, pk, code=status.HTTP_200_OK):
+        change = selectors.colour_change_detail_queryset(self.request.user).get(pk=pk)
+        return Response(s.ColourChangeDetailSerializer(change).data, status=code)
+
+    def create(self, request):
+        data = s.ColourProposalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        change = colours.propose(
+            actor=request.user, household_id=d["household"], to_colour=d["to_colour"], reason=d["reason"]
+        )
+        return self._detail(change.pk, status.HTTP_201_CREATED)
+
+
+def _colour_action(name, summary):
+    """One endpoint per workflow action (the action's name must be the method's name for DRF)."""
+
+    def run(self, request, pk=None):
+        data = s.ColourActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        colours.act(name, change_id=int(pk), actor=request.user, note=d["note"], version=d.get("version"))
+        return self._detail(int(pk))
+
+    run.__name__ = name
+    run = action(detail=True, methods=["post"], url_path=name)(run)
+    return extend_schema(
+        summary=summary, request=s.ColourActionSerializer, responses={200: s.ColourChangeDetailSerializer}
+    )(run)
+
+
+ColourChangeViewSet.confirm = _colour_action("confirm", "乡镇确认三色变更（户的颜色随之改变）")
+ColourChangeViewSet.reject = _colour_action("reject", "乡镇退回三色变更（须填理由）")
+ColourChangeViewSet.withdraw = _colour_action("withdraw", "村撤回三色变更")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="平安志愿者（按关爱权限范围）"),
+    retrieve=extend_schema(summary="志愿者"),
+    create=extend_schema(summary="登记志愿者", request=s.VolunteerInputSerializer),
+)
+class VolunteerViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.VolunteerSerializer
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Volunteer.objects.none()
+        qs = selectors.volunteers_for(self.request.user).order_by("-id")
+        village = self.request.query_params.get("village", "")
+        return qs.filter(village_id=int(village)) if village.isdigit() else qs
+
+    def _answer(self, pk, code=status.HTTP_200_OK):
+        return Response(s.VolunteerSerializer(self.get_queryset().get(pk=pk)).data, status=code)
+
+    def create(self, request):
+        data = s.VolunteerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        volunteer = volunteers.register(actor=request.user, resident_id=d["resident"], skills=d.get("skills", ""))
+        return self._answer(volunteer.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="登记服务时长（得积分）", request=s.ServiceInputSerializer, responses={201: s.MovementSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def service(self, request, pk=None):
+        data = s.ServiceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        row = volunteers.log_service(
+            actor=request.user, volunteer_id=int(pk), hours=d["hours"], served_on=d["served_on"], note=d["note"]
+        )
+        return Response(s.MovementSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="积分兑换（余额不足或库存不足则拒绝）",
+        request=s.ExchangeInputSerializer,
+        responses={201: s.MovementSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def exchange(self, request, pk=None):
+        data = s.ExchangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = volunteers.exchange(actor=request.user, volunteer_id=int(pk), item_id=data.validated_data["item"])
+        return Response(s.MovementSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="积分流水", responses={200: s.MovementSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def movements(self, request, pk=None):
+        volunteer = self.get_object()
+        page = self.paginate_queryset(volunteer.movements.order_by("-id"))
+        return self.get_paginated_response(s.MovementSerializer(page, many=True).data)

@@ -50,4 +50,27 @@
       }).finally(function () { button.disabled = false; });
     });
   });
+
+  document.querySelectorAll("form.contact-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      form.dataset.key = form.dataset.key || FieldPost.newKey();
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      FieldPost.send(form.dataset.endpoint, new FormData(form), form.dataset.key, csrf.value).then(function (answer) {
+        if (answer.status === 200 || answer.status === 201) {
+          delete form.dataset.key;
+          button.className = "btn btn-sm btn-success";
+          button.textContent = "已登记";
+          say("success", "已登记联系：" + form.querySelector(".fw-semibold").textContent);
+        } else {
+          button.disabled = false;
+          say("danger", FieldPost.messages(answer.body) || "提交未成功，请稍后重试。");
+        }
+      }).catch(function () {
+        button.disabled = false;
+        say("warning", "网络不通，已保留本次内容。信号恢复后再点一次，不会重复记录。");
+      });
+    });
+  });
 })();

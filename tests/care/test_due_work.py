@@ -66,7 +66,9 @@ def test_weekly_evaluation_deducts_overdue_visits(care):
         evaluation = weekly.run_weekly_evaluation()
     assert evaluation.week_start == START
     rules = ReviewRules.current()
-    village = WeeklyScore.objects.get(evaluation=evaluation, subject=f"area:{care.world.villages[care.town.code][0].id}")
+    village = WeeklyScore.objects.get(
+        evaluation=evaluation, subject=f"area:{care.world.villages[care.town.code][0].id}"
+    )
     other = WeeklyScore.objects.get(evaluation=evaluation, subject=f"area:{care.world.villages[care.town.code][1].id}")
     worker = WeeklyScore.objects.get(evaluation=evaluation, subject=f"user:{care.worker.pk}")
     assert (village.work_overdue, worker.work_overdue, other.work_overdue) == (1, 1, 0)

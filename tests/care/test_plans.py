@@ -128,7 +128,9 @@ def test_who_sees_key_people(care):
     assert set(selectors.plans_for(care.world.admin)) == {own, neighbour_grid}
 
 
-@pytest.mark.parametrize("who", ["other_worker", "insurer", "credit_cooperative", "credit_committee", "department_officer"])
+@pytest.mark.parametrize(
+    "who", ["other_worker", "insurer", "credit_cooperative", "credit_committee", "department_officer"]
+)
 def test_out_of_scope_is_404_on_api_and_page(care, as_user, who):
     plan = care.plan()
     user = care.other_worker if who == "other_worker" else care.outsiders[who]
@@ -184,7 +186,14 @@ def test_plan_pages_create_and_form_errors(care, as_user):
     assert client.get("/care/plans/new/?household=NOPE").status_code == 400
     empty = client.post(
         "/care/plans/new/",
-        {"household": number, "resident": "", "category": "", "visit_every_days": "", "start_date": "", "review_date": ""},
+        {
+            "household": number,
+            "resident": "",
+            "category": "",
+            "visit_every_days": "",
+            "start_date": "",
+            "review_date": "",
+        },
     )
     assert empty.status_code == 400
     assert not CarePlan.objects.exists()

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from care import selectors, services
 from care.models import CarePlan, CareVisit
-from incidents.models import Case, CaseAttachment, CaseParty, Category as CaseCategory
+from incidents.models import Case, CaseAttachment, CaseParty
+from incidents.models import Category as CaseCategory
 
 from .conftest import photo
 
@@ -120,8 +121,13 @@ def test_a_worrying_finding_becomes_a_case_in_one_step(care, as_user):
     assert not Case.objects.exists() and not CareVisit.objects.exists()
     answer = _post(
         client,
-        {"plan": plan.pk, "finding": "屋顶漏雨，老人独居无力修缮", "raise_case": "true", "category": category.pk,
-         "photo": photo()},
+        {
+            "plan": plan.pk,
+            "finding": "屋顶漏雨，老人独居无力修缮",
+            "raise_case": "true",
+            "category": category.pk,
+            "photo": photo(),
+        },
     )
     assert answer.status_code == 201, answer.json()
     visit = CareVisit.objects.get()
@@ -146,9 +152,12 @@ def test_an_earlier_visit_can_be_turned_into_a_case_once(care, as_user):
     assert CaseAttachment.objects.count() == 1
     again = client.post(f"/api/v1/care/visits/{visit.pk}/raise-case/", {"category": category.pk})
     assert again.status_code == 400 and Case.objects.count() == 1
-    assert as_user(care.other_worker).post(
-        f"/api/v1/care/visits/{visit.pk}/raise-case/", {"category": category.pk}
-    ).status_code == 404
+    assert (
+        as_user(care.other_worker)
+        .post(f"/api/v1/care/visits/{visit.pk}/raise-case/", {"category": category.pk})
+        .status_code
+        == 404
+    )
 
 
 def test_ended_plan_takes_no_visit(care):
