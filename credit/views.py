@@ -1,21 +1,21 @@
 """Browser pages of governance credit: the command centre's overview and 红黑榜, the evaluation
 work (rounds at village / township / county, the proposals queue) and the cooperative's lookup.
 
-Thin like the API: reads through selectors, every write through the same services (the round
-actions through the ACTIONS table the API uses). Ordinary form posts; errors come back as
-messages, a stale page (409) reloads with a warning.
+Thin like the API: reads through selectors, every write through the same services. The round
+actions go through the ACTIONS table the API uses and the kernel's page action view (bad input
+keeps the page with the messages next to the fields, 400; a stale page reloads with a warning);
+the other forms show their outcome as a message (governance.actions.run_for_page).
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.errors import Conflict
+from governance.actions import action_view, failure_context, run_for_page
 from grids.levels import AreaLevel
 from grids.models import Area
 from grids.scoping import VIEW_CREDIT
@@ -32,28 +32,6 @@ PAGE_SIZE = 50
 def _require_evaluator(user):
     if not selectors.is_evaluator(user):
         raise Http404
-
-
-def _message_for(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for messages_ in exc.message_dict.values() for m in messages_)
-    return "；".join(exc.messages)
-
-
-def _run(request, call, success: str) -> bool:
-    """Call a service for a page: its problems become messages. True when it went through."""
-    try:
-        call()
-    except Conflict as exc:
-        messages.warning(request, exc.message + _(" 已为您重新载入最新内容。"))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您无权执行此操作。"))
-    except ValidationError as exc:
-        messages.error(request, _message_for(exc))
-    else:
-        messages.success(request, success)
-        return True
-    return False
 
 
 @login_required
@@ -115,7 +93,7 @@ def round_create(request):
         Area.objects.restrict(request.user, VIEW_CREDIT), pk=request.POST.get("village") or 0, level=AreaLevel.VILLAGE
     )
     created = []
-    _run(
+    run_for_page(
         request,
         lambda: created.append(
             services.create_round(actor=request.user, village=village, period=request.POST.get("period", ""))
@@ -125,8 +103,7 @@ def round_create(request):
     return redirect("credit:round", pk=created[0].pk) if created else redirect("credit:rounds")
 
 
-@login_required
-def round_detail(request, pk):
+def _round_page(request, pk, failure=None):
     rnd = get_object_or_404(selectors.round_detail_queryset(request.user), pk=pk)
     ratings = selectors.ratings_for(request.user).filter(round=rnd).order_by("-score", "id")[:500]
     return render(
@@ -139,31 +116,26 @@ def round_detail(request, pk):
             "may_nominate": rnd.status == RoundStatus.DRAFT
             and ROUND_WORKFLOW.may(request.user, rnd, ROUND_WORKFLOW.get("propose")),
             "open_objections": [o for o in rnd.objections.all() if not o.answered_at],
+            **failure_context(failure),
         },
     )
 
 
 @login_required
-@require_POST
-def round_action(request, pk, action):
-    if action not in ROUND_ACTIONS:
-        raise Http404
-    serializer_class, call, label = ROUND_ACTIONS[action]
-    serializer = serializer_class(data=request.POST)
+def round_detail(request, pk):
+    return _round_page(request, pk)
 
-    def run():
-        if not serializer.is_valid():
-            raise ValidationError(serializer.errors)
-        call(pk, request.user, serializer.validated_data)
 
-    _run(request, run, _("已完成：%(label)s") % {"label": label.split("（")[0]})
-    return redirect("credit:round", pk=pk)
+# 提报, 审核, 发布, 异议, …: one view for every action of the round page (governance.actions).
+round_action = action_view(
+    ROUND_ACTIONS, page=_round_page, next_url=lambda request, pk: reverse("credit:round", args=[pk])
+)
 
 
 @login_required
 @require_POST
 def round_nominate(request, pk):
-    _run(
+    run_for_page(
         request,
         lambda: services.nominate(actor=request.user, round_id=pk, whole_village=True),
         _("已将全村农户列入评定。"),
@@ -184,7 +156,7 @@ def proposals(request):
 def decide(request, pk):
     apply = request.POST.get("decision") == "apply"
     version = request.POST.get("version")
-    _run(
+    run_for_page(
         request,
         lambda: services.decide_fact(
             actor=request.user,
@@ -206,7 +178,7 @@ def cooperative(request):
     answer, subject = None, None
     if request.method == "POST":
         found = []
-        ok = _run(
+        ok = run_for_page(
             request,
             lambda: found.append(
                 integrity.check_integrity(
@@ -243,7 +215,7 @@ def _subject_of(user, answer):
 @require_POST
 def grant(request):
     amount = request.POST.get("amount", "")
-    _run(
+    run_for_page(
         request,
         lambda: lending.grant_line(
             actor=request.user,
@@ -259,7 +231,7 @@ def grant(request):
 @require_POST
 def movement(request, pk):
     amount = request.POST.get("amount", "")
-    _run(
+    run_for_page(
         request,
         lambda: lending.record_movement(
             actor=request.user,

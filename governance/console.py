@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from .actions import form_errors
 from .roles import Role
 
 CONSOLE_ROLES = (Role.ADMIN, Role.COMMAND_LEADER)
@@ -71,8 +72,7 @@ def add_service_errors(form, exc: ValidationError, names: dict[str, str] | None 
     """Put a service's field messages on the form's fields (renamed by `names`); messages about
     a key the form has no field for become the form's own errors."""
     names = names or {}
-    messages = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for key, texts in messages.items():
+    for key, texts in form_errors(exc).items():
         field = names.get(key, key)
         for text in texts:
             form.add_error(field if field in form.fields else None, text)

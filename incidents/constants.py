@@ -87,3 +87,7 @@ class PartyRole(models.TextChoices):
     RESPONSIBLE = "responsible", _("责任方")
     AFFECTED = "affected", _("受影响方")
     OTHER = "other", _("其他")
+
+
+# At most this many parties on one report (a matter between neighbours, not a register).
+MAX_PARTIES = 20

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from grids.scoping import VIEW, in_scope
 from grids.selectors import area_columns
 
 from .attachments import store
-from .constants import CaseStatus, PartyRole, Source, Urgency
+from .constants import MAX_PARTIES, CaseStatus, PartyRole, Source, Urgency
 from .duplicates import find_possible_duplicate
 from .models import Case, CaseEvent, CaseParty, Category, IdempotencyKey
 from .routing import route
@@ -39,9 +40,10 @@ class PartyInput:
 
 def _resolve_grid(*, reporter, lat, lng, crs, grid_id) -> Area:
     if grid_id is not None:
+        # A chosen grid must be one the reporter sees: one outside answers like a missing one (404).
         grid = Area.objects.filter(pk=grid_id, level=AreaLevel.GRID).first()
-        if grid is None:
-            raise ValidationError({"grid": _("所选网格不存在。")})
+        if grid is None or (reporter is not None and not in_scope(reporter, VIEW, grid)):
+            raise Http404(_("所选网格不存在。"))
         return grid
     if lat is not None and lng is not None:
         found = spatial.grid_at(lat, lng, crs)
@@ -124,6 +126,7 @@ def submit_report(
     stored_lat, stored_lng = convert(lat, lng, crs, settings.BOUNDARY_CRS) if lat is not None else (None, None)
     place = area_columns(grid)
     place.pop("micro_grid")
+    party_rows = _parties(reporter, place["county"], parties)
     case = Case.objects.create(
         number=f"T{uuid.uuid4().hex[:20]}",
         source=source,
@@ -157,7 +160,9 @@ def submit_report(
         if case.possible_duplicate_of_id == case.pk:
             case.possible_duplicate_of = None
     case.save()
-    _add_parties(case, parties)
+    for row in party_rows:
+        row.case = case
+    CaseParty.objects.bulk_create(party_rows)
     event = CaseEvent.objects.create(
         case=case,
         action="self_resolve" if self_resolved else "report",
@@ -175,15 +180,19 @@ def submit_report(
     return case
 
 
-def _add_parties(case, parties):
+def _parties(reporter, county, parties) -> list[CaseParty]:
+    """The parties as unsaved rows. A household must be one the reporter may see (its head's name
+    fills the party's name): one outside the scope answers like a missing one (404), so a report
+    can neither read a head's name nor link a case to another area's household."""
+    if len(parties) > MAX_PARTIES:
+        raise ValidationError({"parties": _("当事人不能超过 %(n)d 个。") % {"n": MAX_PARTIES}})
+    visible = Household.objects.restrict(reporter, VIEW) if reporter is not None else Household.objects.all()
+    households = visible.filter(county=county).in_bulk([p.household_id for p in parties if p.household_id])
+    if any(p.household_id and p.household_id not in households for p in parties):
+        raise Http404(_("当事人所属的户不存在。"))
     rows, errors = [], {}
-    household_ids = [p.household_id for p in parties if p.household_id]
-    households = Household.objects.in_bulk(household_ids)
     for i, p in enumerate(parties):
         household = households.get(p.household_id) if p.household_id else None
-        if p.household_id and (household is None or household.county_id != case.county_id):
-            errors[f"parties[{i}]"] = _("当事人所属的户不存在。")
-            continue
         if p.role not in PartyRole.values:
             errors[f"parties[{i}]"] = _("当事人身份无效。")
             continue
@@ -191,10 +200,10 @@ def _add_parties(case, parties):
         if not name:
             errors[f"parties[{i}]"] = _("请填写当事人姓名或选择户。")
             continue
-        rows.append(CaseParty(case=case, household=household, name=name, role=p.role))
+        rows.append(CaseParty(household=household, name=name, role=p.role))
     if errors:
         raise ValidationError(errors)
-    CaseParty.objects.bulk_create(rows)
+    return rows
 
 
 def request_fingerprint(payload: dict) -> str:

@@ -13,5 +13,5 @@ urlpatterns = [
     path("report/mine/", field_views.my_reports, name="my-reports"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/print/", views.case_print, name="case-print"),
-    path("cases/<int:pk>/act/<str:endpoint>/", views.case_action, name="case-action"),
+    path("cases/<int:pk>/act/<str:action>/", views.case_action, name="case-action"),
 ]

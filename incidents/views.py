@@ -8,17 +8,17 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from governance import approvals, jobs
-from governance.errors import Conflict
+from governance.actions import action_view, failure_context
 from governance.phones import mask_phone
 from governance.spreadsheets import XLSX_TYPE
 
@@ -30,8 +30,6 @@ from .reviews import selectors as review_selectors
 from .workflow import CASE_WORKFLOW
 
 PAGE_SIZE = 50
-# Fields whose messages the action forms show next to the field; others show above the form.
-FIELDS_ON_FORMS = {"unit", "original", "result", "photos", "until", "note"}
 
 
 def _page(qs, request):
@@ -117,7 +115,7 @@ def inbox(request):
     )
 
 
-def _case_context(request, case, errors=None, failed_action=None):
+def _case_context(request, case, failure=None):
     user = request.user
     available = [
         {
@@ -134,10 +132,8 @@ def _case_context(request, case, errors=None, failed_action=None):
         "case": _label_states(case),
         "colour": deadlines.colour(case),
         "available": available,
-        "errors": errors or {},
-        "other_errors": [m for k, msgs in (errors or {}).items() if k not in FIELDS_ON_FORMS for m in msgs],
-        "failed_action": failed_action,
-        "submitted_note": request.POST.get("note", "") if failed_action else "",
+        **failure_context(failure),
+        "submitted_note": request.POST.get("note", "") if failure else "",
         "reporter_display": _reporter_display(case),
         "photos": list(case.attachments.all()),
         "dispatch_units": selectors.units_for(user, [UnitKind.TOWNSHIP, UnitKind.DEPARTMENT]).order_by("kind", "code"),
@@ -182,35 +178,20 @@ def case_print(request, pk):
     return render(request, "incidents/case_print.html", context)
 
 
-@login_required
-@require_POST
-def case_action(request, pk, endpoint):
-    """Run one action from the case page. Bad input keeps the form with its messages (400);
-    a stale page (409) reloads the case with a message; nothing is half-written."""
-    if endpoint not in actions.ACTIONS:
-        raise Http404
-    serializer_class, call, label = actions.ACTIONS[endpoint]
-    data = request.POST.copy()
-    data.update(request.FILES)
-    serializer = serializer_class(data=data)
-    try:
-        if not serializer.is_valid():
-            raise ValidationError(serializer.errors)
-        call(pk, request.user, serializer.validated_data)
-    except Conflict as exc:
-        messages.warning(request, exc.message + _(" 已为您重新载入最新内容。"))
-        return redirect("incidents:case", pk=pk)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您无权执行此操作。"))
-        return redirect("incidents:case", pk=pk)
-    except ValidationError as exc:
-        case = get_object_or_404(selectors.case_detail_queryset(request.user), pk=pk)
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return render(request, "incidents/case_detail.html", _case_context(request, case, errors, endpoint), status=400)
-    messages.success(request, _("已完成：%(label)s") % {"label": label.split("（")[0]})
+def _case_page(request, pk, failure):
+    case = get_object_or_404(selectors.case_detail_queryset(request.user), pk=pk)
+    return render(request, "incidents/case_detail.html", _case_context(request, case, failure))
+
+
+def _after_action(request, pk):
+    """The case again, or home when the action moved it out of the user's sight."""
     if selectors.cases_for(request.user).filter(pk=pk).exists():
-        return redirect("incidents:case", pk=pk)
-    return redirect("home")
+        return reverse("incidents:case", args=[pk])
+    return reverse("home")
+
+
+# 处置反馈, 立案, …: one view for every action of the case page (governance.actions).
+case_action = action_view(actions.ACTIONS, page=_case_page, next_url=_after_action)
 
 
 @login_required

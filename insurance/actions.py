@@ -1,26 +1,28 @@
 """The claim actions as the API and the pages offer them: for each workflow action, the
 serializer that parses its input, the service call that performs it and a summary."""
 
+from governance.actions import Action, plain_call
+
 from . import services
 from .api import serializers as s
 
 
 def _plain(service):
-    return lambda claim_id, actor, d: service(claim_id=claim_id, actor=actor, version=d.get("version"), note=d["note"])
+    return plain_call(service, "claim_id")
 
 
 ACTIONS = {
-    "verify": (
+    "verify": Action(
         s.VerifySerializer,
         lambda c, a, d: services.verify(
             claim_id=c, actor=a, version=d.get("version"), note=d["note"], uploads=d["photos"]
         ),
         "村级核实（须填写现场核实情况，附现场照片）",
     ),
-    "return": (s.ActionSerializer, _plain(services.return_claim), "退回补充材料（须写明需补充的材料）"),
-    "resubmit": (s.ActionSerializer, _plain(services.resubmit), "补充材料后重新提交"),
-    "approve": (s.ActionSerializer, _plain(services.approve), "乡镇审核通过"),
-    "settle": (
+    "return": Action(s.ActionSerializer, _plain(services.return_claim), "退回补充材料（须写明需补充的材料）"),
+    "resubmit": Action(s.ActionSerializer, _plain(services.resubmit), "补充材料后重新提交"),
+    "approve": Action(s.ActionSerializer, _plain(services.approve), "乡镇审核通过"),
+    "settle": Action(
         s.SettleSerializer,
         lambda c, a, d: services.settle(
             claim_id=c,
@@ -32,7 +34,7 @@ ACTIONS = {
         ),
         "赔付（金额和日期）",
     ),
-    "decline": (s.ActionSerializer, _plain(services.decline), "拒赔（须填写原因）"),
-    "withdraw": (s.ActionSerializer, _plain(services.withdraw), "撤回（须填写原因）"),
-    "comment": (s.ActionSerializer, _plain(services.comment), "备注"),
+    "decline": Action(s.ActionSerializer, _plain(services.decline), "拒赔（须填写原因）"),
+    "withdraw": Action(s.ActionSerializer, _plain(services.withdraw), "撤回（须填写原因）"),
+    "comment": Action(s.ActionSerializer, _plain(services.comment), "备注"),
 }

@@ -5,13 +5,13 @@ an XLSX export. Thin: reads through selectors, actions through the same table as
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError as InputError
 
-from governance.errors import Conflict
+from governance.actions import action_view, failure_context, form_errors
 from grids import selectors as grid_selectors
 from grids.scoping import VIEW_INSURANCE
 from incidents import selectors as incident_selectors
@@ -59,7 +59,7 @@ def claims(request):
     )
 
 
-def _claim_context(request, claim, errors=None, failed_action=None):
+def _claim_context(request, claim, failure=None):
     available = [
         {"action": t.action, "label": t.label, "requires_note": t.requires_note, "note_label": t.note_label}
         for t in CLAIM_WORKFLOW.available(request.user, claim)
@@ -67,8 +67,7 @@ def _claim_context(request, claim, errors=None, failed_action=None):
     return {
         "claim": claim,
         "available": available,
-        "errors": errors or {},
-        "failed_action": failed_action,
+        **failure_context(failure),
         "today": timezone.localdate(),
     }
 
@@ -79,35 +78,15 @@ def claim_detail(request, pk):
     return render(request, "insurance/claim_detail.html", _claim_context(request, claim))
 
 
-@login_required
-@require_POST
-def claim_action(request, pk, action):
-    """Run one action from the claim page: bad input keeps the form with its messages (400); a
-    stale page reloads the claim with a message (the 409 of the API)."""
-    if action not in actions.ACTIONS:
-        raise Http404
-    serializer_class, call, label = actions.ACTIONS[action]
-    data = request.POST.copy()
-    data.update(request.FILES)
-    serializer = serializer_class(data=data)
-    try:
-        if not serializer.is_valid():
-            raise ValidationError(serializer.errors)
-        call(pk, request.user, serializer.validated_data)
-    except Conflict as exc:
-        messages.warning(request, exc.message + _(" 已为您重新载入最新内容。"))
-        return redirect("insurance:claim", pk=pk)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您无权执行此操作。"))
-        return redirect("insurance:claim", pk=pk)
-    except ValidationError as exc:
-        claim = get_object_or_404(selectors.claim_detail_queryset(request.user), pk=pk)
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"note": exc.messages}
-        return render(
-            request, "insurance/claim_detail.html", _claim_context(request, claim, errors, action), status=400
-        )
-    messages.success(request, _("已完成：%(label)s") % {"label": label.split("（")[0]})
-    return redirect("insurance:claim", pk=pk)
+def _claim_page(request, pk, failure):
+    claim = get_object_or_404(selectors.claim_detail_queryset(request.user), pk=pk)
+    return render(request, "insurance/claim_detail.html", _claim_context(request, claim, failure))
+
+
+# 核实, 审核, 赔付, …: one view for every action of the claim page (governance.actions).
+claim_action = action_view(
+    actions.ACTIONS, page=_claim_page, next_url=lambda request, pk: reverse("insurance:claim", args=[pk])
+)
 
 
 def _number_to_id(qs, number: str, field: str, message: str) -> int | None:
@@ -127,8 +106,7 @@ def report(request):
     if request.method == "POST":
         serializer = ClaimFormSerializer(data=request.POST)
         try:
-            if not serializer.is_valid():
-                raise ValidationError(serializer.errors)
+            serializer.is_valid(raise_exception=True)
             d = serializer.validated_data
             claim = services.report_claim(
                 actor=request.user,
@@ -153,8 +131,8 @@ def report(request):
             )
         except PermissionDenied as exc:
             messages.error(request, str(exc))
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"item": exc.messages}
+        except (ValidationError, InputError) as exc:
+            errors = form_errors(exc)
             errors["household_number"] = errors.pop("household", errors.get("household_number", []))
             errors["incident_number"] = errors.pop("incident", errors.get("incident_number", []))
         else:

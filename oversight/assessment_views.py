@@ -5,17 +5,17 @@ through oversight.assessment.services with the API's serializers parsing the for
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as InputError
 
-from governance.errors import Conflict
+from governance.actions import action_view, failure_context, form_data, run_for_page
 from grids.scoping import CHANGE, in_scope
 
 from . import selectors
@@ -27,30 +27,6 @@ from .models import ASSESSED_LEVELS
 
 PAGE_SIZE = 100
 TREND_WEEKS = 8
-
-
-def _flatten(errors) -> str:
-    if isinstance(errors, dict):
-        return "；".join(_flatten(v) for v in errors.values())
-    if isinstance(errors, list):
-        return "；".join(_flatten(v) for v in errors)
-    return str(errors)
-
-
-def _run(request, call, success: str = "") -> None:
-    """Call a service from a form post; its errors become a Chinese message on the next page."""
-    try:
-        call()
-    except InputError as e:
-        messages.error(request, _flatten(e.detail))
-    except ValidationError as e:
-        messages.error(request, _flatten(e.message_dict if hasattr(e, "error_dict") else e.messages))
-    except PermissionDenied as e:
-        messages.error(request, str(e) or _("您无权执行该操作。"))
-    except Conflict as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, success or _("已提交。"))
 
 
 def _year(request) -> int:
@@ -82,55 +58,67 @@ def ratings(request):
     )
 
 
-@login_required
-def rating(request, pk):
-    """One rating: the breakdown per indicator, the evidence, the record and the actions."""
-    obj = get_object_or_404(selectors.rating_detail_queryset(request.user), pk=pk)
-    evidence = selectors.evidence_for(request.user).filter(area=obj.area_id, year=obj.year).order_by("-id")
-    entered = selectors.indicators(obj.level).filter(metric=Metric.ENTERED)
+def _rating_page(request, rating, failure=None, failed_evidence=None):
+    evidence = selectors.evidence_for(request.user).filter(area=rating.area_id, year=rating.year).order_by("-id")
+    entered = selectors.indicators(rating.level).filter(metric=Metric.ENTERED)
     return render(
         request,
         "oversight/rating.html",
         {
-            "rating": obj,
-            "actions": RATING_WORKFLOW.available(request.user, obj),
+            "rating": rating,
+            "actions": RATING_WORKFLOW.available(request.user, rating),
             "evidence": [(e, EVIDENCE_WORKFLOW.available(request.user, e)) for e in evidence],
             "entered": entered,
-            "may_enter": in_scope(request.user, CHANGE, obj) and obj.status != RatingStatus.APPROVED,
+            "may_enter": in_scope(request.user, CHANGE, rating) and rating.status != RatingStatus.APPROVED,
+            **failure_context(failure),
+            "failed_evidence": failed_evidence,
         },
     )
 
 
 @login_required
-@require_POST
-def rating_action(request, pk, action):
-    get_object_or_404(selectors.ratings_for(request.user), pk=pk)
-    _run(request, lambda: actions.decide("rating", pk=pk, action=action, actor=request.user, data=request.POST))
-    return redirect("oversight:rating", pk=pk)
+def rating(request, pk):
+    """One rating: the breakdown per indicator, the evidence, the record and the actions."""
+    return _rating_page(request, get_object_or_404(selectors.rating_detail_queryset(request.user), pk=pk))
+
+
+def _rating_of(request, evidence_pk):
+    """The rating whose page shows the evidence `evidence_pk`, or None."""
+    evidence = get_object_or_404(selectors.evidence_for(request.user), pk=evidence_pk)
+    return selectors.rating_detail_queryset(request.user).filter(area=evidence.area_id, year=evidence.year).first()
+
+
+def _evidence_page(request, pk, failure):
+    rating = _rating_of(request, pk)
+    if rating is None:
+        raise Http404
+    return _rating_page(request, rating, failure, failed_evidence=pk)
+
+
+def _after_evidence(request, pk):
+    rating = _rating_of(request, pk)
+    return reverse("oversight:rating", args=[rating.pk]) if rating else reverse("oversight:ratings")
+
+
+# 认定 / 撤销认定 and 采信 / 退回: the kernel's page action view (governance.actions).
+rating_action = action_view(
+    actions.RATING_ACTIONS,
+    page=lambda request, pk, failure: _rating_page(
+        request, get_object_or_404(selectors.rating_detail_queryset(request.user), pk=pk), failure
+    ),
+    next_url=lambda request, pk: reverse("oversight:rating", args=[pk]),
+)
+evidence_action = action_view(actions.EVIDENCE_ACTIONS, page=_evidence_page, next_url=_after_evidence)
 
 
 @login_required
 @require_POST
 def submit_evidence(request, pk):
     obj = get_object_or_404(selectors.ratings_for(request.user), pk=pk)
-
-    def call():
-        data = {**request.POST.dict(), "area": obj.area_id, "year": obj.year}
-        if "file" in request.FILES:
-            data["file"] = request.FILES["file"]
-        actions.enter_evidence(actor=request.user, data=data)
-
-    _run(request, call, _("佐证已录入，待上级审核。"))
+    data = form_data(request)
+    data.update({"area": obj.area_id, "year": obj.year})
+    run_for_page(request, lambda: actions.enter_evidence(actor=request.user, data=data), _("佐证已录入，待上级审核。"))
     return redirect("oversight:rating", pk=pk)
-
-
-@login_required
-@require_POST
-def evidence_action(request, pk, action):
-    evidence = get_object_or_404(selectors.evidence_for(request.user), pk=pk)
-    _run(request, lambda: actions.decide("evidence", pk=pk, action=action, actor=request.user, data=request.POST))
-    rating = selectors.ratings_for(request.user).filter(area=evidence.area_id, year=evidence.year).first()
-    return redirect("oversight:rating", pk=rating.pk) if rating else redirect("oversight:ratings")
 
 
 @login_required

@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.actions import add_action_endpoints
 from grids.models import Area
 from grids.scoping import VIEW_CREDIT
 
@@ -251,7 +252,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_serializer_class(self):
         return s.RoundSerializer if self.action == "list" else s.RoundDetailSerializer
 
-    def _detail(self, pk, code=200):
+    def action_response(self, pk, code=200):
         rnd = get_object_or_404(selectors.round_detail_queryset(self.request.user), pk=pk)
         return Response(s.RoundDetailSerializer(rnd, context=self.get_serializer_context()).data, status=code)
 
@@ -265,7 +266,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             period=d["period"],
             notice_days=d["notice_days"],
         )
-        return self._detail(rnd.pk, 201)
+        return self.action_response(rnd.pk, 201)
 
     @extend_schema(
         summary="提名评定对象（本村农户、企业或全村农户）",
@@ -288,22 +289,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response({"added": added})
 
 
-def _make_action(name, serializer_class, call, summary):  # one endpoint per workflow action
-    @extend_schema(summary=summary, request=serializer_class, responses={200: s.RoundDetailSerializer, **ACTION_ERRORS})
-    def handler(self, request, pk=None):
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        call(int(pk), request.user, serializer.validated_data)
-        return self._detail(int(pk))
-
-    handler.__name__ = f"do_{name}"
-    return action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name.replace("_", "-"))(
-        handler
-    )
-
-
-for _name, (_serializer, _call, _summary) in ROUND_ACTIONS.items():
-    setattr(RoundViewSet, f"do_{_name}", _make_action(_name, _serializer, _call, _summary))
+add_action_endpoints(RoundViewSet, ROUND_ACTIONS, responses={200: s.RoundDetailSerializer})
 
 
 @extend_schema_view(

@@ -15,7 +15,7 @@ from governance.roles import Role
 from .. import selectors
 from ..coords import SYSTEMS
 from ..household_services import ResidentInput
-from ..identity import decrypt_id_number
+from ..identity import age_band, decrypt_id_number
 from ..levels import AreaLevel
 from ..models import Area, Assignment, Household, HouseholdColour, RegisterStatus, Relation, Resident
 from ..scoping import VIEW_IDENTITY, in_scope
@@ -286,25 +286,46 @@ class KeyPersonTagSerializer(serializers.Serializer):
 
 
 class ResidentSerializer(serializers.ModelSerializer):
-    """居民；无权查看身份信息时身份证号和手机号脱敏显示。"""
+    """居民；无权查看身份信息时身份证号和手机号脱敏显示，出生日期不显示（只给年龄段）。"""
 
-    # Rendered with `show_identity` in the context, decided once per household.
+    # Rendered with `show_identity` in the context, decided once per household. The masked number
+    # hides exactly the birth date: without view_identity the birth date is never sent.
 
     relation_label = serializers.CharField(source="get_relation_display", read_only=True, label=_("与户主关系名称"))
     id_number = serializers.SerializerMethodField(label=_("身份证号"), help_text=_("无权查看时为脱敏号码"))
+    birth_date = serializers.SerializerMethodField(label=_("出生日期"), help_text=_("无权查看身份信息时为空"))
+    age_band = serializers.SerializerMethodField(label=_("年龄段"), help_text=_("如“30–39岁”；无身份证号时为空"))
     sex = serializers.SerializerMethodField(label=_("性别"))
     phone = serializers.SerializerMethodField(label=_("手机号"), help_text=_("无权查看时为脱敏号码"))
     tags = KeyPersonTagSerializer(many=True, read_only=True, label=_("重点人员标签"))
 
     class Meta:
         model = Resident
-        fields = ["id", "name", "relation", "relation_label", "id_number", "birth_date", "sex", "phone", "tags"]
+        fields = [
+            "id",
+            "name",
+            "relation",
+            "relation_label",
+            "id_number",
+            "birth_date",
+            "age_band",
+            "sex",
+            "phone",
+            "tags",
+        ]
         read_only_fields = fields
 
     def get_id_number(self, obj) -> str:
         if self.context.get("show_identity"):
             return decrypt_id_number(obj.id_number_encrypted)
         return obj.id_number_masked
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_birth_date(self, obj):
+        return obj.birth_date if self.context.get("show_identity") else None
+
+    def get_age_band(self, obj) -> str:
+        return age_band(obj.birth_date)
 
     @extend_schema_field(serializers.ChoiceField(choices=[("male", _("男")), ("female", _("女"))], allow_null=True))
     def get_sex(self, obj):

@@ -8,7 +8,7 @@ from governance.phones import mask_phone
 from grids.coords import SYSTEMS
 
 from .. import deadlines
-from ..constants import Outcome, PartyRole, Source, UrgeGrade
+from ..constants import MAX_PARTIES, Outcome, PartyRole, Source, UrgeGrade
 from ..models import Case, CaseAttachment, CaseEvent, Category, ReplyTemplate, Unit
 from ..workflow import CASE_WORKFLOW
 
@@ -209,7 +209,7 @@ class IntakeSerializer(serializers.Serializer):
     address = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     reporter_name = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
     reporter_phone = serializers.CharField(required=False, allow_blank=True, max_length=20, default="")
-    parties = PartyInputSerializer(many=True, required=False, default=list)
+    parties = PartyInputSerializer(many=True, required=False, default=list, max_length=MAX_PARTIES)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=9)
     self_resolved = serializers.BooleanField(default=False, label=_("自办结"))
     result = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

@@ -18,6 +18,8 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from governance.actions import add_action_endpoints
+
 from .. import actions, intake, selectors
 from ..models import Case, CaseAttachment, Unit
 from . import serializers as s
@@ -64,7 +66,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
-    def _detail(self, case_id, code=status.HTTP_200_OK, headers=None):
+    def action_response(self, case_id, code=status.HTTP_200_OK, headers=None):
         case = selectors.case_detail_queryset(self.request.user).filter(pk=case_id).first()
         if case is None:  # the action moved the case out of the caller's sight
             return Response({"id": case_id}, status=code, headers=headers)
@@ -112,8 +114,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         key = request.headers.get("Idempotency-Key", "")
         case, created = intake.submit_once(user=request.user, key=key, fingerprint=_fingerprint(request), submit=submit)
         if created:
-            return self._detail(case.pk, status.HTTP_201_CREATED)
-        return self._detail(case.pk, status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
+            return self.action_response(case.pk, status.HTTP_201_CREATED)
+        return self.action_response(case.pk, status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
 
     @extend_schema(summary="下载附件", responses={200: OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
@@ -130,35 +132,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return response
 
 
-def _make_action(name, serializer_class, call, summary):  # one endpoint per workflow action
-    @extend_schema(
-        summary=summary,
-        request=serializer_class,
-        responses={
-            200: s.CaseDetailSerializer,
-            400: OpenApiResponse(description="输入有误"),
-            404: OpenApiResponse(description="事件不存在或不在辖区内"),
-            409: OpenApiResponse(description="事件已被他人处理或状态不允许"),
-        },
-    )
-    def handler(self, request, pk=None):
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        call(int(pk), request.user, serializer.validated_data)
-        return self._detail(int(pk))
-
-    handler.__name__ = f"do_{name}"  # never shadow a view method (APIView.dispatch!)
-    return action(
-        detail=True,
-        methods=["post"],
-        url_path=name.replace("_", "-"),
-        url_name=name.replace("_", "-"),
-        parser_classes=PARSERS,
-    )(handler)
-
-
-for _name, (_serializer, _call, _summary) in actions.ACTIONS.items():
-    setattr(CaseViewSet, f"do_{_name}", _make_action(_name, _serializer, _call, _summary))
+add_action_endpoints(
+    CaseViewSet,
+    actions.ACTIONS,
+    responses={200: s.CaseDetailSerializer, 404: OpenApiResponse(description="事件不存在或不在辖区内")},
+)
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):

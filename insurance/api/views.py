@@ -12,6 +12,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.actions import add_action_endpoints
+
 from .. import actions, figures, selectors, services
 from ..constants import ClaimStatus
 from ..models import Claim, ClaimPhoto, Insurer, Policy, PremiumSchedule
@@ -173,7 +175,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         photo = get_object_or_404(ClaimPhoto, pk=photo_id, claim=claim)
         return FileResponse(photo.file.open("rb"), content_type=photo.content_type, filename=photo.original_name)
 
-    def _detail(self, claim_id, code=status.HTTP_200_OK):
+    def action_response(self, claim_id, code=status.HTTP_200_OK):
         claim = selectors.claim_detail_queryset(self.request.user).filter(pk=claim_id).first()
         if claim is None:
             return Response({"id": claim_id}, status=code)
@@ -195,33 +197,18 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             loss_amount=d["loss_amount"],
             description=d["description"],
         )
-        return self._detail(claim.pk, status.HTTP_201_CREATED)
+        return self.action_response(claim.pk, status.HTTP_201_CREATED)
 
 
-def _make_action(name, serializer_class, call, summary):  # one endpoint per workflow action
-    @extend_schema(
-        summary=summary,
-        request=serializer_class,
-        responses={
-            200: s.ClaimDetailSerializer,
-            400: OpenApiResponse(description="输入有误或超出赔付限额"),
-            403: OpenApiResponse(description="您的角色不能执行此操作"),
-            404: OpenApiResponse(description="理赔案件不存在或不在辖区内"),
-            409: OpenApiResponse(description="已被他人处理或当前状态不允许"),
-        },
-    )
-    def handler(self, request, pk=None):
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        call(int(pk), request.user, serializer.validated_data)
-        return self._detail(int(pk))
-
-    handler.__name__ = f"do_{name}"
-    return action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
-
-
-for _name, (_serializer, _call, _summary) in actions.ACTIONS.items():
-    setattr(ClaimViewSet, f"do_{_name}", _make_action(_name, _serializer, _call, _summary))
+add_action_endpoints(
+    ClaimViewSet,
+    actions.ACTIONS,
+    responses={
+        200: s.ClaimDetailSerializer,
+        400: OpenApiResponse(description="输入有误或超出赔付限额"),
+        404: OpenApiResponse(description="理赔案件不存在或不在辖区内"),
+    },
+)
 
 
 class FiguresView(APIView):

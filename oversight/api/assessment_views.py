@@ -9,24 +9,20 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from governance.actions import ACTION_ERRORS, add_action_endpoints
+
 from .. import selectors
 from ..assessment import actions, services
 from ..stability import monday
 from . import assessment_serializers as s
 
-DECISION_RESPONSES = {
-    400: OpenApiResponse(description="输入有误"),
-    403: OpenApiResponse(description="无权执行该操作"),
-    404: OpenApiResponse(description="不存在或不在辖区内"),
-    409: OpenApiResponse(description="已被他人处理或状态不允许"),
-}
 WEEK = OpenApiParameter("week", OpenApiTypes.DATE, description="该周任一天（默认为最近已计算的一周）")
 
 
@@ -85,33 +81,14 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_serializer_class(self):
         return s.AreaRatingSerializer if self.action == "list" else s.AreaRatingDetailSerializer
 
-    def _decide(self, request, pk, name):
-        actions.decide("rating", pk=int(pk), action=name, actor=request.user, data=request.data)
-        rating = selectors.rating_detail_queryset(request.user).get(pk=pk)
-        return Response(s.AreaRatingDetailSerializer(rating, context={"request": request}).data)
-
-    @extend_schema(
-        summary="认定评定结果",
-        request=s.DecisionSerializer,
-        responses={200: s.AreaRatingDetailSerializer, **DECISION_RESPONSES},
-    )
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self._decide(request, pk, "approve")
-
-    @extend_schema(
-        summary="撤销认定（须填写原因）",
-        request=s.DecisionSerializer,
-        responses={200: s.AreaRatingDetailSerializer, **DECISION_RESPONSES},
-    )
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        return self._decide(request, pk, "revoke")
+    def action_response(self, pk):
+        rating = selectors.rating_detail_queryset(self.request.user).get(pk=pk)
+        return Response(s.AreaRatingDetailSerializer(rating, context={"request": self.request}).data)
 
     @extend_schema(
         summary="测评：计算一个县某年度的全部评定（已认定的不变）",
         request=s.ComputeSerializer,
-        responses={200: s.ComputeResultSerializer, **DECISION_RESPONSES},
+        responses={200: s.ComputeResultSerializer, **ACTION_ERRORS},
     )
     @action(detail=False, methods=["post"])
     def compute(self, request):
@@ -147,40 +124,18 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_serializer_class(self):
         return s.EvidenceSerializer if self.action == "list" else s.EvidenceDetailSerializer
 
-    def _answer(self, request, pk, code=status.HTTP_200_OK):
-        evidence = selectors.evidence_for(request.user).get(pk=pk)
-        return Response(s.EvidenceDetailSerializer(evidence, context={"request": request}).data, status=code)
+    def action_response(self, pk, code=status.HTTP_200_OK):
+        evidence = selectors.evidence_for(self.request.user).get(pk=pk)
+        return Response(s.EvidenceDetailSerializer(evidence, context={"request": self.request}).data, status=code)
 
     @extend_schema(
         summary="录入佐证（不能由平台数据计算的指标）",
         request={"multipart/form-data": s.EvidenceInputSerializer, "application/json": s.EvidenceInputSerializer},
-        responses={201: s.EvidenceDetailSerializer, **DECISION_RESPONSES},
+        responses={201: s.EvidenceDetailSerializer, **ACTION_ERRORS},
     )
     def create(self, request):
         evidence = actions.enter_evidence(actor=request.user, data=request.data)
-        return self._answer(request, evidence.pk, status.HTTP_201_CREATED)
-
-    def _review(self, request, pk, name):
-        actions.decide("evidence", pk=int(pk), action=name, actor=request.user, data=request.data)
-        return self._answer(request, pk)
-
-    @extend_schema(
-        summary="采信佐证",
-        request=s.DecisionSerializer,
-        responses={200: s.EvidenceDetailSerializer, **DECISION_RESPONSES},
-    )
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self._review(request, pk, "approve")
-
-    @extend_schema(
-        summary="退回佐证（须填写原因）",
-        request=s.DecisionSerializer,
-        responses={200: s.EvidenceDetailSerializer, **DECISION_RESPONSES},
-    )
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._review(request, pk, "reject")
+        return self.action_response(evidence.pk, status.HTTP_201_CREATED)
 
     @extend_schema(summary="下载佐证附件", responses={200: OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
@@ -194,6 +149,10 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             as_attachment=not evidence.content_type.startswith("image/"),
             filename=evidence.original_name,
         )
+
+
+add_action_endpoints(RatingViewSet, actions.RATING_ACTIONS, responses={200: s.AreaRatingDetailSerializer})
+add_action_endpoints(EvidenceViewSet, actions.EVIDENCE_ACTIONS, responses={200: s.EvidenceDetailSerializer})
 
 
 def parse_week(raw: str | None) -> dt.date | None:

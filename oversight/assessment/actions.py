@@ -1,25 +1,32 @@
-"""The assessment's actions as the API and the pages offer them: parse the input with the API's
-serializers (400 on bad input) and call the service — entering evidence, and the review actions
-on ratings (认定 / 撤销认定) and evidence (采信 / 退回)."""
+"""The assessment's actions as the API and the pages offer them (governance.actions): the review
+actions on ratings (认定 / 撤销认定) and on evidence (采信 / 退回), and entering evidence."""
+
+from governance.actions import Action
 
 from ..api.assessment_serializers import DecisionSerializer, EvidenceInputSerializer
 from . import services
 
-SERVICES = {
-    "rating": lambda pk, action, actor, version, note: services.decide_rating(
-        rating_id=pk, action=action, actor=actor, version=version, note=note
-    ),
-    "evidence": lambda pk, action, actor, version, note: services.review_evidence(
-        evidence_id=pk, action=action, actor=actor, version=version, note=note
-    ),
+
+def _on_rating(action: str):
+    return lambda pk, actor, d: services.decide_rating(
+        rating_id=pk, action=action, actor=actor, version=d.get("version"), note=d["note"]
+    )
+
+
+def _on_evidence(action: str):
+    return lambda pk, actor, d: services.review_evidence(
+        evidence_id=pk, action=action, actor=actor, version=d.get("version"), note=d["note"]
+    )
+
+
+RATING_ACTIONS = {
+    "approve": Action(DecisionSerializer, _on_rating("approve"), "认定评定结果"),
+    "revoke": Action(DecisionSerializer, _on_rating("revoke"), "撤销认定（须填写原因）"),
 }
-
-
-def decide(kind: str, *, pk: int, action: str, actor, data):
-    """Run the review `action` on the rating or evidence `pk`."""
-    form = DecisionSerializer(data=data)
-    form.is_valid(raise_exception=True)
-    return SERVICES[kind](pk, action, actor, form.validated_data.get("version"), form.validated_data["note"])
+EVIDENCE_ACTIONS = {
+    "approve": Action(DecisionSerializer, _on_evidence("approve"), "采信佐证"),
+    "reject": Action(DecisionSerializer, _on_evidence("reject"), "退回佐证（须填写原因）"),
+}
 
 
 def enter_evidence(*, actor, data):

@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.http import Http404
 
 from grids.coords import wgs84_to_gcj02
 from incidents import intake, services
@@ -99,7 +100,7 @@ def test_parties_from_households_or_names(loop, report):
     )
     case = report(parties=[PartyInput(household_id=household.id, role="responsible"), PartyInput(name="钱二")])
     assert sorted((p.name, p.role) for p in case.parties.all()) == [("赵大", "responsible"), ("钱二", "other")]
-    with pytest.raises(ValidationError):
+    with pytest.raises(Http404):
         report(parties=[PartyInput(household_id=999999)])
 
 
