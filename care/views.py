@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.errors import Conflict
+from governance.actions import action_view, failure_context, form_errors, run_for_page
 from grids import selectors as grid_selectors
 from grids.models import HouseholdColour, Resident
 from grids.scoping import CHANGE
 from incidents.models import Category as CaseCategory
 
 from . import colours, selectors, services, volunteers
+from .actions import ACTIONS
 from .api.serializers import (
     ColourProposalSerializer,
     EndInputSerializer,
@@ -142,13 +143,6 @@ def _keepers_from(post) -> list[dict]:
     return [{"role": r, "name": n, "phone": p} for r, n, p in rows if n.strip()]
 
 
-def _errors(exc) -> dict:
-    errors = dict(exc.message_dict) if hasattr(exc, "error_dict") else {"general": exc.messages}
-    if "__all__" in errors:
-        errors["general"] = errors.pop("__all__")
-    return errors
-
-
 @login_required
 def plan_new(request):
     """建档: find the household by its number, pick the resident, set the plan and its keepers."""
@@ -186,7 +180,7 @@ def plan_new(request):
                 note=d.get("note", ""),
             )
         except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc) if isinstance(exc, ValidationError) else {"general": [str(exc)]}
+            errors = form_errors(exc) if isinstance(exc, ValidationError) else {"non_field_errors": [str(exc)]}
         else:
             messages.success(request, _("已建档。"))
             return redirect("care:plan", pk=plan.pk)
@@ -234,7 +228,7 @@ def plan_revise(request, pk):
         )
     except ValidationError as exc:
         return render(
-            request, "care/plan_detail.html", _plan_context(request, plan, _errors(exc), request.POST), status=400
+            request, "care/plan_detail.html", _plan_context(request, plan, form_errors(exc), request.POST), status=400
         )
     except PermissionDenied as exc:
         messages.error(request, str(exc))
@@ -254,7 +248,7 @@ def plan_end(request, pk):
         services.end_plan(actor=request.user, plan_id=plan.pk, reason=serializer.validated_data["reason"])
     except ValidationError as exc:
         return render(
-            request, "care/plan_detail.html", _plan_context(request, plan, _errors(exc), request.POST), status=400
+            request, "care/plan_detail.html", _plan_context(request, plan, form_errors(exc), request.POST), status=400
         )
     except PermissionDenied as exc:
         messages.error(request, str(exc))
@@ -267,6 +261,10 @@ def plan_end(request, pk):
 def colours_page(request):
     """三色管理: colours per village, changes waiting for the township, a proposal form for the
     village, and a household's colour history (?household=<户编号>)."""
+    return _colours(request)
+
+
+def _colours(request, failure=None):
     _require_care(request.user)
     user = request.user
     number = request.GET.get("household", "").strip().upper()
@@ -291,9 +289,9 @@ def colours_page(request):
             "number": number,
             "household": household,
             "history": history,
-            "errors": {},
-            "form": {},
+            **failure_context(failure),
         },
+        status=400 if failure else 200,
     )
 
 
@@ -306,54 +304,29 @@ def _has_any(user, roles) -> bool:
 def colour_propose(request):
     _require_care(request.user)
     number = request.POST.get("household_number", "").strip().upper()
-    household = selectors.households_in_care(request.user).filter(number=number).first()
-    serializer = ColourProposalSerializer(
-        data={
-            "household": household.pk if household else 0,
-            **{k: request.POST.get(k, "") for k in ("to_colour", "reason")},
-        }
-    )
-    try:
+
+    def propose():
+        household = selectors.households_in_care(request.user).filter(number=number).first()
         if household is None:
             raise ValidationError({"household_number": [_("该户不存在或不在您的辖区内。")]})
-        if not serializer.is_valid():
-            raise ValidationError(serializer.errors)
+        serializer = ColourProposalSerializer(
+            data={"household": household.pk, **{k: request.POST.get(k, "") for k in ("to_colour", "reason")}}
+        )
+        serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         colours.propose(actor=request.user, household_id=household.pk, to_colour=d["to_colour"], reason=d["reason"])
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_flat(exc)))
-        return redirect("care:colours")
-    messages.success(request, _("已提出，等待乡镇确认。"))
-    return redirect(f"{reverse('care:colours')}?household={number}")
 
-
-def _flat(exc) -> list[str]:
-    if isinstance(exc, PermissionDenied):
-        return [str(exc)]
-    return [m for msgs in _errors(exc).values() for m in msgs]
-
-
-@login_required
-@require_POST
-def colour_action(request, pk, action):
-    if action not in ("confirm", "reject", "withdraw"):
-        raise Http404
-    version = request.POST.get("version", "")
-    try:
-        colours.act(
-            action,
-            change_id=pk,
-            actor=request.user,
-            note=request.POST.get("note", ""),
-            version=int(version) if version.isdigit() else None,
-        )
-    except Conflict as exc:
-        messages.warning(request, exc.message)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_flat(exc)))
-    else:
-        messages.success(request, _("已处理。"))
+    if run_for_page(request, propose, _("已提出，等待乡镇确认。")):
+        return redirect(f"{reverse('care:colours')}?household={number}")
     return redirect("care:colours")
+
+
+def _colours_after_failure(request, pk, failure):
+    """The colours page again (400) with the failed action's messages above the list."""
+    return _colours(request, failure)
+
+
+colour_action = action_view(ACTIONS, page=_colours_after_failure, next_url=lambda request, pk: reverse("care:colours"))
 
 
 @login_required
@@ -416,15 +389,13 @@ def volunteer_action(request, action):
     if action not in forms:
         raise Http404
     serializer_class, call = forms[action]
-    serializer = serializer_class(data=request.POST)
-    try:
-        if not serializer.is_valid():
-            raise ValidationError(serializer.errors)
+
+    def run():
+        serializer = serializer_class(data=request.POST)
+        serializer.is_valid(raise_exception=True)
         call(serializer.validated_data)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_flat(exc)))
-    else:
-        messages.success(request, _("已办理。"))
+
+    run_for_page(request, run, _("已办理。"))
     return redirect("care:volunteers")
 
 

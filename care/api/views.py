@@ -13,8 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance import idempotency
+from governance.actions import add_action_endpoints
 
 from .. import colours, selectors, services, volunteers
+from ..actions import ACTIONS
 from ..constants import Category, ColourChangeStatus, RiskLevel, ViewVia
 from ..models import CarePlan, CareVisit, ColourChange, Volunteer
 from . import serializers as s
@@ -243,7 +245,7 @@ class ColourChangeViewSet(
     def get_serializer_class(self):
         return s.ColourChangeSerializer if self.action == "list" else s.ColourChangeDetailSerializer
 
-    def _detail(self, pk, code=status.HTTP_200_OK):
+    def action_response(self, pk, code=status.HTTP_200_OK):
         change = selectors.colour_change_detail_queryset(self.request.user).get(pk=pk)
         return Response(s.ColourChangeDetailSerializer(change).data, status=code)
 
@@ -254,29 +256,10 @@ class ColourChangeViewSet(
         change = colours.propose(
             actor=request.user, household_id=d["household"], to_colour=d["to_colour"], reason=d["reason"]
         )
-        return self._detail(change.pk, status.HTTP_201_CREATED)
+        return self.action_response(change.pk, status.HTTP_201_CREATED)
 
 
-def _colour_action(name, summary):
-    """One endpoint per workflow action (the action's name must be the method's name for DRF)."""
-
-    def run(self, request, pk=None):
-        data = s.ColourActionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        colours.act(name, change_id=int(pk), actor=request.user, note=d["note"], version=d.get("version"))
-        return self._detail(int(pk))
-
-    run.__name__ = name
-    run = action(detail=True, methods=["post"], url_path=name)(run)
-    return extend_schema(
-        summary=summary, request=s.ColourActionSerializer, responses={200: s.ColourChangeDetailSerializer}
-    )(run)
-
-
-ColourChangeViewSet.confirm = _colour_action("confirm", "乡镇确认三色变更（户的颜色随之改变）")
-ColourChangeViewSet.reject = _colour_action("reject", "乡镇退回三色变更（须填理由）")
-ColourChangeViewSet.withdraw = _colour_action("withdraw", "村撤回三色变更")
+add_action_endpoints(ColourChangeViewSet, ACTIONS, responses={200: s.ColourChangeDetailSerializer})
 
 
 @extend_schema_view(
