@@ -358,7 +358,7 @@ ROLE_HOME = [
     ("township_officer", "incidents:inbox"),
     ("department_officer", "incidents:inbox"),
     ("village_head", "incidents:inbox"),
-    ("grid_worker", "incidents:report"),
+    ("grid_worker", "care:today"),
     ("grid_leader", "incidents:report"),
     ("grid_police", "incidents:report"),
     ("insurer", "insurance:claims"),
@@ -380,6 +380,7 @@ DEMO_EXTENSIONS: list[str] = [
     "incidents.reviews.demo",
     "insurance.demo",
     "credit.demo",
+    "care.demo",
     "oversight.demo",
 ]
 
