@@ -86,3 +86,31 @@ class MovementKind(models.TextChoices):
 
 
 VOLUNTEER_ROLES = (Role.VILLAGE_HEAD, Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN)
+
+
+class NeedKind(models.TextChoices):
+    """Why a household is helped (家家帮: 老弱病残)."""
+
+    ELDERLY = "elderly", _("年老")
+    WEAK = "weak", _("体弱")
+    SICK = "sick", _("患病")
+    DISABLED = "disabled", _("残疾")
+
+
+class HelpKind(models.TextChoices):
+    """Ankang's routine mutual-help services."""
+
+    CLEANING = "cleaning", _("卫生保洁")
+    MINDING = "minding", _("临时看护")
+    ERRANDS = "errands", _("代办业务")
+    DAILY_CARE = "daily_care", _("生活照料")
+    ESCORT = "escort", _("陪同就医")
+    OTHER = "other", _("其他")
+
+
+class UnitKind(models.TextChoices):
+    HOUSEHOLD_WATCH = "watch", _("挨户防单元（约 15 户，户防长）")
+    MICRO_GRID = "micro", _("微网格（10–20 户，微网格长）")
+
+
+NEIGHBOUR_ROLES = (Role.VILLAGE_HEAD, Role.GRID_WORKER, Role.TOWNSHIP_OFFICER, Role.ADMIN)

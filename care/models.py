@@ -17,7 +17,18 @@ from grids.models import Area, Household, HouseholdColour, Resident
 from grids.scoping import AreaScopedQuerySet
 from incidents.models import Case
 
-from .constants import Category, ColourChangeStatus, ContactMode, Keeper, MovementKind, RiskLevel, ViewVia
+from .constants import (
+    Category,
+    ColourChangeStatus,
+    ContactMode,
+    HelpKind,
+    Keeper,
+    MovementKind,
+    NeedKind,
+    RiskLevel,
+    UnitKind,
+    ViewVia,
+)
 
 AREA_FIELDS = {
     AreaLevel.COUNTY: "county_id",
@@ -409,3 +420,133 @@ class PointsMovement(AreaRow):
 
     def __str__(self):
         return f"{self.volunteer_id} {self.points:+d}"
+
+
+# --- 家家帮 pairs, 挨户防 units and micro-grids (Ankang, Jiashan) ------------------------------
+
+
+class HelpPair(AreaRow):
+    """家家帮结对：一户有帮扶能力的家庭与一户老弱病残家庭结对 [start_date, end_date)。"""
+
+    helper = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("帮扶户"))
+    helped = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("受助户"))
+    need = models.CharField(_("受助原因"), max_length=12, choices=NeedKind.choices)
+    start_date = models.DateField(_("结对日期"))
+    end_date = models.DateField(_("解除日期"), null=True, blank=True)
+    end_reason = models.CharField(_("解除原因"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+
+    class Meta:
+        verbose_name = _("家家帮结对")
+        verbose_name_plural = _("家家帮结对")
+        constraints = [
+            models.CheckConstraint(name="pair_two_households", condition=~Q(helper=models.F("helped"))),
+            models.UniqueConstraint(
+                fields=["helper", "helped"], condition=Q(end_date__isnull=True), name="one_active_pair"
+            ),
+            models.CheckConstraint(
+                name="pair_ends_after_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            ),
+        ]
+        indexes = [models.Index(fields=["village", "end_date", "id"], name="helppair_village_end")]
+
+    def __str__(self):
+        return f"{self.helper_id} → {self.helped_id}"
+
+
+class HelpLog(models.Model):
+    """帮扶记录（只追加）：某次结对帮扶做了什么。"""
+
+    pair = models.ForeignKey(HelpPair, on_delete=models.PROTECT, related_name="logs", verbose_name=_("结对"))
+    kind = models.CharField(_("帮扶内容"), max_length=12, choices=HelpKind.choices)
+    helped_on = models.DateField(_("日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("帮扶记录")
+        verbose_name_plural = _("帮扶记录")
+        indexes = [models.Index(fields=["pair", "helped_on"], name="helplog_pair_day")]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self):
+        return f"{self.pair_id} {self.kind} {self.helped_on}"
+
+
+class WatchUnit(AreaRow):
+    """挨户防单元（约 15 户，户防长）或微网格（10–20 户，微网格长），属于一个基础网格。"""
+
+    kind = models.CharField(_("类型"), max_length=8, choices=UnitKind.choices)
+    name = models.CharField(_("名称"), max_length=50)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("建立人")
+    )
+    created_at = models.DateTimeField(_("建立时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("挨户防单元/微网格")
+        verbose_name_plural = _("挨户防单元/微网格")
+        indexes = [models.Index(fields=["village", "kind", "id"], name="watchunit_village_kind")]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitMember(models.Model):
+    """单元成员户：某户在某单元的时期 [start_date, end_date)；一户同一时间只在一个同类单元。"""
+
+    unit = models.ForeignKey(WatchUnit, on_delete=models.PROTECT, related_name="members", verbose_name=_("单元"))
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("户"))
+    kind = models.CharField(_("单元类型"), max_length=8, choices=UnitKind.choices)
+    start_date = models.DateField(_("加入日期"))
+    end_date = models.DateField(_("退出日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("单元成员户")
+        verbose_name_plural = _("单元成员户")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "kind"], condition=Q(end_date__isnull=True), name="one_active_unit_per_kind"
+            ),
+            models.CheckConstraint(
+                name="member_ends_after_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "end_date"], name="unitmember_unit_end")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.household_id}"
+
+
+class UnitLeader(models.Model):
+    """户防长 / 微网格长的任期 [start_date, end_date)：某天谁是长，查任期即可。"""
+
+    unit = models.ForeignKey(WatchUnit, on_delete=models.PROTECT, related_name="leaders", verbose_name=_("单元"))
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+", verbose_name=_("居民"))
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+
+    class Meta:
+        verbose_name = _("户防长/微网格长任期")
+        verbose_name_plural = _("户防长/微网格长任期")
+        constraints = [
+            models.UniqueConstraint(fields=["unit"], condition=Q(end_date__isnull=True), name="one_active_leader"),
+            models.CheckConstraint(
+                name="leader_ends_after_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "start_date"], name="unitleader_unit_start")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.resident_id} {self.start_date}"

@@ -12,11 +12,16 @@ from .models import (
     CareVisit,
     ColourChange,
     ColourChangeEvent,
+    HelpLog,
+    HelpPair,
     PlanEvent,
     PlanKeeper,
     PointsMovement,
     ShopItem,
+    UnitLeader,
+    UnitMember,
     Volunteer,
+    WatchUnit,
 )
 from .scoping import restrict_care
 
@@ -133,3 +138,36 @@ def recent_movements(user, limit: int = 50):
         .select_related("volunteer__resident", "item")
         .order_by("-id")[:limit]
     )
+
+
+def pairs_for(user):
+    logs = HelpLog.objects.order_by("-helped_on", "-id")
+    return (
+        restrict_care(HelpPair.objects.all(), user)
+        .select_related("helper", "helped", "village")
+        .prefetch_related(Prefetch("logs", queryset=logs))
+    )
+
+
+def units_for(user):
+    members = UnitMember.objects.filter(end_date__isnull=True).select_related("household").order_by("household_id")
+    leaders = UnitLeader.objects.select_related("resident").order_by("-start_date")
+    return (
+        restrict_care(WatchUnit.objects.all(), user)
+        .select_related("village", "grid")
+        .prefetch_related(
+            Prefetch("members", queryset=members, to_attr="current_members"),
+            Prefetch("leaders", queryset=leaders, to_attr="terms"),
+            Prefetch("current_members__household__residents"),
+        )
+    )
+
+
+def neighbour_figures(user) -> dict:
+    """Active pairs and units of each kind in the care scope — two queries."""
+    return {
+        "pairs": restrict_care(HelpPair.objects.filter(end_date__isnull=True), user).count(),
+        **restrict_care(WatchUnit.objects.all(), user).aggregate(
+            watch=Count("id", filter=Q(kind="watch")), micro=Count("id", filter=Q(kind="micro"))
+        ),
+    }

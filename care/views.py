@@ -21,12 +21,13 @@ from grids.models import HouseholdColour, Resident
 from grids.scoping import CHANGE
 from incidents.models import Category as CaseCategory
 
-from . import colours, selectors, services, volunteers
+from . import colours, neighbours, selectors, services, volunteers
 from .actions import ACTIONS
 from .api.serializers import (
     ColourProposalSerializer,
     EndInputSerializer,
     ExchangeInputSerializer,
+    HelpInputSerializer,
     KeeperInputSerializer,
     PlanInputSerializer,
     ReviseInputSerializer,
@@ -40,8 +41,11 @@ from .constants import (
     FOUR_KEEPERS,
     PLANNER_ROLES,
     Category,
+    HelpKind,
     Keeper,
+    NeedKind,
     RiskLevel,
+    UnitKind,
 )
 from .scoping import care_grants
 
@@ -381,6 +385,7 @@ def volunteer_action(request, action):
         ),
         "exchange": (
             ExchangeInputSerializer,
+            HelpInputSerializer,
             lambda d: volunteers.exchange(
                 actor=request.user, volunteer_id=_int(request.POST.get("volunteer")), item_id=d["item"]
             ),
@@ -401,3 +406,68 @@ def volunteer_action(request, action):
 
 def _int(value) -> int:
     return int(value) if str(value or "").isdigit() else 0
+
+
+@login_required
+def neighbours_page(request):
+    """家家帮 pairs and 挨户防 units / micro-grids of the scope, with their history and forms."""
+    _require_care(request.user)
+    user = request.user
+    return render(
+        request,
+        "care/neighbours.html",
+        {
+            "figures": selectors.neighbour_figures(user),
+            "pairs": list(selectors.pairs_for(user).filter(end_date__isnull=True).order_by("-id")[:PAGE_SIZE]),
+            "units": list(selectors.units_for(user).order_by("-id")[:PAGE_SIZE]),
+            "needs": NeedKind.choices,
+            "help_kinds": HelpKind.choices,
+            "unit_kinds": UnitKind.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _household_ids(user, numbers: str, field: str) -> list[int]:
+    wanted = [n.strip().upper() for n in numbers.replace("，", ",").split(",") if n.strip()]
+    found = dict(selectors.households_in_care(user).filter(number__in=wanted).values_list("number", "id"))
+    missing = [n for n in wanted if n not in found]
+    if missing or not wanted:
+        raise ValidationError({field: [_("户不存在或不在您的辖区内：%(n)s") % {"n": "、".join(missing) or "—"}]})
+    return [found[n] for n in wanted]
+
+
+@login_required
+@require_POST
+def neighbour_action(request, action):
+    _require_care(request.user)
+    user, post = request.user, request.POST
+
+    def create_pair():
+        helper, helped = (_household_ids(user, post.get(f, ""), f)[0] for f in ("helper", "helped"))
+        neighbours.pair(actor=user, helper_id=helper, helped_id=helped, need=post.get("need", ""))
+
+    def log_help():
+        data = HelpInputSerializer(data=post)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        neighbours.log_help(
+            actor=user, pair_id=_int(post.get("pair")), kind=d["kind"], helped_on=d["helped_on"], note=d.get("note", "")
+        )
+
+    def create_unit():
+        neighbours.create_unit(
+            actor=user,
+            kind=post.get("kind", ""),
+            name=post.get("name", ""),
+            household_ids=_household_ids(user, post.get("households", ""), "households"),
+        )
+
+    def appoint():
+        neighbours.appoint_leader(actor=user, unit_id=_int(post.get("unit")), resident_id=_int(post.get("resident")))
+
+    calls = {"pair": create_pair, "help": log_help, "unit": create_unit, "leader": appoint}
+    if action not in calls:
+        raise Http404
+    run_for_page(request, calls[action], _("已登记。"))
+    return redirect("care:neighbours")

@@ -277,6 +277,7 @@ NAV_ITEMS = [
             ("重点人员", "care:home", CARE_ROLES),
             ("三色管理", "care:colours", CARE_ROLES),
             ("平安志愿者", "care:volunteers", CARE_ROLES),
+            ("家家帮 · 挨户防", "care:neighbours", CARE_ROLES),
         ],
     ),
     ("搜索", "incidents:search", None),

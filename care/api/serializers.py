@@ -8,17 +8,21 @@ from grids.models import HouseholdColour
 from incidents.models import Category as CaseCategory
 
 from .. import services
-from ..constants import Category, Keeper, RiskLevel
+from ..constants import Category, HelpKind, Keeper, NeedKind, RiskLevel, UnitKind
 from ..models import (
     CarePlan,
     CareVisit,
     ColourChange,
     ColourChangeEvent,
+    HelpLog,
+    HelpPair,
     PlanEvent,
     PlanKeeper,
     PointsMovement,
     ShopItem,
+    UnitLeader,
     Volunteer,
+    WatchUnit,
 )
 
 
@@ -277,3 +281,85 @@ class ServiceInputSerializer(serializers.Serializer):
 
 class ExchangeInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(label=_("商品"))
+
+
+class HelpLogSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = HelpLog
+        fields = ["id", "kind", "kind_label", "helped_on", "note", "recorded_by", "created_at"]
+
+
+class PairSerializer(serializers.ModelSerializer):
+    helper_number = serializers.CharField(source="helper.number", read_only=True)
+    helped_number = serializers.CharField(source="helped.number", read_only=True)
+    logs = HelpLogSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = HelpPair
+        fields = [
+            "id",
+            "helper",
+            "helper_number",
+            "helped",
+            "helped_number",
+            "need",
+            "village",
+            "start_date",
+            "end_date",
+            "end_reason",
+            "logs",
+        ]
+
+
+class PairInputSerializer(serializers.Serializer):
+    helper = serializers.IntegerField(label=_("帮扶户"))
+    helped = serializers.IntegerField(label=_("受助户"))
+    need = serializers.ChoiceField(choices=NeedKind.choices, label=_("受助原因"))
+    start_date = serializers.DateField(required=False, allow_null=True, label=_("结对日期"))
+
+
+class EndPairSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, label=_("解除原因"))
+
+
+class HelpInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=HelpKind.choices, label=_("帮扶内容"))
+    helped_on = serializers.DateField(label=_("日期"))
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("说明"))
+
+
+class LeaderSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="resident.name", read_only=True)
+
+    class Meta:
+        model = UnitLeader
+        fields = ["id", "resident", "name", "start_date", "end_date"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    members = serializers.SerializerMethodField()
+    leaders = LeaderSerializer(source="terms", many=True, read_only=True)
+
+    class Meta:
+        model = WatchUnit
+        fields = ["id", "kind", "name", "village", "grid", "members", "leaders"]
+
+    def get_members(self, unit) -> list[int]:
+        return [m.household_id for m in unit.current_members]
+
+
+class UnitInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=UnitKind.choices, label=_("类型"))
+    name = serializers.CharField(max_length=50, label=_("名称"))
+    households = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, label=_("成员户"))
+
+
+class MembersInputSerializer(serializers.Serializer):
+    households = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, label=_("成员户"))
+
+
+class LeaderInputSerializer(serializers.Serializer):
+    resident = serializers.IntegerField(label=_("居民"))
+    start_date = serializers.DateField(required=False, allow_null=True, label=_("开始日期"))

@@ -15,10 +15,10 @@ from rest_framework.views import APIView
 from governance import idempotency
 from governance.actions import add_action_endpoints
 
-from .. import colours, selectors, services, volunteers
+from .. import colours, neighbours, selectors, services, volunteers
 from ..actions import ACTIONS
 from ..constants import Category, ColourChangeStatus, RiskLevel, ViewVia
-from ..models import CarePlan, CareVisit, ColourChange, Volunteer
+from ..models import CarePlan, CareVisit, ColourChange, HelpPair, Volunteer, WatchUnit
 from . import serializers as s
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -321,3 +321,98 @@ class VolunteerViewSet(
         volunteer = self.get_object()
         page = self.paginate_queryset(volunteer.movements.order_by("-id"))
         return self.get_paginated_response(s.MovementSerializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="家家帮结对（按关爱权限范围；active=0 含已解除）"),
+    retrieve=extend_schema(summary="结对及帮扶记录"),
+    create=extend_schema(summary="登记结对", request=s.PairInputSerializer),
+)
+class PairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.PairSerializer
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return HelpPair.objects.none()
+        qs = selectors.pairs_for(self.request.user).order_by("-id")
+        return qs if _flag(self.request.query_params.get("active", "")) is False else qs.filter(end_date__isnull=True)
+
+    def _answer(self, pk, code=status.HTTP_200_OK):
+        return Response(s.PairSerializer(selectors.pairs_for(self.request.user).get(pk=pk)).data, status=code)
+
+    def create(self, request):
+        data = s.PairInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        row = neighbours.pair(
+            actor=request.user,
+            helper_id=d["helper"],
+            helped_id=d["helped"],
+            need=d["need"],
+            start_date=d.get("start_date"),
+        )
+        return self._answer(row.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="解除结对", request=s.EndPairSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        data = s.EndPairSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        neighbours.end_pair(actor=request.user, pair_id=int(pk), reason=data.validated_data["reason"])
+        return self._answer(int(pk))
+
+    @extend_schema(summary="登记一次帮扶", request=s.HelpInputSerializer)
+    @action(detail=True, methods=["post"])
+    def help(self, request, pk=None):
+        data = s.HelpInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        neighbours.log_help(
+            actor=request.user, pair_id=int(pk), kind=d["kind"], helped_on=d["helped_on"], note=d.get("note", "")
+        )
+        return self._answer(int(pk), status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="挨户防单元与微网格（按关爱权限范围）"),
+    retrieve=extend_schema(summary="单元：现有成员户与历任户防长/微网格长"),
+    create=extend_schema(summary="建立单元及其成员户", request=s.UnitInputSerializer),
+)
+class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.UnitSerializer
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return WatchUnit.objects.none()
+        return selectors.units_for(self.request.user).order_by("-id")
+
+    def _answer(self, pk, code=status.HTTP_200_OK):
+        return Response(s.UnitSerializer(self.get_queryset().get(pk=pk)).data, status=code)
+
+    def create(self, request):
+        data = s.UnitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        unit = neighbours.create_unit(actor=request.user, kind=d["kind"], name=d["name"], household_ids=d["households"])
+        return self._answer(unit.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="加入成员户", request=s.MembersInputSerializer)
+    @action(detail=True, methods=["post"])
+    def members(self, request, pk=None):
+        data = s.MembersInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        neighbours.add_members(actor=request.user, unit_id=int(pk), household_ids=data.validated_data["households"])
+        return self._answer(int(pk))
+
+    @extend_schema(summary="任命户防长/微网格长（上一任随之结束）", request=s.LeaderInputSerializer)
+    @action(detail=True, methods=["post"])
+    def leader(self, request, pk=None):
+        data = s.LeaderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        neighbours.appoint_leader(
+            actor=request.user, unit_id=int(pk), resident_id=d["resident"], start_date=d.get("start_date")
+        )
+        return self._answer(int(pk))
