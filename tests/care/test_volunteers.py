@@ -28,9 +28,9 @@ def shop(care):
     }
 
 
-def _earn(care, volunteer, hours, day=None):
+def _earn(care, volunteer, hours, day=None, actor=None):
     return volunteers.log_service(
-        actor=care.worker,
+        actor=actor or care.worker,
         volunteer_id=volunteer.pk,
         hours=Decimal(hours),
         served_on=day or dt.date.today(),
@@ -135,3 +135,26 @@ def test_volunteer_hours_feed_credit_through_the_registry(care):
     assert proposals.propose_from_contributions() == 0  # the key: nothing twice
     fact = Fact.objects.get(origin=FactOrigin.CONTRIBUTION)
     assert (fact.item_code, fact.status, fact.subject.household_id) == ("volunteer", "proposed", care.households[0].pk)
+
+
+def test_colour_and_volunteer_lists_do_not_grow_queries(care, shop, as_user):
+    from django.test.utils import CaptureQueriesContext
+
+    from care import colours
+
+    client = as_user(care.head)
+    urls = ["/care/colours/", "/api/v1/care/colour-changes/", "/care/volunteers/", "/api/v1/care/volunteers/"]
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    first = volunteers.register(actor=care.head, resident_id=care.residents[0].pk)
+    _earn(care, first, "2")
+    colours.propose(actor=care.head, household_id=care.households[0].pk, to_colour="yellow", reason="病")
+    small = {u: count(u) for u in urls}
+    for resident in care.residents[1:]:
+        _earn(care, volunteers.register(actor=care.head, resident_id=resident.pk), "3", actor=care.head)
+    colours.propose(actor=care.head, household_id=care.households[1].pk, to_colour="red", reason="独居")
+    assert {u: count(u) for u in urls} == small
