@@ -101,6 +101,9 @@ class CarePlan(AreaRow):
             models.Index(fields=["township", "next_due"], name="careplan_town_due", condition=Q(is_active=True)),
             models.Index(fields=["category", "risk_level", "id"], name="careplan_category_risk"),
             models.Index(fields=["keepers_complete", "id"], name="careplan_keepers"),
+            models.Index(
+                fields=["village", "review_date"], name="careplan_village_review", condition=Q(is_active=True)
+            ),
         ]
 
     def __str__(self):

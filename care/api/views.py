@@ -34,6 +34,7 @@ PLAN_FILTERS = [
     OpenApiParameter("village", int, description="村/社区"),
     OpenApiParameter("grid", int, description="网格"),
     OpenApiParameter("overdue", bool, description="只看逾期未走访"),
+    OpenApiParameter("review_due", bool, description="只看已到复核日期的计划"),
     OpenApiParameter("keepers_complete", bool, description="一人四管是否齐全"),
     OpenApiParameter("active", bool, description="在管（默认）或已结束"),
 ]
@@ -56,6 +57,8 @@ def filter_plans(qs, params, today):
             qs = qs.filter(**{f"{field}_id": int(params[field])})
     if _flag(params.get("overdue", "")):
         qs = selectors.overdue(qs, today)
+    if _flag(params.get("review_due", "")):
+        qs = qs.filter(review_date__lte=today)
     complete = _flag(params.get("keepers_complete", ""))
     if complete is not None:
         qs = qs.filter(keepers_complete=complete)

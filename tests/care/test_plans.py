@@ -237,3 +237,20 @@ def test_lists_do_not_grow_queries_with_rows(care, as_user, django_assert_max_nu
         services.record_visit(visitor=care.head, plan_id=CarePlan.objects.latest("id").pk, finding="正常")
     large = {url: count(url) for url in urls}
     assert large == small
+
+
+def test_inbox_lists_overdue_visits_and_plans_due_for_review(care, as_user):
+    from governance.approvals import waiting_for
+
+    start = dt.date.today() - dt.timedelta(days=200)
+    care.plan(start=start, every=7)  # never visited: overdue; review date (start + 180) passed
+    care.plan(care.residents[2], every=7)  # due today, review far ahead
+    found = {w.label: (w.count, w.url) for w in waiting_for(care.head)}
+    assert found == {
+        "重点人员走访逾期": (1, "/care/?overdue=1"),
+        "重点人员计划待复核": (1, "/care/?review_due=1"),
+    }
+    assert waiting_for(care.worker) == []  # grid workers see theirs on 今日走访
+    assert waiting_for(care.outsiders["credit_committee"]) == []
+    listed = as_user(care.head).get("/api/v1/care/plans/?review_due=1").json()["results"]
+    assert [p["resident_name"] for p in listed] == [care.residents[0].name]
