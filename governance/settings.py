@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "credit",
     "insurance",
     "care",
+    "disputes",
     "oversight",
 ]
 
@@ -194,6 +195,9 @@ PERIODIC_TASKS = [
     Periodic("社会稳定指数（每周一 01:30，计算上一周）", "oversight.compute_stability_index", minute="30", hour="1",
              day_of_week="1"),
     Periodic("综治信用：从结案事件生成待审事实（每 15 分钟）", "credit.propose_from_closed_cases", minute="*/15"),
+    Periodic("信访积案：超期未办结的列入积案（每日 01:00）", "disputes.mark_backlog", minute="0", hour="1"),
+    Periodic("以案定补：生成上月结算单（每月 2 日 05:00）", "disputes.build_statements", minute="0", hour="5",
+             day_of_month="2"),
 ]
 
 REST_FRAMEWORK = {
@@ -235,6 +239,13 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "insurance.constants.ClaimStatus",
         "EvidenceStatusEnum": "oversight.constants.EvidenceStatus",
         "WarningColourEnum": "oversight.constants.Colour",
+        "MediationStatusEnum": "disputes.constants.MediationStatus",
+        "PetitionStatusEnum": "disputes.constants.PetitionStatus",
+        "StatementStatusEnum": "disputes.constants.StatementStatus",
+        "BodyLevelEnum": "disputes.constants.BodyLevel",
+        "BodyKindEnum": "disputes.constants.BodyKind",
+        "DifficultyEnum": "disputes.constants.Difficulty",
+        "PetitionChannelEnum": "disputes.constants.Channel",
     },
 }
 
@@ -264,6 +275,9 @@ CARE_ROLES = [
     "grid_worker", "admin",
 ]
 CREDIT_ROLES = ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"]
+MEDIATION_ROLES = ["village_head", "grid_leader", "grid_police", "township_officer", "command_operator",
+                   "command_leader", "admin"]
+PETITION_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
 NAV_ITEMS = [
     ("工作台", "incidents:desk", ["command_operator", "command_leader"]),
     ("收件箱", "incidents:inbox", ["township_officer", "village_head", "department_officer"]),
@@ -303,6 +317,19 @@ NAV_ITEMS = [
         ],
     ),
     (
+        "调解信访",
+        [
+            ("调解工作台", "disputes:home", MEDIATION_ROLES),
+            ("调解台账", "disputes:mediations", MEDIATION_ROLES),
+            ("信访事项", "disputes:petitions", PETITION_ROLES),
+            ("登记信访", "disputes:petition-new", PETITION_ROLES + ["grid_worker", "grid_police"]),
+            ("我包的案", "disputes:owned", ["command_leader", "township_officer"]),
+            ("信访积案", "disputes:backlog", PETITION_ROLES),
+            ("以案定补", "disputes:statements", ["township_officer", "command_operator", "command_leader", "admin"]),
+            ("调解信访统计", "disputes:figures", REVIEW_ROLES),
+        ],
+    ),
+    (
         "平安建设",
         [
             ("一屏观全域", "oversight:dashboard", OVERSIGHT_ROLES),
@@ -333,6 +360,7 @@ DASHBOARD_PANELS = [
     "oversight.panels.CREDIT",
     "oversight.panels.STABILITY",
     "oversight.panels.CARE",
+    "oversight.panels.DISPUTES",
 ]
 
 # The grid map: no base-map tiles unless an intranet tile server is named ({z}/{x}/{y} template),
@@ -350,6 +378,7 @@ APPROVAL_SOURCES = [
     "credit.approvals.waiting",
     "oversight.approvals.waiting",
     "care.approvals.waiting",
+    "disputes.approvals.waiting",
 ]
 
 # Where "/" lands each role (first match wins; a url name that does not resolve is skipped).
@@ -382,8 +411,23 @@ DEMO_EXTENSIONS: list[str] = [
     "insurance.demo",
     "credit.demo",
     "care.demo",
+    "disputes.demo",
     "oversight.demo",
 ]
+
+# Sections other apps add to the case page (incidents/sections.py): dotted paths to callables
+# (request, case) → a Section or None. incidents reads them and knows none of those apps …
+CASE_PAGE_SECTIONS = ["disputes.sections.case_section"]
+# … and to the weekly evaluation's page (周评): callables (request, evaluation) → a Section or None.
+WEEKLY_REVIEW_SECTIONS = ["disputes.sections.weekly_section"]
+
+# Disputes and petitions (docs/disputes.md).
+DISPUTE_CATEGORY_CODES = ["MD"]  # 矛盾纠纷 and its children take the mediation path
+MEDIATION_FOLLOW_UP_DAYS = [7, 30, 90]  # 常回访: visits after an agreement, days from it
+PETITION_REPLY_DAYS = env.int("PETITION_REPLY_DAYS", default=60)  # default reply due date
+PETITION_REPEAT_WINDOW_DAYS = env.int("PETITION_REPEAT_WINDOW_DAYS", default=180)
+PETITION_REPEAT_RADIUS_METRES = env.int("PETITION_REPEAT_RADIUS_METRES", default=1000)
+PETITION_BACKLOG_DAYS = env.int("PETITION_BACKLOG_DAYS", default=90)  # unresolved this long → 积案
 
 # Area hierarchy: the coordinate system the stored boundaries and centres use.
 BOUNDARY_CRS = env.str("BOUNDARY_CRS", default="WGS84")

@@ -27,6 +27,7 @@ from .api.filters import CaseFilter
 from .constants import CaseStatus, Outcome, UnitKind, UrgeGrade
 from .models import Unit
 from .reviews import selectors as review_selectors
+from .sections import sections_for
 from .workflow import CASE_WORKFLOW
 
 PAGE_SIZE = 50
@@ -143,6 +144,7 @@ def _case_context(request, case, failure=None):
         "urge_grades": UrgeGrade.choices,
         "grid_boundary_json": json.dumps(case.grid.boundary) if case.grid.boundary else "",
         "point_json": json.dumps([case.lat, case.lng]) if case.lat is not None else "",
+        "sections": sections_for(request, case),
     }
 
 

@@ -34,6 +34,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from care import figures as care_figures
+from disputes import figures as dispute_figures
 from grids.levels import AreaLevel
 from grids.models import HouseholdColour
 from grids.scoping import VIEW, VIEW_CREDIT, VIEW_INSURANCE, in_scope
@@ -274,6 +275,50 @@ INSURANCE = Panel(
 CREDIT = Panel(
     "credit", _("综治信用"), placeholder=_("信用功能上线后在此显示评级与授信概况。"), width=2, perm=VIEW_CREDIT
 )
+
+
+def _disputes(scope: OversightScope, now: dt.datetime) -> dict:
+    """This month's mediation and petition figures of the area (disputes/figures.py), each linking
+    to the figures page of the area."""
+    today = timezone.localdate(now)
+    t = dispute_figures.totals(scope.area, today.replace(day=1), today)
+    href = f"{reverse('disputes:figures')}?area={scope.area.id}"
+
+    def pct(value):
+        return {"value": value, "unit": "%"} if value is not None else {"value": "—", "unit": ""}
+
+    return {
+        "figures": [
+            {
+                "key": "success_rate",
+                "label": str(_("调解成功率")),
+                **pct(t.success_rate),
+                "href": href,
+                "tone": "success" if (t.success_rate or 0) >= 90 else "",
+            },
+            {"key": "village_rate", "label": str(_("小事不出村")), **pct(t.village_rate), "href": href},
+            {
+                "key": "repeat_rate",
+                "label": str(_("重复信访率")),
+                **pct(t.repeat_rate),
+                "href": href,
+                "tone": "warning" if (t.repeat_rate or 0) > 10 else "",
+            },
+            {"key": "on_time_rate", "label": str(_("按期答复率")), **pct(t.on_time_rate), "href": href},
+            {
+                "key": "backlog_open",
+                "label": str(_("在册积案")),
+                "value": t.backlog_open,
+                "unit": str(_("件")),
+                "href": f"{reverse('disputes:backlog')}?area={scope.area.id}",
+                "tone": "danger" if t.backlog_open else "",
+            },
+        ],
+        "note": str(_("本月：调解终结 %(n)d 件，达成协议 %(a)d 件")) % {"n": t.concluded, "a": t.agreed},
+    }
+
+
+DISPUTES = Panel("disputes", _("矛盾调解与信访"), _disputes, width=4)
 
 
 def _stability(scope: OversightScope, now: dt.datetime) -> dict:
