@@ -26,7 +26,7 @@ from ..models import (
 )
 
 
-class KeeperSerializer(serializers.ModelSerializer):
+class PlanKeeperSerializer(serializers.ModelSerializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:
@@ -82,7 +82,7 @@ class PlanListSerializer(serializers.ModelSerializer):
         ]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class PlanEventSerializer(serializers.ModelSerializer):
     actor_name = serializers.StringRelatedField(source="actor")
 
     class Meta:
@@ -90,7 +90,7 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["id", "action", "action_label", "actor", "actor_name", "note", "data", "created_at"]
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class CareVisitSerializer(serializers.ModelSerializer):
     visitor_name = serializers.StringRelatedField(source="visitor")
     photo_url = serializers.SerializerMethodField()
     case_number = serializers.CharField(source="case.number", read_only=True, default=None)
@@ -120,10 +120,10 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class PlanDetailSerializer(PlanListSerializer):
-    keepers = KeeperSerializer(many=True, read_only=True)
+    keepers = PlanKeeperSerializer(many=True, read_only=True)
     missing_keepers = serializers.SerializerMethodField()
-    events = EventSerializer(many=True, read_only=True)
-    visits = VisitSerializer(many=True, read_only=True)
+    events = PlanEventSerializer(many=True, read_only=True)
+    visits = CareVisitSerializer(many=True, read_only=True)
 
     class Meta(PlanListSerializer.Meta):
         fields = [*PlanListSerializer.Meta.fields, "note", "ended_on", "keepers", "missing_keepers", "events", "visits"]
@@ -242,7 +242,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
         fields = ["id", "resident", "name", "household", "village", "village_name", "skills", "balance", "hours"]
 
 
-class MovementSerializer(serializers.ModelSerializer):
+class PointsMovementSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -291,7 +291,7 @@ class HelpLogSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_label", "helped_on", "note", "recorded_by", "created_at"]
 
 
-class PairSerializer(serializers.ModelSerializer):
+class HelpPairSerializer(serializers.ModelSerializer):
     helper_number = serializers.CharField(source="helper.number", read_only=True)
     helped_number = serializers.CharField(source="helped.number", read_only=True)
     logs = HelpLogSerializer(many=True, read_only=True)
@@ -330,7 +330,7 @@ class HelpInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("说明"))
 
 
-class LeaderSerializer(serializers.ModelSerializer):
+class UnitLeaderSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="resident.name", read_only=True)
 
     class Meta:
@@ -338,9 +338,9 @@ class LeaderSerializer(serializers.ModelSerializer):
         fields = ["id", "resident", "name", "start_date", "end_date"]
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class WatchUnitSerializer(serializers.ModelSerializer):
     members = serializers.SerializerMethodField()
-    leaders = LeaderSerializer(source="terms", many=True, read_only=True)
+    leaders = UnitLeaderSerializer(source="terms", many=True, read_only=True)
 
     class Meta:
         model = WatchUnit

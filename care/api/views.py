@@ -144,11 +144,11 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         summary="登记走访（带位置、照片；可一步转立事件；幂等）",
         parameters=[IDEMPOTENCY_HEADER],
         request={"multipart/form-data": s.VisitInputSerializer},
-        responses={201: s.VisitSerializer, 200: s.VisitSerializer},
+        responses={201: s.CareVisitSerializer, 200: s.CareVisitSerializer},
     ),
 )
 class VisitViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.VisitSerializer
+    serializer_class = s.CareVisitSerializer
     lookup_value_converter = "int"
 
     def get_queryset(self):
@@ -185,16 +185,18 @@ class VisitViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
         )
         visit = selectors.visits_for(request.user).get(pk=visit.pk)
         return Response(
-            s.VisitSerializer(visit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            s.CareVisitSerializer(visit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
-    @extend_schema(summary="把走访发现转立事件", request=s.RaiseCaseInputSerializer, responses={200: s.VisitSerializer})
+    @extend_schema(
+        summary="把走访发现转立事件", request=s.RaiseCaseInputSerializer, responses={200: s.CareVisitSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="raise-case")
     def raise_case(self, request, pk=None):
         data = s.RaiseCaseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.raise_case(actor=request.user, visit_id=int(pk), category=data.validated_data["category"])
-        return Response(s.VisitSerializer(selectors.visits_for(request.user).get(pk=pk)).data)
+        return Response(s.CareVisitSerializer(selectors.visits_for(request.user).get(pk=pk)).data)
 
 
 class VisitPhotoView(APIView):
@@ -205,7 +207,9 @@ class VisitPhotoView(APIView):
 
 
 class FiguresView(APIView):
-    @extend_schema(summary="关爱数字：在管、今日到期、逾期、一人四管不全，按村和类别")
+    @extend_schema(
+        summary="关爱数字：在管、今日到期、逾期、一人四管不全，按村和类别", responses={200: OpenApiTypes.OBJECT}
+    )
     def get(self, request):
         return Response(
             {
@@ -294,7 +298,7 @@ class VolunteerViewSet(
         return self._answer(volunteer.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="登记服务时长（得积分）", request=s.ServiceInputSerializer, responses={201: s.MovementSerializer}
+        summary="登记服务时长（得积分）", request=s.ServiceInputSerializer, responses={201: s.PointsMovementSerializer}
     )
     @action(detail=True, methods=["post"])
     def service(self, request, pk=None):
@@ -304,26 +308,26 @@ class VolunteerViewSet(
         row = volunteers.log_service(
             actor=request.user, volunteer_id=int(pk), hours=d["hours"], served_on=d["served_on"], note=d["note"]
         )
-        return Response(s.MovementSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(s.PointsMovementSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="积分兑换（余额不足或库存不足则拒绝）",
         request=s.ExchangeInputSerializer,
-        responses={201: s.MovementSerializer},
+        responses={201: s.PointsMovementSerializer},
     )
     @action(detail=True, methods=["post"])
     def exchange(self, request, pk=None):
         data = s.ExchangeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         row = volunteers.exchange(actor=request.user, volunteer_id=int(pk), item_id=data.validated_data["item"])
-        return Response(s.MovementSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(s.PointsMovementSerializer(row).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="积分流水", responses={200: s.MovementSerializer(many=True)})
+    @extend_schema(summary="积分流水", responses={200: s.PointsMovementSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def movements(self, request, pk=None):
         volunteer = self.get_object()
         page = self.paginate_queryset(volunteer.movements.order_by("-id"))
-        return self.get_paginated_response(s.MovementSerializer(page, many=True).data)
+        return self.get_paginated_response(s.PointsMovementSerializer(page, many=True).data)
 
 
 @extend_schema_view(
@@ -332,7 +336,7 @@ class VolunteerViewSet(
     create=extend_schema(summary="登记结对", request=s.PairInputSerializer),
 )
 class PairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.PairSerializer
+    serializer_class = s.HelpPairSerializer
     lookup_value_converter = "int"
 
     def get_queryset(self):
@@ -342,7 +346,7 @@ class PairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return qs if _flag(self.request.query_params.get("active", "")) is False else qs.filter(end_date__isnull=True)
 
     def _answer(self, pk, code=status.HTTP_200_OK):
-        return Response(s.PairSerializer(selectors.pairs_for(self.request.user).get(pk=pk)).data, status=code)
+        return Response(s.HelpPairSerializer(selectors.pairs_for(self.request.user).get(pk=pk)).data, status=code)
 
     def create(self, request):
         data = s.PairInputSerializer(data=request.data)
@@ -383,7 +387,7 @@ class PairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     create=extend_schema(summary="建立单元及其成员户", request=s.UnitInputSerializer),
 )
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.UnitSerializer
+    serializer_class = s.WatchUnitSerializer
     lookup_value_converter = "int"
 
     def get_queryset(self):
@@ -392,7 +396,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return selectors.units_for(self.request.user).order_by("-id")
 
     def _answer(self, pk, code=status.HTTP_200_OK):
-        return Response(s.UnitSerializer(self.get_queryset().get(pk=pk)).data, status=code)
+        return Response(s.WatchUnitSerializer(self.get_queryset().get(pk=pk)).data, status=code)
 
     def create(self, request):
         data = s.UnitInputSerializer(data=request.data)

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('care', '0004_neighbours'),
-        ('grids', '0004_due_work_points'),
+        ("care", "0004_neighbours"),
+        ("grids", "0004_due_work_points"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='careplan',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['village', 'review_date'], name='careplan_village_review'),
+            model_name="careplan",
+            index=models.Index(
+                condition=models.Q(("is_active", True)),
+                fields=["village", "review_date"],
+                name="careplan_village_review",
+            ),
         ),
     ]
