@@ -22,7 +22,7 @@ from grids.models import Area
 from incidents import selectors as incident_selectors
 from incidents import services as incident_services
 from incidents.attachments import prepare as prepare_upload
-from incidents.constants import FINAL_STATES
+from incidents.constants import FINAL_STATES, Outcome
 from incidents.models import Case
 from incidents.workflow import CASE_WORKFLOW
 
@@ -341,6 +341,15 @@ def record_session(
     return mediation, event
 
 
+def _dispose_case(mediation, actor, outcome: str, result: str) -> None:
+    """The case follows its mediation's end: where the actor handles the case and may report its
+    disposal now (处置反馈), it is disposed with the mediation's outcome, in the same transaction,
+    and goes on to verification and closure in the incidents workflow."""
+    case = incident_services.case_queryset().get(pk=mediation.case_id)
+    if any(t.action == "dispose" for t in CASE_WORKFLOW.available(actor, case)):
+        incident_services.dispose(case_id=case.pk, actor=actor, result=result, outcome=outcome)
+
+
 def follow_up_days() -> list[int]:
     return sorted({int(d) for d in settings.MEDIATION_FOLLOW_UP_DAYS})
 
@@ -376,6 +385,10 @@ def agree(*, mediation_id: int, actor, agreement_text: str = "", agreement_file=
     FollowUp.objects.bulk_create(
         [FollowUp(mediation=mediation, due_on=today + dt.timedelta(days=d)) for d in follow_up_days()]
     )
+    text = mediation.agreement_text or _("达成调解协议（见协议扫描件）")
+    _dispose_case(
+        mediation, actor, Outcome.MEDIATION_AGREED, _("调解 %(n)s：%(t)s") % {"n": mediation.number, "t": text}
+    )
     return mediation, event
 
 
@@ -387,6 +400,7 @@ def fail(*, mediation_id: int, actor, note: str, version=None):
     return act("fail", mediation_id=mediation_id, actor=actor, version=version, note=note, apply=_conclude)
 
 
+@transaction.atomic
 def refer(*, mediation_id: int, actor, referred_to: str, note: str, version=None):
     """引导诉讼/仲裁: the parties are shown the way to a court or an arbitration committee."""
 
@@ -396,7 +410,7 @@ def refer(*, mediation_id: int, actor, referred_to: str, note: str, version=None
         m.referred_to = referred_to
         _conclude(m, t)
 
-    return act(
+    mediation, event = act(
         "refer",
         mediation_id=mediation_id,
         actor=actor,
@@ -405,6 +419,11 @@ def refer(*, mediation_id: int, actor, referred_to: str, note: str, version=None
         apply=apply,
         data={"referred_to": referred_to},
     )
+    where = ReferredTo(referred_to).label
+    _dispose_case(
+        mediation, actor, Outcome.MEDIATION_FAILED, _("调解未成，引导至%(w)s：%(n)s") % {"w": where, "n": note}
+    )
+    return mediation, event
 
 
 def confirm(*, mediation_id: int, actor, confirmed_on: dt.date, court: str, version=None, note: str = ""):

@@ -103,12 +103,20 @@ def parse_id_number(raw: str) -> IdNumber:
     if birth.year < 1880 or birth > timezone.localdate():
         raise ValidationError(_("身份证号中的出生日期不合理。"))
     warnings = []
-    if not is_foreigner:
-        try:
-            ric.get_birth_place(number)
-        except StdnumError:
-            warnings.append(_("地址码 %(code)s 不在现行区划表中（可能是已撤销的县），请核对。") % {"code": number[:6]})
+    if not is_foreigner and not _place_known(number[:6], number[6:10]):
+        warnings.append(_("地址码 %(code)s 不在现行区划表中（可能是已撤销的县），请核对。") % {"code": number[:6]})
     return IdNumber(number, birth, int(number[16]) % 2 == 1, is_foreigner, warnings)
+
+
+@lru_cache(maxsize=16384)
+def _place_known(address_code: str, year: str) -> bool:
+    """Whether the division table knows the address code in the birth year (python-stdnum's
+    lookup, which costs more than everything else here: cached, as it depends on nothing else)."""
+    try:
+        ric.get_birth_place(f"{address_code}{year}01010000")
+    except StdnumError:
+        return False
+    return True
 
 
 def mask_id_number(number: str) -> str:

@@ -5,6 +5,10 @@ Each indicator's value is scored 0–100 between its baseline (100) and its ceil
 of all indicators. The colour is the first band (green → red) whose lower bound the index
 reaches. `compute_week` runs a fixed number of queries whatever the number of cases or
 townships and upserts on (township, week): recomputing a week gives the same rows.
+
+A township whose colour turns orange or red — other than the colour it had before (this week's
+earlier computation, else the week before) — is a warning: its township officers and
+the command centre (operators and leaders on the county) are told, once per change.
 """
 
 import datetime as dt
@@ -13,9 +17,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from governance.notifications import notify_batch
+from governance.roles import Role
 from grids.levels import AreaLevel
-from grids.models import Area
+from grids.models import Area, Assignment
 from grids.selectors import subtree
 
 from .constants import COLOUR_ORDER, Colour, StabilityGroup
@@ -23,6 +30,7 @@ from .measures import CENT, Measure, as_json, empty_values, values_by_area
 from .models import ColourBand, StabilityIndex, StabilityIndicator
 
 HUNDRED = Decimal(100)
+WARNING_COLOURS = (Colour.ORANGE, Colour.RED)
 
 
 def monday(day: dt.date) -> dt.date:
@@ -125,10 +133,53 @@ def compute_week(*, county: Area, week_start: dt.date, now: dt.datetime | None =
                 computed_at=now,
             )
         )
+    before = _colours_before(county, week_start)
     StabilityIndex.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["township", "week_start"],
         update_fields=["county", "index", "colour", "breakdown", "computed_at"],
     )
+    _warn(county, [r for r in rows if r.colour in WARNING_COLOURS and r.colour != before.get(r.township_id)])
     return len(rows)
+
+
+def _colours_before(county: Area, week_start: dt.date) -> dict[int, str]:
+    """township id → the colour it showed before this computation: this week's stored row, else
+    the week before's (one query)."""
+    colours: dict[int, str] = {}
+    rows = StabilityIndex.objects.filter(
+        county=county, week_start__in=[week_start, week_start - dt.timedelta(days=7)]
+    ).order_by("-week_start")
+    for township_id, colour in rows.values_list("township_id", "colour"):
+        colours.setdefault(township_id, colour)
+    return colours
+
+
+def _warn(county: Area, changed: list[StabilityIndex]) -> None:
+    """Tell each township that turned orange or red, and the command centre, once per change."""
+    if not changed:
+        return
+    officers: dict[int, list[int]] = {}
+    for area_id, user_id in Assignment.objects.filter(
+        area_id__in=[r.township_id for r in changed], role=Role.TOWNSHIP_OFFICER, end_date__isnull=True
+    ).values_list("area_id", "user_id"):
+        officers.setdefault(area_id, []).append(user_id)
+    centre = list(
+        Assignment.objects.filter(
+            area=county, role__in=(Role.COMMAND_OPERATOR, Role.COMMAND_LEADER), end_date__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+    names = dict(Area.objects.filter(pk__in=[r.township_id for r in changed]).values_list("id", "name"))
+    notify_batch(
+        (
+            officers.get(r.township_id, []) + centre,
+            "stability_warning",
+            _("社会稳定指数预警：%(town)s为%(colour)s")
+            % {"town": names[r.township_id], "colour": Colour(r.colour).label},
+            _("%(week)s 起一周的社会稳定指数为 %(index)s。请研判并采取措施。")
+            % {"week": r.week_start, "index": r.index},
+            f"/oversight/stability/?week={r.week_start}",
+        )
+        for r in changed
+    )

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("grids", "0004_due_work_points"),
-        ("incidents", "0006_due_work_figures"),
+        ("incidents", "0007_due_work_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -54,14 +54,15 @@ def demo_users():
 def seed(
     *,
     seed: int = DEFAULT_SEED,
-    households_per_grid: int = 10,
+    households_per_grid: int | None = None,
     scale: float = 1.0,
     townships: int | None = None,
     grids_per_village: int | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> Summary:
-    """Build the demo county in one transaction. The caller checks `is_loaded()` first."""
-    per_grid = round(households_per_grid * scale)
+    """Build the demo county in one transaction. The caller checks `is_loaded()` first.
+    `households_per_grid` None: 20–30 households and 70–120 people per grid (× `scale`)."""
+    per_grid = None if households_per_grid is None else round(households_per_grid * scale)
     with transaction.atomic():
         county = plan_county(random.Random(f"{seed}:county"), townships, grids_per_village)
         create_areas(county)
@@ -77,7 +78,7 @@ def seed(
             f"{len(people.with_history)} 个网格有前任记录"
         )
 
-        maker = HouseholdMaker(seed, per_grid)
+        maker = HouseholdMaker(seed, per_grid, scale)
         total_households = total_residents = 0
         for i, town in enumerate(county.children, start=1):
             households, residents = maker.township(town)

@@ -1,11 +1,13 @@
-"""Households and residents of the demo county: a fixed number per base grid, each with one
-to five members carrying valid ID numbers, the three colours, register status and a few
-key-person tags. Inserted in bulk, one township at a time."""
+"""Households and residents of the demo county: by default 20–30 households and 70–120 people
+per base grid (Yucheng's and Hanyin's base grid, article 000), or a fixed number per grid for
+small test counties; each household has one to six members carrying valid ID numbers, the three
+colours, register status and a few key-person tags. Inserted in bulk, one township at a time."""
 
 import random
 from dataclasses import dataclass
 from datetime import date
 
+from governance import bulk
 from grids.household_services import resident_identity_fields
 from grids.levels import AreaLevel
 from grids.models import Household, HouseholdColour, KeyPersonTag, RegisterStatus, Relation, Resident
@@ -16,7 +18,10 @@ from .county import Node
 BATCH = 2000
 # Ages are counted on a fixed day, so a seed gives the same ID numbers whenever it runs.
 AGE_ON = date(2025, 7, 1)
-SIZES, SIZE_WEIGHTS = (1, 2, 3, 4, 5), (12, 25, 31, 20, 12)
+SIZES, SIZE_WEIGHTS = (1, 2, 3, 4, 5, 6), (8, 16, 26, 26, 15, 9)  # 3.5 people on average
+# A base grid: 20–30 households and 70–120 people (article 000, Hanyin).
+GRID_HOUSEHOLDS = (20, 30)
+GRID_PEOPLE = (70, 120)
 COLOURS, COLOUR_WEIGHTS = (HouseholdColour.GREEN, HouseholdColour.YELLOW, HouseholdColour.RED), (90, 8.3, 1.7)
 REGISTERED_ELSEWHERE = (
     "河南省商丘市睢阳区",
@@ -90,47 +95,75 @@ def _tags(rng: random.Random, member: Member, alone: bool) -> list[str]:
 
 
 class HouseholdMaker:
-    """Builds the households of one grid after another; `ids` and `phones` keep numbers unique."""
+    """Builds the households of one grid after another; `ids` and `phones` keep numbers unique.
 
-    def __init__(self, seed: int, per_grid: int):
+    `per_grid` None: each grid draws 20–30 households (× `scale`) whose sizes are nudged until
+    the grid holds 70–120 people (× `scale`); a number: that many households of random size."""
+
+    def __init__(self, seed: int, per_grid: int | None, scale: float = 1.0):
         self.seed = seed
         self.per_grid = per_grid
+        self.scale = scale
         self.ids = names.IdNumbers()
         self.phones: set[str] = set()
         self.tag_ids = dict(KeyPersonTag.objects.values_list("code", "id"))
         self.warnings: list[str] = []
 
+    def grid_sizes(self, rng: random.Random) -> list[int]:
+        """The sizes of one grid's households."""
+        if self.per_grid is not None:
+            return rng.choices(SIZES, weights=SIZE_WEIGHTS, k=self.per_grid)
+        sizes = rng.choices(SIZES, weights=SIZE_WEIGHTS, k=round(rng.randint(*GRID_HOUSEHOLDS) * self.scale))
+        low, high = (round(n * self.scale) for n in GRID_PEOPLE)
+        while sizes and sum(sizes) < low:
+            grow = [i for i, n in enumerate(sizes) if n < SIZES[-1]]
+            if not grow:
+                break
+            sizes[rng.choice(grow)] += 1
+        while sum(sizes) > high:
+            shrink = [i for i, n in enumerate(sizes) if n > 1]
+            sizes[rng.choice(shrink)] -= 1
+        return sizes
+
     def township(self, town: Node) -> tuple[int, int]:
-        """Create every household and resident of one township; returns (households, residents)."""
+        """Create every household and resident of one township; returns (households, residents).
+        Rows go to the database as they are (governance.bulk: COPY / executemany), with ids
+        taken beforehand so residents can name their household."""
         rng = random.Random(f"{self.seed}:households:{town.code}")
-        households: list[Household] = []
-        residents: list[tuple[Resident, list[str]]] = []
+        households: list[dict] = []
+        residents: list[tuple[dict, list[str]]] = []
         county = town.parent
         for village in town.children:
             for grid_seq, grid in enumerate(village.children, start=1):
                 assert grid.level == AreaLevel.GRID
-                for seq in range(1, self.per_grid + 1):
-                    household, members = self._household(rng, county, town, village, grid, grid_seq, seq)
+                for seq, size in enumerate(self.grid_sizes(rng), start=1):
+                    household, members = self._household(rng, county, town, village, grid, grid_seq, seq, size)
                     households.append(household)
                     residents += members
                     grid.households += 1
                     grid.population += len(members)
-        Household.objects.bulk_create(households, batch_size=BATCH)
-        created = Resident.objects.bulk_create([r for r, _tags in residents], batch_size=BATCH)
-        through = Resident.tags.through
-        through.objects.bulk_create(
-            [
-                through(resident_id=r.pk, keypersontag_id=self.tag_ids[t])
-                for r, (_row, tags) in zip(created, residents, strict=True)
-                for t in tags
-                if t in self.tag_ids
-            ],
-            batch_size=BATCH,
-        )
+        household_ids = iter(bulk.allocate_ids(Household, len(households)))
+        for household in households:
+            household["id"] = next(household_ids)
+            for resident, _tags in household.pop("members"):
+                resident["household_id"] = household["id"]
+        for (resident, _tags), resident_id in zip(residents, bulk.allocate_ids(Resident, len(residents)), strict=True):
+            resident["id"] = resident_id
+        for start in range(0, len(households), BATCH):
+            bulk.insert(Household, households[start : start + BATCH])
+        for start in range(0, len(residents), BATCH):
+            bulk.insert(Resident, [r for r, _tags in residents[start : start + BATCH]])
+        tagged = [
+            {"resident_id": r["id"], "keypersontag_id": self.tag_ids[t]}
+            for r, tags in residents
+            for t in tags
+            if t in self.tag_ids
+        ]
+        bulk.insert(Resident.tags.through, tagged)
         return len(households), len(residents)
 
-    def _household(self, rng, county, town, village, grid, grid_seq, seq):
-        members = _family(rng, rng.choices(SIZES, weights=SIZE_WEIGHTS)[0])
+    def _household(self, rng, county, town, village, grid, grid_seq, seq, size):
+        members = _family(rng, size)
         tags = {t for m in members for t in m.tags}
         if tags & WORRYING_TAGS:
             colour = HouseholdColour.RED
@@ -153,20 +186,20 @@ class HouseholdMaker:
             self.warnings += warnings
             has_phone = m.relation == Relation.HEAD or (m.age >= 18 and rng.random() < 0.6)
             phone = names.mobile(rng, self.phones) if has_phone else ""
-            rows.append((Resident(name=m.name, relation=m.relation, phone=phone, **identity), m.tags))
-        household = Household(
-            number=f"{grid.code}{seq:04d}",
-            county=county.area,
-            township=town.area,
-            village=village.area,
-            grid=grid.area,
-            head_name=members[0].name,
-            address=f"{village.short_name}{grid_seq}{unit}{seq}号",
-            phone=rows[0][0].phone,
-            colour=colour,
-            register_status=status,
-            registered_place=registered_place,
-        )
-        for resident, _tags in rows:
-            resident.household = household
+            rows.append(({"name": m.name, "relation": m.relation, "phone": phone, **identity}, m.tags))
+        household = {
+            "number": f"{grid.code}{seq:04d}",
+            "county_id": county.area.id,
+            "township_id": town.area.id,
+            "village_id": village.area.id,
+            "grid_id": grid.area.id,
+            "micro_grid_id": None,
+            "head_name": members[0].name,
+            "address": f"{village.short_name}{grid_seq}{unit}{seq}号",
+            "phone": rows[0][0]["phone"],
+            "colour": colour,
+            "register_status": status,
+            "registered_place": registered_place,
+            "members": rows,
+        }
         return household, rows

@@ -1,7 +1,8 @@
-"""The demo's people: platform staff, one officer per township, a village head and a grid
-police officer per village, a grid worker per base grid (a few grids vacant, a few with a
-predecessor), all inserted in bulk with exactly the groups and area grants that
-`grids.services.sync_grants` would give them."""
+"""The demo's people: platform staff, one officer per township, a village head, a grid leader
+(网格长) and a grid police officer per village (article 000: 村级网格、网格长、网格警务员各 610
+个), a grid worker per base grid (a few grids vacant, a few with a predecessor), all inserted
+in bulk with exactly the groups and area grants that `grids.services.sync_grants` would give
+them."""
 
 import random
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from .county import Node
 PASSWORD = "Demo-Pass-2026"
 STAFF_USERNAMES = ("admin", "zhihui", "zhihui-lead")
 # Every username the demo creates matches one of these (used by --reset).
-USERNAME_PREFIXES = ("town-", "vh-", "police-", "gw-")
+USERNAME_PREFIXES = ("town-", "vh-", "gl-", "police-", "gw-")
 VACANT_SHARE = 0.01
 HISTORY_SHARE = 0.05
 BATCH = 2000
@@ -77,7 +78,7 @@ def plan_people(county: Node, rng: random.Random, today: date) -> People:
             )
         )
     for village in county.of_level(AreaLevel.VILLAGE):
-        for prefix, role in (("vh", Role.VILLAGE_HEAD), ("police", Role.GRID_POLICE)):
+        for prefix, role in (("vh", Role.VILLAGE_HEAD), ("gl", Role.GRID_LEADER), ("police", Role.GRID_POLICE)):
             user = _user(rng, phones, f"{prefix}-{village.code}", password)
             posts.append(Post(user, [(village, role, start_within(730), None, "")]))
 

@@ -18,13 +18,14 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from governance import bulk
 from governance.models import User
 from grids.demo import COUNTY_CODE
 from grids.models import Area, Assignment
 
 from ..catalogue import ensure_catalogue
 from ..models import Case, CaseAttachment, CaseEvent, Category, IdempotencyKey, RoutingRule, Unit
-from .cases import CHUNK, Planner, allocate_ids, build, open_count
+from .cases import CHUNK, Planner, build, open_count
 from .context import Context
 from .people import ensure_department_staff, staff_usernames
 
@@ -58,7 +59,7 @@ def seed_demo(
         staff = ensure_department_staff(county, random.Random(f"{seed}:departments"))
         log(f"事件：处置单位和分类已就绪，{len(staff)} 个县直部门账号（dept-…）")
         planner = Planner(Context(county), seed, now)
-        times, ids = planner.report_times(total), allocate_ids(total)
+        times, ids = planner.report_times(total), bulk.allocate_ids(Case, total)
         chunks = [(ids[i : i + CHUNK], times[i : i + CHUNK]) for i in range(0, total, CHUNK)]
         counts, every = {"cases": 0, "events": 0, "parties": 0}, max(1, len(chunks) // 10)
         with ThreadPoolExecutor(max_workers=1) as pool:  # build the next chunk while the database takes this one

@@ -1,6 +1,6 @@
 """The demo's cases: when, where, through which channel and about what they were reported, each
 one's life (timeline.py), and their rows, built in memory per chunk and written in bulk
-(bulk.py) with pre-allocated ids, so the number "SJ" + date + id is known before the insert."""
+(governance/bulk.py) with pre-allocated ids, so the number "SJ" + date + id is known before the insert."""
 
 import datetime as dt
 import random
@@ -8,16 +8,16 @@ from bisect import bisect
 from collections import Counter
 from itertools import accumulate
 
-from django.db import connection
 from django.utils import timezone
 
+from governance import bulk
 from grids.demo import names
 
 from ..constants import CaseStatus as S
 from ..constants import PartyRole as P
 from ..constants import Source, Urgency
 from ..models import Case, CaseEvent, CaseParty
-from . import bulk, texts
+from . import texts
 from .context import Context
 from .steps import labels
 from .timeline import Timeline
@@ -47,25 +47,6 @@ SELF_RESOLVABLE = {"MD01", "MD02", "XF01", "XF02", "HJ01", "HJ02", "FW02"}  # sm
 SELF_SHARE = 0.15
 # Reports by hour of day (local time): few at night, most in working hours.
 HOURS = [1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 16, 14, 10, 10, 14, 15, 15, 13, 9, 7, 5, 3, 2, 1]
-
-
-def allocate_ids(n: int) -> list[int]:
-    """n ids for new cases, taken before the insert: from the identity sequence on PostgreSQL;
-    on SQLite past the largest id ever used (the caller holds the write lock: IMMEDIATE mode)."""
-    table = Case._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
-            return [row[0] for row in cursor.fetchall()]
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0),"  # noqa: S608 - our own table name
-                f" coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-                [table],
-            )
-            last = cursor.fetchone()[0]
-            return list(range(last + 1, last + n + 1))
-    raise NotImplementedError(f"demo cases need PostgreSQL or SQLite, not {connection.vendor}")
 
 
 class Planner:

@@ -9,6 +9,11 @@
    `ReviewRules.escalate_multiple` × its limit is red-carded and, where the workflow table
    allows it from its state, passed one level up (village → township, township or department
    → the command centre); each unit gets one notice listing its newly urged cases.
+   The centre's own desk is urged the same way: cases waiting for 立案 or 派遣 longer than
+   `ReviewRules.centre_limit_hours` since they reached that state, and overdue verification
+   (已处置 past its 核查 limit) — urged to the verifier (the township for its villages' cases,
+   otherwise the centre), never escalated (there is no level above); the centre's notice goes
+   to its operators and its duty leader (指挥中心领导).
 2. the work falling due outside the case loop (settings.REVIEW_DUE_WORK, governance/duework.py:
    visits to key people, follow-up visits after a mediation …): each source urges what is
    overdue (once per item and day) and its due / overdue counts per base grid join the figures;
@@ -28,7 +33,8 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Case as Choose
-from django.db.models import Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +54,9 @@ from .models import DailyReview, DailyUrge, ReviewRules
 log = logging.getLogger(__name__)
 
 URGED_STATES = (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
+# the centre's desk: waiting for 立案 (reported) or for 派遣 (registered, returned by a unit)
+CENTRE_STATES = (CaseStatus.REPORTED, CaseStatus.REGISTERED, CaseStatus.RETURNED)
+VERIFY_STATES = (CaseStatus.DISPOSED,)  # disposed, waiting for 核查
 TO_TOWNSHIP = CASE_WORKFLOW.get("escalate_to_township")
 TO_CENTRE = CASE_WORKFLOW.get("escalate_to_centre")
 SYSTEM = _("系统（日清）")
@@ -70,7 +79,7 @@ def run_daily_review(*, at: dt.datetime | None = None, job_id: int | None = None
         jobs.set_total(job_id, len(townships) + 1, _("日清 %(day)s") % {"day": day})
     urged = 0
     for township_id in townships:
-        urged += urge_township(township_id=township_id, day=day, at=at, multiple=rules.escalate_multiple)
+        urged += urge_township(township_id=township_id, day=day, at=at, rules=rules)
         if job_id:
             jobs.advance(job_id)
     urged += duework.urge_all(day, at)
@@ -98,33 +107,61 @@ def _limit(case: Case) -> dt.timedelta | None:
     return case.due_at - case.dispatched_at
 
 
-@transaction.atomic
-def urge_township(*, township_id: int, day: dt.date, at: dt.datetime, multiple) -> int:
-    """Urge (and where due, escalate) the overdue cases of one township not yet urged today."""
-    _lock(township_id, day)
-    cases = list(
+def _entered_at():
+    """When the case reached its current state: the last event that moved it there (an urge or
+    a comment does not), else its report time."""
+    moved_in = (
+        CaseEvent.objects.filter(case_id=OuterRef("pk"), to_state=OuterRef("status"))
+        .exclude(from_state=F("to_state"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return Coalesce(Subquery(moved_in), F("created_at"))
+
+
+def _candidates(township_id: int, day: dt.date, at: dt.datetime, rules) -> list[Case]:
+    """Overdue cases of a township not urged today, locked: a unit's overdue handling, overdue
+    verification, and the centre's backlog (waiting for 立案/派遣 beyond the centre's limit)."""
+    centre_limit = dt.timedelta(hours=rules.centre_limit_hours)
+    handled = Q(status__in=URGED_STATES, due_at__lt=at, handling_unit__isnull=False)
+    verifying = Q(status__in=VERIFY_STATES, due_at__lt=at, handling_unit__isnull=False)
+    waiting = Q(status__in=CENTRE_STATES, entered_at__lt=at - centre_limit)
+    return list(
         Case.objects.select_for_update(of=("self",))
         .select_related("handling_unit", "category")
-        .filter(township_id=township_id, status__in=URGED_STATES, due_at__lt=at, handling_unit__isnull=False)
+        .annotate(entered_at=_entered_at())
+        .filter(handled | verifying | waiting, township_id=township_id)
         .exclude(daily_urges__day=day)
         .order_by("id")
     )
+
+
+@transaction.atomic
+def urge_township(*, township_id: int, day: dt.date, at: dt.datetime, rules) -> int:
+    """Urge (and where due, escalate) the overdue cases of one township not yet urged today."""
+    _lock(township_id, day)
+    cases = _candidates(township_id, day, at, rules)
     if not cases:
         return 0
+    multiple = rules.escalate_multiple
     township_unit = Unit.objects.filter(kind=UnitKind.TOWNSHIP, area_id=township_id).first()
     centre = Unit.objects.filter(kind=UnitKind.COMMAND_CENTRE).first()
     categories = {c.category_id: c.category for c in cases}.values()
     sign_limits = limits_for(categories, HandlingLevel.TOWNSHIP, Phase.SIGN) if township_unit else {}
+    centre_limit = dt.timedelta(hours=rules.centre_limit_hours)
 
     urges, events = [], []
     urged, escalated, moved = defaultdict(list), defaultdict(list), defaultdict(list)
     for case in cases:
-        unit = case.handling_unit
-        red = _beyond(case, at, multiple)
+        unit, limit, due = _urged_unit(case, township_unit, centre, centre_limit)
+        if unit is None:
+            continue  # a centre case in a county without a command-centre unit: nobody to urge
+        red = limit is not None and (at - due) > limit * float(multiple)
         grade = UrgeGrade.RED if red else UrgeGrade.YELLOW
-        escalation = _escalation(case, red, township_unit, at, sign_limits)
+        handled = case.status in URGED_STATES
+        escalation = _escalation(case, red, township_unit, at, sign_limits) if handled else None
         urges.append(DailyUrge(case=case, day=day, grade=grade, unit=unit, escalated=escalation is not None))
-        events.append(_urge_event(case, grade, day, at))
+        events.append(_urge_event(case, unit, grade, day, at))
         urged[unit.id].append(case.number)
         case.version += 1  # the urge's own step; saved by _save_cases with the counters
         if escalation is not None:
@@ -141,8 +178,20 @@ def urge_township(*, township_id: int, day: dt.date, at: dt.datetime, multiple) 
     DailyUrge.objects.bulk_create(urges)
     _save_cases(urges, moved)
     CaseEvent.objects.bulk_create(events)
-    _send_notices(urged, escalated, day)
-    return len(cases)
+    _send_notices(urged, escalated, day, centre)
+    return len(urges)
+
+
+def _urged_unit(case: Case, township_unit, centre, centre_limit: dt.timedelta):
+    """(the unit to urge, the length of the running phase, the deadline) of an overdue case."""
+    if case.status in CENTRE_STATES:
+        return centre, centre_limit, case.entered_at + centre_limit
+    if case.status in VERIFY_STATES:
+        # 核查: a township verifies what its villages handled, the centre everything else
+        verifier = township_unit if case.handling_unit.kind == UnitKind.VILLAGE and township_unit else centre
+        limit = case.due_at - case.entered_at if case.due_at > case.entered_at else None
+        return verifier, limit, case.due_at
+    return case.handling_unit, _limit(case), case.due_at
 
 
 def _save_cases(urges: list[DailyUrge], moved: dict) -> None:
@@ -160,11 +209,6 @@ def _save_cases(urges: list[DailyUrge], moved: dict) -> None:
         Case.objects.filter(pk__in=ids).update(status=status, version=F("version") + 1, **dict(changes))
 
 
-def _beyond(case: Case, at: dt.datetime, multiple) -> bool:
-    limit = _limit(case)
-    return limit is not None and (at - case.due_at) > limit * float(multiple)
-
-
 def _escalation(case: Case, red: bool, township_unit, at: dt.datetime, sign_limits):
     """(action, field changes) that pass `case` one level up, or None (not red, or the table
     forbids it from the case's state)."""
@@ -180,7 +224,15 @@ def _escalation(case: Case, red: bool, township_unit, at: dt.datetime, sign_limi
     return None
 
 
-def _urge_event(case: Case, grade: str, day: dt.date, at: dt.datetime) -> CaseEvent:
+_URGE_NOTES = {
+    CaseStatus.REPORTED: _("日清：在指挥中心待立案已超过时限，请值班长尽快决定是否立案。"),
+    CaseStatus.REGISTERED: _("日清：在指挥中心待派遣已超过时限，请尽快派遣。"),
+    CaseStatus.RETURNED: _("日清：被退回后在指挥中心待重新派遣已超过时限，请尽快派遣。"),
+    CaseStatus.DISPOSED: _("日清：处置结果待核查已超过核查时限，请尽快核查。"),
+}
+
+
+def _urge_event(case: Case, unit: Unit, grade: str, day: dt.date, at: dt.datetime) -> CaseEvent:
     return CaseEvent(
         case=case,
         action="urge",
@@ -188,8 +240,8 @@ def _urge_event(case: Case, grade: str, day: dt.date, at: dt.datetime) -> CaseEv
         from_state=case.status,
         to_state=case.status,
         actor_unit=SYSTEM,
-        note=_("日清：已超过办理时限，请抓紧办理。"),
-        unit_id=case.handling_unit_id,
+        note=_URGE_NOTES.get(case.status, _("日清：已超过办理时限，请抓紧办理。")),
+        unit_id=unit.id,
         data={"grade": grade, "day": day.isoformat(), "auto": True},
         created_at=at,
     )
@@ -210,8 +262,10 @@ def _escalation_event(case, transition, from_state, day, at, multiple) -> CaseEv
     )
 
 
-def _send_notices(urged: dict, escalated: dict, day: dt.date) -> None:
-    """One notice per unit: its newly urged cases; one per receiving unit: the cases passed up."""
+def _send_notices(urged: dict, escalated: dict, day: dt.date, centre) -> None:
+    """One notice per unit: its newly urged cases; one per receiving unit: the cases passed up.
+    The centre's people are its operators and leaders, so its duty leader hears of its own
+    overdue desk (待立案、待派遣、待核查) as well."""
     units = Unit.objects.filter(pk__in=set(urged) | set(escalated))
     people = people_of_units(units)
 
@@ -219,8 +273,13 @@ def _send_notices(urged: dict, escalated: dict, day: dt.date) -> None:
         listed = "、".join(numbers[:50]) + ("……" if len(numbers) > 50 else "")
         return people.get(unit_id, []), "daily_urge", title % {"n": len(numbers)}, f"{day}：{listed}", "/inbox/"
 
+    def urge_title(unit_id):
+        if centre is not None and unit_id == centre.id:
+            return _("日清督办（指挥中心）：%(n)d 件待立案、待派遣或待核查已超时")
+        return _("日清督办：%(n)d 件事件已超过办理时限")
+
     notify_batch(
-        [message(u, numbers, _("日清督办：%(n)d 件事件已超过办理时限")) for u, numbers in urged.items()]
+        [message(u, numbers, urge_title(u)) for u, numbers in urged.items()]
         + [message(u, numbers, _("日清上提：%(n)d 件超期事件转由本单位办理")) for u, numbers in escalated.items()]
     )
 

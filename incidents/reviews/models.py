@@ -24,6 +24,12 @@ class ReviewRules(models.Model):
         validators=[MinValueValidator(Decimal("0.1"))],
         help_text=_("超期时长超过时限的该倍数时，日清自动上提一级"),
     )
+    centre_limit_hours = models.PositiveSmallIntegerField(
+        _("指挥中心立案、派遣时限（小时）"),
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text=_("事件在指挥中心待立案或待派遣超过该时长，日清向指挥中心督办"),
+    )
     weight_close_rate = models.DecimalField(_("结案率权重"), max_digits=5, decimal_places=2, default=Decimal(30))
     weight_on_time_rate = models.DecimalField(_("按期结案率权重"), max_digits=5, decimal_places=2, default=Decimal(40))
     weight_satisfaction = models.DecimalField(_("满意度权重"), max_digits=5, decimal_places=2, default=Decimal(20))

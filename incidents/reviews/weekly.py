@@ -45,10 +45,10 @@ RATES = ("close_rate", "on_time_rate")
 FORMULAS = [
     ("应结案数", gettext_lazy("本周结案数 + 本周末已过期限仍未结案数 + 在办缓办数")),
     ("结案数", gettext_lazy("本周内结案（不含合并重复件）")),
-    ("按期结案数", gettext_lazy("本周结案中在处置时限内反馈处置结果的件数")),
+    ("按期结案数", gettext_lazy("本周结案中在处置时限内反馈处置结果的件数（不含缓办件）")),
     ("缓办数", gettext_lazy("应结案中经指挥中心批准缓办的件数")),
     ("结案率", gettext_lazy("结案数 ÷ 应结案数（应结案数为 0 时记满分）")),
-    ("按期结案率", gettext_lazy("按期结案数 ÷ (应结案数 − 缓办数)（分母为 0 时记满分）")),
+    ("按期结案率", gettext_lazy("按期结案数 ÷ (应结案数 − 缓办数)，缓办件分子分母都不计（分母为 0 时记满分）")),
     ("返工数", gettext_lazy("本周核查未通过、退回返工的次数")),
     ("黄牌/红牌督办", gettext_lazy("本周黄牌、红牌督办次数（含日清自动督办）")),
     ("上报数", gettext_lazy("本周上报事件数（网格员按上报人，区域按事发地）")),
@@ -84,13 +84,15 @@ def _case_figures(column: str, start, end, extra: Q = EVERYTHING):
     open_ = Q(status__in=OPEN_STATES)
     late = open_ & Q(due_at__lt=end)
     held = open_ & Q(is_postponed=True)
+    # 缓办 cases leave both sides of 按期结案率: on time counts only cases that were not postponed,
+    # and every one of them is in 应结案 − 缓办, so the rate can never pass 100 %.
     return {
         row.pop(column): row
         for row in Case.objects.filter(extra)
         .values(column)
         .annotate(
             closed=Count("id", filter=in_week),
-            closed_on_time=Count("id", filter=in_week & Q(closed_on_time=True)),
+            closed_on_time=Count("id", filter=in_week & Q(closed_on_time=True, is_postponed=False)),
             due=Count("id", filter=in_week | late | held),
             postponed=Count("id", filter=(in_week | held) & Q(is_postponed=True)),
             overdue=Count("id", filter=late),

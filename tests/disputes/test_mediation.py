@@ -46,6 +46,10 @@ def test_full_mediation_with_confirmation_and_follow_ups(disputes):
         mediation_id=m.pk, actor=d.village_head, agreement_text="以原界桩为界，李四拆除院墙 0.3 米"
     )
     assert m.status == M.AGREED and m.concluded_at is not None
+    # the case follows: disposed by its village handler with the mediation's outcome, on to verification
+    case = Case.objects.get(pk=m.case_id)
+    assert (case.status, case.outcome) == (CaseStatus.DISPOSED, "mediation_agreed")
+    assert m.number in case.result and "以原界桩为界" in case.result
     due = list(FollowUp.objects.filter(mediation=m).values_list("due_on", flat=True))
     assert due == [today + dt.timedelta(days=n) for n in (7, 30, 90)]
 
@@ -137,6 +141,24 @@ def test_failed_mediation_is_passed_one_level_up_keeping_its_history(disputes, d
     assert (
         services.MEDIATION_WORKFLOW.available(d.village_head, Mediation.objects.get(pk=new.pk))[0].action == "comment"
     )
+
+
+def test_referral_disposes_the_case_as_not_mediated(disputes):
+    d = disputes
+    m = d.open()
+    m, _e = services.refer(mediation_id=m.pk, actor=d.village_head, referred_to="arbitration", note="劳动争议")
+    case = Case.objects.get(pk=m.case_id)
+    assert m.status == M.REFERRED and m.referred_to == "arbitration"
+    assert (case.status, case.outcome) == (CaseStatus.DISPOSED, "mediation_failed") and "仲裁" in case.result
+
+
+def test_a_mediator_who_does_not_handle_the_case_leaves_it_alone(disputes):
+    d = disputes
+    case = d.case(handled=False)  # reported, not yet dispatched
+    m = d.open(case=case)
+    _session(d, m)
+    services.agree(mediation_id=m.pk, actor=d.village_head, agreement_text="协议")
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.REPORTED
 
 
 def test_opening_rules(disputes):

@@ -186,3 +186,26 @@ def test_list_query_counts_do_not_grow(disputes, client):
     assert three == one
     assert queries(client, f"/disputes/mediations/{m.pk}/") <= 20
     assert queries(client, f"/disputes/petitions/{pt.pk}/reply/") <= 12
+
+
+def test_petition_case_page_shows_its_petition_and_repeat(disputes, client):
+    d = disputes
+    first = file(d, owner=d.leader)
+    repeat = file(d)
+    client.force_login(d.officer_a)
+    page = client.get(f"/cases/{repeat.case_id}/").content.decode()
+    assert 'id="disputes-panel"' in page and "重复信访" in page
+    assert f"/disputes/petitions/{first.pk}/" in page
+    new = client.post(
+        "/disputes/petitions/new/",
+        {
+            "channel": "visit",
+            "category": first.category_id,
+            "description": "反映承包地问题",
+            "petitioner_name": ["钱二"],
+            "petitioner_id": [""],
+            "petitioner_phone": [""],
+            "grid": str(first.grid_id),
+        },
+    )
+    assert new.status_code == 400 and "请填写信访人的身份证号或电话" in new.content.decode()

@@ -19,6 +19,7 @@ from governance.roles import Role
 from grids import demo, spatial
 from grids.demo import layout, names
 from grids.demo.county import read_divisions
+from grids.demo.households import HouseholdMaker
 from grids.identity import decrypt_id_number, id_number_digest, mask_id_number, parse_id_number
 from grids.levels import AreaLevel
 from grids.models import Area, AreaUserPermission, Assignment, Household, Resident
@@ -151,7 +152,7 @@ def test_households_and_residents_look_real():
         assert h.number.startswith(h.grid.code) and len(h.number) == 19
         assert h.address.startswith(h.village.name[:2])
         assert normalize_phone(h.phone) == h.phone and h.phone.startswith("+861")
-        assert 1 <= h.residents.count() <= 5
+        assert 1 <= h.residents.count() <= 6
         assert h.residents.filter(relation="head", name=h.head_name).count() == 1
         assert (h.register_status == "living_here_only") == bool(h.registered_place)
 
@@ -186,7 +187,7 @@ def test_grids_staffed_with_a_few_vacancies_and_some_history():
         assert old.end_reason and not old.user.is_active
     for village in Area.objects.filter(level=AreaLevel.VILLAGE):
         roles = set(village.assignments.values_list("role", flat=True))
-        assert roles == {Role.VILLAGE_HEAD, Role.GRID_POLICE}
+        assert roles == {Role.VILLAGE_HEAD, Role.GRID_LEADER, Role.GRID_POLICE}  # 网格长 per village
     assert User.objects.get(username="admin").is_superuser
 
 
@@ -208,9 +209,9 @@ def test_grants_are_what_sync_grants_makes():
         *User.objects.filter(username__in=["admin", "zhihui", "zhihui-lead"]),
         *User.objects.filter(username__regex=r"^gw-[0-9]+-prev$")[:2],
     ]
-    for prefix in ("town-", "vh-", "police-", "gw-"):
+    for prefix in ("town-", "vh-", "gl-", "police-", "gw-"):
         sample += list(User.objects.filter(username__startswith=prefix, is_active=True).order_by("?")[:3])
-    assert len(sample) >= 16
+    assert len(sample) >= 19
     for user in sample:
         before = state(user)
         if user.is_active:
@@ -248,8 +249,32 @@ def test_banner_lists_demo_logins():
     text = out.getvalue()
     assert "http://127.0.0.1:8000/api/docs/" in text
     assert demo.PASSWORD in text
-    for username in ("admin", "zhihui", "zhihui-lead", "town-411425100", "vh-411425100001", "gw-411425100001001"):
+    usernames = ("admin", "zhihui", "zhihui-lead", "town-411425100", "vh-411425100001", "gl-411425100001")
+    for username in (*usernames, "gw-411425100001001"):
         assert username in text
+
+
+def test_by_default_a_base_grid_holds_20_to_30_households_and_70_to_120_people():
+    """Yucheng's / Hanyin's base grid (article 000), not the old ten households per grid."""
+    demo.reset()
+    seed_demo(seed=7, townships=1, grids_per_village=1)
+    grids = Area.objects.filter(level=AreaLevel.GRID)
+    assert grids.count() == 12  # 城关镇's twelve communities, one grid each
+    for grid in grids:
+        assert 20 <= grid.household_count <= 30 and 70 <= grid.population <= 120, grid
+        assert Household.objects.filter(grid=grid).count() == grid.household_count
+    village = Area.objects.filter(level=AreaLevel.VILLAGE).first()
+    leader = Assignment.objects.get(area=village, role=Role.GRID_LEADER, end_date__isnull=True)
+    assert leader.user.username == f"gl-{village.code}" and leader.user.is_active
+
+
+def test_grid_sizes_stay_in_the_range_for_any_seed():
+    maker = HouseholdMaker.__new__(HouseholdMaker)
+    maker.per_grid, maker.scale = None, 1.0
+    rng = random.Random(11)
+    for _ in range(2000):
+        sizes = maker.grid_sizes(rng)
+        assert 20 <= len(sizes) <= 30 and 70 <= sum(sizes) <= 120 and max(sizes) <= 6
 
 
 def test_full_county_has_2257_grids_and_622_villages():

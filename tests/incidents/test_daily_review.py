@@ -12,10 +12,13 @@ from django.test.utils import CaptureQueriesContext
 
 from governance import jobs
 from governance.models import JobStatus, Notification
+from governance.roles import Role
+from grids import services as grid_services
 from incidents import intake, services
 from incidents.models import Case, CaseEvent, DailyReview, DailyUrge, ReviewRules, Unit
 from incidents.reviews import daily
 from incidents.tasks import run_daily_review
+from tests.factories import UserFactory
 from tests.incidents.conftest import photo
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -256,3 +259,69 @@ def test_the_township_inbox_shows_its_own_daily_figures(client, loop, day_set):
     assert f'data-daily="{town.pk}"' in page and "新增 3 · 办结 1 · 在办 5 · 今日到期 2" in page
     client.force_login(loop.world.officers[loop.world.towns[0].code])  # 城关镇: another township's figures stay out
     assert f'data-daily="{town.pk}"' not in client.get("/inbox/").content.decode()
+
+
+def _disposed(loop, report, dispatched, disposed, unit, handler):
+    case = _dispatched(loop, report, dispatched, unit, handler)
+    with time_machine.travel(disposed, tick=False):
+        services.dispose(case_id=case.pk, actor=handler, result="已处理")
+    return Case.objects.get(pk=case.pk)
+
+
+@pytest.fixture
+def centre_desk(loop, report):
+    """The centre's own desk and overdue verification, seen Wed 12 Nov 2025 17:30 (limit 24 h):
+
+    to_register   — reported Tue 11 Nov 09:00, never registered: 8.5 h past the limit → yellow
+    to_dispatch   — reported Mon 3 Nov, registered Tue 11 Nov 12:00: 5.5 h past → yellow (the
+                    clock runs from the registration, not from the report)
+    registered    — reported Mon 3 Nov, registered today 09:00: within the limit → nothing
+    village_check — the village disposed Tue 11 Nov 10:00, verify due Wed 10:00 → yellow, to
+                    the township (it verifies its villages' results)
+    town_check    — the township disposed Mon 10 Nov 12:00, verify due Tue 12:00, 29.5 h past a
+                    24 h limit → red, to the centre; it stays 已处置 (nothing above to pass it to)
+    """
+    leader = UserFactory(username="zhihui-lead", full_name="值班长")
+    grid_services.assign(user=leader, area=loop.world.county, role=Role.COMMAND_LEADER)
+    cases = {}
+    with time_machine.travel(at(2025, 11, 11, 9), tick=False):
+        cases["to_register"] = report()
+    with time_machine.travel(at(2025, 11, 3, 9), tick=False):
+        cases["to_dispatch"], cases["registered"] = report(), report()
+    for key, when in (("to_dispatch", at(2025, 11, 11, 12)), ("registered", at(2025, 11, 12, 9))):
+        with time_machine.travel(when, tick=False):
+            services.register(case_id=cases[key].pk, actor=loop.operator)
+    village_unit = Unit.objects.get(code=f"area-{loop.world.villages[TOWN][0].code}")
+    head, officer = loop.village_heads[TOWN], loop.world.officers[TOWN]
+    cases["village_check"] = _disposed(loop, report, at(2025, 11, 10, 9), at(2025, 11, 11, 10), village_unit, head)
+    cases["town_check"] = _disposed(
+        loop, report, at(2025, 11, 10, 9), at(2025, 11, 10, 12), loop.town_unit(TOWN), officer
+    )
+    ReviewRules.objects.update_or_create(pk=1, defaults={"escalate_multiple": 1, "centre_limit_hours": 24})
+    return cases, leader
+
+
+def test_the_centre_backlog_and_overdue_verification_are_urged(loop, centre_desk):
+    cases, leader = centre_desk
+    assert run() == 4
+    urges = {u.case_id: (u.grade, u.unit.code, u.escalated) for u in DailyUrge.objects.select_related("unit")}
+    centre = Unit.objects.get(kind="command_centre").code
+    assert urges == {
+        cases["to_register"].pk: ("yellow", centre, False),
+        cases["to_dispatch"].pk: ("yellow", centre, False),
+        cases["village_check"].pk: ("yellow", f"area-{TOWN}", False),
+        cases["town_check"].pk: ("red", centre, False),
+    }
+    statuses = dict(Case.objects.filter(pk__in=[c.pk for c in cases.values()]).values_list("pk", "status"))
+    assert statuses[cases["town_check"].pk] == "disposed" and statuses[cases["to_register"].pk] == "reported"
+    event = CaseEvent.objects.get(case=cases["to_register"], action="urge")
+    assert event.data["grade"] == "yellow" and "待立案" in event.note and event.unit.code == centre
+    title = "日清督办（指挥中心）：3 件待立案、待派遣或待核查已超时"
+    for person in (loop.operator, leader):  # the centre's operators and its duty leader
+        notice = Notification.objects.get(recipient=person, kind="daily_urge")
+        assert notice.title == title and cases["town_check"].number in notice.body
+    officer_notice = Notification.objects.get(recipient=loop.world.officers[TOWN], kind="daily_urge")
+    assert officer_notice.title == "日清督办：1 件事件已超过办理时限"
+    assert cases["village_check"].number in officer_notice.body
+    assert run() == 0  # the same day again: nobody is urged or told twice
+    assert Notification.objects.filter(kind="daily_urge").count() == 3

@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from incidents.models import Case, CaseEvent, ReviewRules, WeeklyEvaluation, WeeklyScore
 from incidents.reviews import weekly
@@ -154,3 +156,71 @@ def _queries(loop, n):
 def test_query_count_does_not_grow_with_the_number_of_cases(loop):
     ReviewRules.current()
     assert _queries(loop, 5) == _queries(loop, 50)
+
+
+def test_a_postponed_case_leaves_both_sides_of_the_on_time_rate(loop):
+    """The issue's village: 2 due, both closed on time, 1 of them postponed (缓办). Before the
+    fix it scored 2 / (2 − 1) = 200 %; the postponed case is out of both sides: 1 / 1."""
+    closed = {"status": "closed", "closed_on_time": True}
+    _case(loop, "P1", closed_at=at(2025, 11, 5, 10), **closed)
+    _case(loop, "P2", closed_at=at(2025, 11, 6, 10), is_postponed=True, **closed)
+    village = WeeklyScore.objects.get(evaluation=evaluate(), subject=f"area:{loop.world.villages[TOWN][0].pk}")
+    assert (village.due, village.closed, village.closed_on_time, village.postponed) == (2, 2, 1, 1)
+    assert village.on_time_rate == Decimal("1.0000")
+    # 30 × 1 + 40 × 1 + 20 (no satisfaction) + min(2 × 0.5, 10): never above the weights and the cap
+    assert village.score == Decimal("91.00")
+
+
+WEEK_START = at(2025, 11, 3)
+MOMENTS = st.integers(min_value=-3 * 24, max_value=10 * 24).map(lambda h: WEEK_START + dt.timedelta(hours=h))
+CASES = st.lists(
+    st.fixed_dictionaries(
+        {
+            "status": st.sampled_from(["closed", "closed", "in_progress", "disposed", "rejected"]),
+            "closed_at": MOMENTS,
+            "closed_on_time": st.booleans(),
+            "is_postponed": st.booleans(),
+            "due_at": st.none() | MOMENTS,
+            "village": st.integers(min_value=0, max_value=1),
+        }
+    ),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(cases=CASES)
+def test_no_rate_is_ever_above_100_percent_on_random_weeks(loop, cases):
+    """Property: whatever the week holds, every rate of every subject lies in [0, 1] and no
+    score passes the sum of the weights plus the report cap."""
+    rules = ReviewRules.current()
+    ceiling = rules.weight_close_rate + rules.weight_on_time_rate + rules.weight_satisfaction + rules.reports_cap
+    with transaction.atomic():
+        for i, fields in enumerate(cases):
+            v = fields.pop("village")
+            village = loop.world.villages[TOWN][v]
+            closed = fields["status"] == "closed"
+            _case(
+                loop,
+                f"H{i}",
+                village=village,
+                grid=loop.world.grids[TOWN][2 * v],
+                status=fields["status"],
+                closed_at=fields["closed_at"] if closed else None,
+                closed_on_time=fields["closed_on_time"] if closed else None,
+                is_postponed=fields["is_postponed"],
+                due_at=fields["due_at"],
+            )
+        evaluation = evaluate()
+        for row in WeeklyScore.objects.filter(evaluation=evaluation):
+            for rate in (row.close_rate, row.on_time_rate):
+                assert rate is None or 0 <= rate <= 1, (row.name, row.closed_on_time, row.due, row.postponed)
+            assert row.closed_on_time <= row.closed <= row.due and row.postponed <= row.due
+            assert 0 <= row.score <= ceiling
+        transaction.set_rollback(True)

@@ -16,6 +16,7 @@ SHOWN = (
     (Role.COMMAND_LEADER, Q(user__username="zhihui-lead")),
     (Role.TOWNSHIP_OFFICER, Q(user__username__startswith="town-")),
     (Role.VILLAGE_HEAD, Q(user__username__startswith="vh-")),
+    (Role.GRID_LEADER, Q(user__username__startswith="gl-")),
     (Role.GRID_POLICE, Q(user__username__startswith="police-")),
     (Role.GRID_WORKER, Q(user__username__startswith="gw-")),
     (Role.INSURER, Q(user__username="baoxian")),  # insurance.demo

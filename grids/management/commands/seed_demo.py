@@ -30,7 +30,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="随机种子（默认 %(default)s）")
         parser.add_argument(
-            "--households-per-grid", type=int, default=10, help="每个基础网格的户数（默认 %(default)s）"
+            "--households-per-grid",
+            type=int,
+            default=None,
+            help="每个基础网格固定的户数；默认每格 20–30 户、70–120 人（虞城、汉阴的基础网格）",
         )
         parser.add_argument("--scale", type=float, default=1.0, help="户数倍率（默认 %(default)s）")
         parser.add_argument("--townships", type=_positive, default=None, help="只载入 CSV 中前 N 个乡镇（测试用）")
@@ -43,9 +46,10 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="先删除已有的演示数据再重新生成")
 
     def handle(self, *args, **options):
-        if options["households_per_grid"] < 0 or options["scale"] < 0:
+        per_grid = options["households_per_grid"]
+        if (per_grid or 0) < 0 or options["scale"] < 0:
             raise CommandError("户数和倍率不能为负数。")
-        if round(options["households_per_grid"] * options["scale"]) > 9999:
+        if round((30 if per_grid is None else per_grid) * options["scale"]) > 9999:
             raise CommandError("每个网格最多 9999 户（户编号为网格代码加 4 位序号）。")
         if (options["grids_per_village"] or 0) > 999:
             raise CommandError("每个村最多 999 个网格（网格代码为村代码加 3 位序号）。")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0005_case_closed_at_index'),
+        ('incidents', '0006_daily_centre_limit'),
     ]
 
     operations = [
