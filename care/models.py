@@ -12,9 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import EventBase
-from grids.levels import AreaLevel
-from grids.models import Area, Household, HouseholdColour, Resident
-from grids.scoping import AreaScopedQuerySet
+from grids.models import Area, Household, HouseholdColour, InGrid, Resident
 from incidents.models import Case
 
 from .constants import (
@@ -30,25 +28,9 @@ from .constants import (
     ViewVia,
 )
 
-AREA_FIELDS = {
-    AreaLevel.COUNTY: "county_id",
-    AreaLevel.TOWNSHIP: "township_id",
-    AreaLevel.VILLAGE: "village_id",
-    AreaLevel.GRID: "grid_id",
-}
 
-
-class AreaRow(models.Model):
-    """A row filed under a base grid, carrying its area ids for indexed scoping."""
-
-    area_fields = AREA_FIELDS
-
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
-
-    objects = AreaScopedQuerySet.as_manager()
+class AreaRow(InGrid):
+    """A care row filed under a base grid (grids' area columns: county, township, village, grid)."""
 
     class Meta:
         abstract = True

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.attachments import prepare as prepare_upload
 from governance.notifications import notify_batch
 from governance.roles import Role
 from grids.coords import SYSTEMS, convert
@@ -23,7 +24,6 @@ from grids.levels import AreaLevel
 from grids.models import Assignment, Resident
 from grids.scoping import CHANGE, in_scope
 from incidents import intake
-from incidents.attachments import prepare as prepare_upload
 from incidents.constants import Source
 from incidents.models import Category as CaseCategory
 

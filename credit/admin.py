@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from governance.admin import ReadOnlyAdmin
+
 from . import rewards, rules
 from .models import (
     Enterprise,
@@ -72,17 +74,6 @@ class RuleVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
     def copy_to_draft(self, request, queryset):
         draft = rules.new_draft(actor=request.user)
         self.message_user(request, _("已创建草稿 v%(n)s，可修改后发布。") % {"n": draft.number})
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Enterprise)

@@ -9,9 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import EventBase
-from grids.levels import AreaLevel
-from grids.models import Area, Household
-from grids.scoping import AreaScopedQuerySet
+from grids.models import Household, InVillage
 from incidents.models import Case
 
 from .constants import (
@@ -28,29 +26,8 @@ from .constants import (
     SubjectKind,
 )
 
-VILLAGE_AREA_FIELDS = {
-    AreaLevel.COUNTY: "county_id",
-    AreaLevel.TOWNSHIP: "township_id",
-    AreaLevel.VILLAGE: "village_id",
-}
 
-
-class VillageScoped(models.Model):
-    """A row that lives in a village: scoping is an indexed equality filter on these columns."""
-
-    area_fields = VILLAGE_AREA_FIELDS
-
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
-
-    objects = AreaScopedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-
-class Enterprise(VillageScoped):
+class Enterprise(InVillage):
     """企业：统一社会信用代码（GB 32100）经校验，属于一个村/社区。"""
 
     name = models.CharField(_("企业名称"), max_length=100)
@@ -71,7 +48,7 @@ class Enterprise(VillageScoped):
         return self.name
 
 
-class Subject(VillageScoped):
+class Subject(InVillage):
     """信用主体：一户或一家企业（二者只居其一）。"""
 
     kind = models.CharField(_("类型"), max_length=12, choices=SubjectKind.choices)
@@ -193,7 +170,7 @@ class GradeBand(models.Model):
         return f"{self.grade} ≥{self.min_score}"
 
 
-class Fact(VillageScoped):
+class Fact(InVillage):
     """评分事实：某主体的一条加分、减分或否决记录。提议后须经评定小组决定才计入，指向其来源。"""
 
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="facts", verbose_name=_("主体"))
@@ -252,6 +229,8 @@ class Fact(VillageScoped):
 class FactEvent(EventBase):
     """评分事实记录：提议、采纳、不予采纳，只增不改。"""
 
+    subject_field = "fact"
+
     fact = models.ForeignKey(Fact, on_delete=models.PROTECT, related_name="events", verbose_name=_("事实"))
 
     class Meta(EventBase.Meta):
@@ -260,7 +239,7 @@ class FactEvent(EventBase):
         indexes = [models.Index(fields=["fact", "created_at"], name="factevent_fact_time")]
 
 
-class EvaluationRound(VillageScoped):
+class EvaluationRound(InVillage):
     """评定轮次：一个村一期的评定，村级提报 → 乡镇评定小组审核 → 县级发布公示 → 生效。"""
 
     period = models.CharField(_("期次"), max_length=20, help_text=_("如 2026 或 2026H1"))
@@ -297,6 +276,8 @@ class EvaluationRound(VillageScoped):
 class RoundEvent(EventBase):
     """评定轮次记录：每一步操作一行，只增不改。"""
 
+    subject_field = "round"
+
     round = models.ForeignKey(
         EvaluationRound, on_delete=models.PROTECT, related_name="events", verbose_name=_("评定轮次")
     )
@@ -307,7 +288,7 @@ class RoundEvent(EventBase):
         indexes = [models.Index(fields=["round", "created_at"], name="roundevent_round_time")]
 
 
-class Rating(VillageScoped):
+class Rating(InVillage):
     """评定结果：主体在一轮评定中的得分、等级和授信额度，记下所用的规则版本。"""
 
     round = models.ForeignKey(EvaluationRound, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("轮次"))
@@ -379,7 +360,7 @@ class Objection(models.Model):
         return self.content[:30]
 
 
-class CreditLine(VillageScoped):
+class CreditLine(InVillage):
     """授信：农信社按生效评级给予的循环额度，不超过30万元，期限不超过3年。"""
 
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="credit_lines", verbose_name=_("主体"))
@@ -464,7 +445,7 @@ class IntegrityCheck(models.Model):
         return f"{self.query_masked} {self.get_result_display()}"
 
 
-class SafeVillage(VillageScoped):
+class SafeVillage(InVillage):
     """平安村（社区）：某年被评为平安村，其居民享受“三个10%”中的两项补贴。"""
 
     year = models.PositiveIntegerField(_("年度"))

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from governance import contributions
 from grids.models import Household
-from incidents.constants import CaseStatus, PartyRole
-from incidents.models import CaseParty
+from incidents import selectors as incident_selectors
 
 from . import rules
 from .constants import FactOrigin, FactStatus, SubjectKind
@@ -39,12 +38,7 @@ def propose_from_closed_cases(*, now: dt.datetime | None = None, lookback_days: 
     catalogue = rules.Catalogue.load(version)
     already = Fact.objects.filter(source_case_id=OuterRef("case_id"), subject__household_id=OuterRef("household_id"))
     parties = list(
-        CaseParty.objects.filter(
-            role=PartyRole.RESPONSIBLE,
-            household__isnull=False,
-            case__status=CaseStatus.CLOSED,
-            case__closed_at__gte=now - dt.timedelta(days=lookback_days),
-        )
+        incident_selectors.responsible_households_of_closed_cases(now - dt.timedelta(days=lookback_days))
         .exclude(Exists(already))
         .values(
             "case_id",

@@ -31,20 +31,6 @@ def actor_role(actor) -> str:
     )
 
 
-def _event(model, owner_field, owner, *, action, label, from_state, actor, note="", data=None):
-    return model.objects.create(
-        **{owner_field: owner},
-        action=action,
-        action_label=str(label),
-        from_state=from_state,
-        to_state=owner.status,
-        actor=actor,
-        actor_role=actor_role(actor),
-        note=note,
-        data=data or {},
-    )
-
-
 # --- facts -------------------------------------------------------------------------------------
 
 
@@ -79,7 +65,10 @@ def propose_fact(*, actor, subject: Subject, item_code: str, occurred_on: dt.dat
         township_id=subject.township_id,
         village_id=subject.village_id,
     )
-    _event(FactEvent, "fact", fact, action="propose", label=_("提议"), from_state="", actor=actor, note=fact.note)
+    FactEvent.record(
+        fact, action="propose", label=_("提议"), from_state="", actor=actor, actor_role=actor_role(actor),
+        note=fact.note,
+    )
     return fact
 
 
@@ -95,8 +84,8 @@ def decide_fact(*, actor, fact_id: int, apply: bool, note: str = "", version: in
         visible=sees,
         expected_version=version,
         note=note,
-        record=lambda f, t, from_state, n: _event(
-            FactEvent, "fact", f, action=t.action, label=t.label, from_state=from_state, actor=actor, note=n
+        record=lambda f, t, from_state, n: FactEvent.of_transition(
+            f, t, from_state, n, actor=actor, actor_role=actor_role(actor)
         ),
     )
     return fact
@@ -130,23 +119,15 @@ def create_round(*, actor, village, period: str, notice_days: int = 7) -> Evalua
             rnd.save()
     except IntegrityError:
         raise ValidationError({"period": _("该村本期已有评定轮次。")}) from None
-    _event(RoundEvent, "round", rnd, action="create", label=_("发起评定"), from_state="", actor=actor)
+    RoundEvent.record(
+        rnd, action="create", label=_("发起评定"), from_state="", actor=actor, actor_role=actor_role(actor)
+    )
     return rnd
 
 
 def _record_round(actor, data=None):
     def record(rnd, t, from_state, note):
-        return _event(
-            RoundEvent,
-            "round",
-            rnd,
-            action=t.action,
-            label=t.label,
-            from_state=from_state,
-            actor=actor,
-            note=note,
-            data=data,
-        )
+        return RoundEvent.of_transition(rnd, t, from_state, note, actor=actor, actor_role=actor_role(actor), data=data)
 
     return record
 
@@ -210,14 +191,13 @@ def nominate(
     added = rnd.ratings.count() - before
     rnd.version += 1
     rnd.save(update_fields=["version"])
-    _event(
-        RoundEvent,
-        "round",
+    RoundEvent.record(
         rnd,
         action="nominate",
         label=_("提名评定对象"),
         from_state=rnd.status,
         actor=actor,
+        actor_role=actor_role(actor),
         data={"added": added},
     )
     return added

@@ -4,6 +4,8 @@ Mediations, petitions and statements change only through their workflows (read-o
 
 from django.contrib import admin
 
+from governance.admin import ReadOnlyAdmin
+
 from .models import BacklogTarget, Mediation, MediationBody, Mediator, Petition, SubsidyRate, SubsidyStatement
 
 
@@ -40,31 +42,20 @@ class BacklogTargetAdmin(admin.ModelAdmin):
     raw_id_fields = ["area"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Mediation)
-class MediationAdmin(ReadOnly):
+class MediationAdmin(ReadOnlyAdmin):
     list_display = ["number", "body", "status", "created_at", "concluded_at"]
     list_filter = ["status", "level"]
     search_fields = ["number"]
 
 
 @admin.register(Petition)
-class PetitionAdmin(ReadOnly):
+class PetitionAdmin(ReadOnlyAdmin):
     list_display = ["case", "channel", "status", "owner", "reply_due_on", "backlog_since"]
     list_filter = ["status", "channel"]
 
 
 @admin.register(SubsidyStatement)
-class SubsidyStatementAdmin(ReadOnly):
+class SubsidyStatementAdmin(ReadOnlyAdmin):
     list_display = ["body", "month", "status", "cases", "total"]
     list_filter = ["status"]

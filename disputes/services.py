@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.attachments import prepare as prepare_upload
 from governance.notifications import notify
 from governance.phones import normalize_phone
 from governance.roles import Role
@@ -21,7 +22,6 @@ from grids.levels import AreaLevel
 from grids.models import Area
 from incidents import selectors as incident_selectors
 from incidents import services as incident_services
-from incidents.attachments import prepare as prepare_upload
 from incidents.constants import FINAL_STATES, Outcome
 from incidents.models import Case
 from incidents.workflow import CASE_WORKFLOW

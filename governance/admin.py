@@ -5,6 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from .models import Job, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through their services (cases, events, claims, ratings …): the
+    admin shows them and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + ((_("平台信息"), {"fields": ("full_name", "phone")}),)

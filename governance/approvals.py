@@ -7,8 +7,7 @@ and returns a list of `Waiting` (one COUNT query each); this module knows nothin
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.utils.module_loading import import_string
+from .registry import gather
 
 
 @dataclass(frozen=True)
@@ -20,7 +19,4 @@ class Waiting:
 
 def waiting_for(user) -> list[Waiting]:
     """Every source's waiting items for `user`, leaving out the empty ones."""
-    found = []
-    for path in settings.APPROVAL_SOURCES:
-        found.extend(w for w in import_string(path)(user) if w.count)
-    return found
+    return [w for w in gather("APPROVAL_SOURCES", user) if w.count]

@@ -29,7 +29,37 @@ class EventBase(models.Model):
     data = models.JSONField(_("附加数据"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
+    # The concrete table's foreign key to the row whose history it is ("case", "claim" …).
+    subject_field = ""
+
     class Meta:
         abstract = True
         ordering = ["created_at", "id"]
         triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    @classmethod
+    def record(
+        cls, subject, *, action, label, from_state, actor, note="", data=None, actor_role="", actor_unit="", **fields
+    ):
+        """Write one event row of `subject`, whose current status is the new state."""
+        return cls.objects.create(
+            **{cls.subject_field: subject},
+            action=action,
+            action_label=str(label),
+            from_state=from_state,
+            to_state=subject.status,
+            actor=actor,
+            actor_role=actor_role,
+            actor_unit=actor_unit,
+            note=note,
+            data=data or {},
+            **fields,
+        )
+
+    @classmethod
+    def of_transition(cls, subject, transition, from_state, note, *, actor, **fields):
+        """`record` for a workflow transition: what `governance.workflow.perform`'s `record` writes."""
+        return cls.record(
+            subject, action=transition.action, label=transition.label, from_state=from_state, actor=actor, note=note,
+            **fields,
+        )

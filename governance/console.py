@@ -1,9 +1,10 @@
 """The admin console (/console/): a designed page set for admins and command-centre leaders.
 
 Each app serves the console pages of the data it owns (`grids/console_urls.py`,
-`incidents/console_urls.py`), included under /console/ by the project's urls; this module holds
-what they share and knows nothing of areas: who may open the console, how a service's
-ValidationError lands on a form, and the landing page listing the sections that are installed.
+`incidents/console_urls.py`), included under /console/ by the project's urls, and names its
+sections in settings.CONSOLE_SECTIONS; this module holds what they share and knows nothing of
+areas: who may open the console, how a service's ValidationError lands on a form, and the
+landing page listing the sections that are installed.
 """
 
 from functools import wraps
@@ -14,22 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 
 from .actions import form_errors
+from .registry import entries
 from .roles import Role
 
 CONSOLE_ROLES = (Role.ADMIN, Role.COMMAND_LEADER)
 
-# (label, url name, description, icon) — a section whose urls are not installed is left out.
-SECTIONS = [
-    (_l("区划与网格"), "grids-console:areas", _l("浏览和搜索区划树，查看网格人员、空缺和任职历史"), "diagram-3"),
-    (_l("网格人员空缺"), "grids-console:vacancies", _l("没有在任网格员的基础网格"), "person-x"),
-    (_l("用户与角色"), "grids-console:people", _l("账号、角色和负责区域"), "people"),
-    (_l("数据导入"), "grids-console:imports", _l("导入区划、人员分配和住户，先试运行"), "upload"),
-    (_l("事件分类与时限"), "incidents-console:categories", _l("分类、处置层级和各阶段时限"), "tags"),
-    (_l("分拨规则"), "incidents-console:routing", _l("分拨规则与“某类事件在某网格由谁处置”测试"), "signpost-split"),
-]
 
 
 def may_use_console(user) -> bool:
@@ -97,8 +89,10 @@ class ConsoleForm(forms.Form):
 
 
 def sections():
+    """The landing page's sections: each app's list in settings.CONSOLE_SECTIONS, of
+    (label, url name, description, icon); a section whose urls are not installed is left out."""
     found = []
-    for label, url_name, description, icon in SECTIONS:
+    for label, url_name, description, icon in (s for listed in entries("CONSOLE_SECTIONS") for s in listed):
         try:
             found.append({"label": label, "url": reverse(url_name), "description": description, "icon": icon})
         except NoReverseMatch:

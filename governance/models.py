@@ -123,3 +123,23 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.scope}:{self.key}"
+
+
+class AttachmentBase(models.Model):
+    """An uploaded file's row: what every app's attachment table has (a case's photos, a
+    claim's verification photos …). A subclass adds its `file` (with its own upload path) and
+    the rows it hangs on; `governance.attachments.store` fills it from uploads."""
+
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=80)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name

@@ -1,20 +1,38 @@
 """The platform's roles. Each role is a Django group of the same name; what a role may do
-inside an area is granted per area node by the `grids` app, never model-wide."""
+inside an area is granted per area node by the `grids` app, never model-wide.
+
+The kernel declares only its own roles (the command centre and the platform admin). Every app
+that brings roles lists them in its `roles.py` as (member name, value, label) and names that list
+in settings.ROLE_SETS; `Role` is the enum of all of them, built once when this module loads, so
+`Role.GRID_WORKER` reads as before while the kernel names no domain role.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .registry import entries
 
-class Role(models.TextChoices):
-    COMMAND_OPERATOR = "command_operator", _("指挥中心值班员")
-    COMMAND_LEADER = "command_leader", _("指挥中心领导")
-    TOWNSHIP_OFFICER = "township_officer", _("乡镇综治干部")
-    DEPARTMENT_OFFICER = "department_officer", _("职能部门人员")
-    VILLAGE_HEAD = "village_head", _("村网格站站长")
-    GRID_LEADER = "grid_leader", _("网格长")
-    GRID_POLICE = "grid_police", _("网格警务员")
-    GRID_WORKER = "grid_worker", _("网格员")
-    ADMIN = "admin", _("系统管理员")
-    INSURER = "insurer", _("保险公司理赔员")
-    CREDIT_COOPERATIVE = "credit_cooperative", _("农信社客户经理")
-    CREDIT_COMMITTEE = "credit_committee", _("信用评定小组成员")
+ROLES = [
+    ("COMMAND_OPERATOR", "command_operator", _("指挥中心值班员")),
+    ("COMMAND_LEADER", "command_leader", _("指挥中心领导")),
+    ("ADMIN", "admin", _("系统管理员")),
+]
+
+
+def _declared() -> list[tuple[str, tuple[str, str]]]:
+    members: dict[str, tuple[str, str]] = {}
+    for declared in entries("ROLE_SETS"):
+        for name, value, label in declared:
+            if name in members or value in {v for v, _label in members.values()}:
+                raise ValueError(f"role {name} ({value}) is declared twice in settings.ROLE_SETS")
+            members[name] = (value, label)
+    return list(members.items())
+
+
+Role = models.TextChoices("Role", _declared())
+Role.__doc__ = "Every role of the installed apps (settings.ROLE_SETS)."
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """The roles as model/form choices (a callable, so a new app's roles need no migration)."""
+    return Role.choices

@@ -381,6 +381,21 @@ MAP_TILE_CRS = env.str("MAP_TILE_CRS", default="WGS84")
 CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
 
 # What waits for a decision, shown in the inbox (governance/approvals.py).
+# Who receives the approved 平安村 of the safe-area assessment (oversight): functions
+# (village=, year=, source=).
+SAFE_VILLAGE_SINKS = ["credit.rewards.designate_safe_village"]
+
+# Roles: each app's list of (member name, value, label), gathered into governance.roles.Role.
+ROLE_SETS = ["governance.roles.ROLES", "grids.roles.ROLES", "insurance.roles.ROLES", "credit.roles.ROLES"]
+# Where an upper app's roles are held and what they may do there (grids.permissions).
+AREA_ROLES = ["insurance.roles.AREA_ROLES", "credit.roles.AREA_ROLES"]
+
+# The admin console's landing page: each app's list of (label, url name, description, icon).
+CONSOLE_SECTIONS = ["grids.console.SECTIONS", "incidents.console.SECTIONS"]
+
+# Links an upper app adds to an area's console page (grids): functions area → [registry.Link].
+AREA_LINKS = ["oversight.links.area_links"]
+
 APPROVAL_SOURCES = [
     "insurance.approvals.waiting",
     "credit.approvals.waiting",

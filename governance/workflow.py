@@ -28,6 +28,8 @@ class Transition:
     action that records and notifies without moving (urge, comment). `roles`: the roles that may
     take it; `allowed(actor, obj)` the extra scope rule (e.g. "the case's handling unit is one of
     the actor's units"), checked after the row is locked. `requires_note`: a reason is required.
+    `offered=False`: a step a service takes as part of a larger one (intake's 自办结), never
+    offered as a button or an API action.
     """
 
     action: str
@@ -38,6 +40,7 @@ class Transition:
     allowed: Callable | None = None
     requires_note: bool = False
     note_label: str = ""
+    offered: bool = True
 
 
 @dataclass
@@ -70,7 +73,7 @@ class Workflow:
     def available(self, actor, obj) -> list[Transition]:
         """The actions `actor` may take on `obj` now (for buttons and the API's `actions`)."""
         state = obj.status
-        return [t for t in self.transitions if state in t.sources and self.may(actor, obj, t)]
+        return [t for t in self.transitions if t.offered and state in t.sources and self.may(actor, obj, t)]
 
     def mermaid(self) -> str:
         """The moving actions as a Mermaid state diagram (docs/workflow.md is generated from this).

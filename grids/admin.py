@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from governance.admin import ReadOnlyAdmin
+
 from . import fieldwork
 from .models import MonthlyRating, PointsRules, SpotCheck
 
@@ -56,12 +58,6 @@ class SpotCheckAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyRating)
-class MonthlyRatingAdmin(admin.ModelAdmin):
+class MonthlyRatingAdmin(ReadOnlyAdmin):
     list_display = ("month", "worker", "points", "rating", "dismissal_review", "township")
     list_filter = ("rating", "dismissal_review", "month")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node
 
-from governance.roles import Role
+from governance.roles import Role, role_choices
 
 from .codes import code_regex
 from .levels import AreaLevel
@@ -81,7 +81,7 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("人员")
     )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("区域"))
-    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, db_index=True)
+    role = models.CharField(_("角色"), max_length=32, choices=role_choices, db_index=True)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("当天起不再负责；空表示在任"))
     assigned_by = models.ForeignKey(
@@ -128,6 +128,56 @@ class HouseholdColour(models.TextChoices):
     RED = "red", _("连心户（红）")
 
 
+def area_column(label, *, null: bool = False, related_name: str = "+"):
+    """A business row's area column (one of the InCounty … InGrid bases, or a subclass's own)."""
+    return models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=null, blank=null, related_name=related_name, verbose_name=label
+    )
+
+
+class InCounty(models.Model):
+    """A business row that lives in an area and carries its area ids, so scoping a list is an
+    indexed equality filter (`scoping.scope_q` reads `area_fields`) and checking one row is a
+    comparison in memory. InTownship, InVillage and InGrid add the next level each; a model whose
+    column differs (nullable, its own label or reverse name) declares that column itself."""
+
+    area_fields = {AreaLevel.COUNTY: "county_id"}
+
+    county = area_column(_("县"))
+
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class InTownship(InCounty):
+    area_fields = {**InCounty.area_fields, AreaLevel.TOWNSHIP: "township_id"}
+
+    township = area_column(_("乡镇"))
+
+    class Meta:
+        abstract = True
+
+
+class InVillage(InTownship):
+    area_fields = {**InTownship.area_fields, AreaLevel.VILLAGE: "village_id"}
+
+    village = area_column(_("村/社区"))
+
+    class Meta:
+        abstract = True
+
+
+class InGrid(InVillage):
+    area_fields = {**InVillage.area_fields, AreaLevel.GRID: "grid_id"}
+
+    grid = area_column(_("网格"))
+
+    class Meta:
+        abstract = True
+
+
 class RegisterStatus(models.TextChoices):
     """Ankang's 两簿并行: the household register (户籍) and the residence register (居住)."""
 
@@ -136,25 +186,14 @@ class RegisterStatus(models.TextChoices):
     REGISTERED_ONLY = "registered_only", _("户籍在本地、人在外地")
 
 
-class Household(models.Model):
+class Household(InGrid):
     """户：属于一个基础网格，带上县、乡镇、村的编号以便按辖区做索引过滤。"""
 
-    area_fields = {
-        AreaLevel.COUNTY: "county_id",
-        AreaLevel.TOWNSHIP: "township_id",
-        AreaLevel.VILLAGE: "village_id",
-        AreaLevel.GRID: "grid_id",
-        AreaLevel.MICRO_GRID: "micro_grid_id",
-    }
+    area_fields = {**InGrid.area_fields, AreaLevel.MICRO_GRID: "micro_grid_id"}
 
     number = models.CharField(_("户编号"), max_length=24, unique=True)
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households", verbose_name=_("基础网格"))
-    micro_grid = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("微网格")
-    )
+    grid = area_column(_("基础网格"), related_name="households")
+    micro_grid = area_column(_("微网格"), null=True)
     head_name = models.CharField(_("户主姓名"), max_length=50)
     address = models.CharField(_("住址"), max_length=200)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -167,8 +206,6 @@ class Household(models.Model):
     registered_place = models.CharField(_("户籍所在地"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("户")
@@ -232,25 +269,12 @@ class Resident(models.Model):
 # --- grid workers' field work and points (积分制), see grids/fieldwork.py -------------------
 
 
-class FieldworkRow(models.Model):
+class FieldworkRow(InGrid):
     """A grid worker's record on a base grid (area columns for scoping)."""
-
-    area_fields = {
-        AreaLevel.COUNTY: "county_id",
-        AreaLevel.TOWNSHIP: "township_id",
-        AreaLevel.VILLAGE: "village_id",
-        AreaLevel.GRID: "grid_id",
-    }
 
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格员")
     )
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True

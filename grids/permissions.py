@@ -1,20 +1,33 @@
-"""What each role may do inside the area it is assigned to (granted on that node's subtree)."""
+"""What each role may do inside the area it is assigned to (granted on that node's subtree), and
+on which levels it may be held.
 
+The kernel's and this app's roles are set here; an app above that brings its own roles names a
+dict role → (levels, permissions) in settings.AREA_ROLES (e.g. `insurance.roles.AREA_ROLES`).
+"""
+
+from governance.registry import entries
 from governance.roles import Role
 
+from .levels import AreaLevel
 from .scoping import CHANGE, MANAGE_ASSIGNMENTS, VIEW, VIEW_CREDIT, VIEW_IDENTITY, VIEW_INSURANCE
 
-ROLE_AREA_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.COMMAND_OPERATOR: (VIEW, VIEW_INSURANCE, VIEW_CREDIT),
-    Role.COMMAND_LEADER: (VIEW, VIEW_IDENTITY, VIEW_INSURANCE, VIEW_CREDIT),
-    Role.TOWNSHIP_OFFICER: (VIEW, CHANGE, VIEW_INSURANCE, VIEW_CREDIT),
-    Role.DEPARTMENT_OFFICER: (VIEW,),
-    Role.VILLAGE_HEAD: (VIEW, CHANGE, VIEW_IDENTITY, VIEW_INSURANCE, VIEW_CREDIT),
-    Role.GRID_LEADER: (VIEW, VIEW_IDENTITY),
-    Role.GRID_POLICE: (VIEW, VIEW_IDENTITY),
-    Role.GRID_WORKER: (VIEW, CHANGE, VIEW_IDENTITY, VIEW_INSURANCE),
-    Role.ADMIN: (VIEW, CHANGE, MANAGE_ASSIGNMENTS, VIEW_IDENTITY, VIEW_INSURANCE, VIEW_CREDIT),
-    Role.INSURER: (VIEW_INSURANCE,),
-    Role.CREDIT_COOPERATIVE: (VIEW_CREDIT,),
-    Role.CREDIT_COMMITTEE: (VIEW, VIEW_CREDIT),
+_OWN: dict[str, tuple[set[str], tuple[str, ...]]] = {
+    Role.COMMAND_OPERATOR: ({AreaLevel.COUNTY, AreaLevel.TOWNSHIP}, (VIEW, VIEW_INSURANCE, VIEW_CREDIT)),
+    Role.COMMAND_LEADER: ({AreaLevel.COUNTY, AreaLevel.TOWNSHIP}, (VIEW, VIEW_IDENTITY, VIEW_INSURANCE, VIEW_CREDIT)),
+    Role.TOWNSHIP_OFFICER: ({AreaLevel.TOWNSHIP}, (VIEW, CHANGE, VIEW_INSURANCE, VIEW_CREDIT)),
+    Role.DEPARTMENT_OFFICER: ({AreaLevel.COUNTY, AreaLevel.TOWNSHIP}, (VIEW,)),
+    Role.VILLAGE_HEAD: ({AreaLevel.VILLAGE}, (VIEW, CHANGE, VIEW_IDENTITY, VIEW_INSURANCE, VIEW_CREDIT)),
+    Role.GRID_LEADER: ({AreaLevel.VILLAGE, AreaLevel.GRID}, (VIEW, VIEW_IDENTITY)),
+    Role.GRID_POLICE: ({AreaLevel.VILLAGE, AreaLevel.GRID}, (VIEW, VIEW_IDENTITY)),
+    Role.GRID_WORKER: ({AreaLevel.GRID, AreaLevel.MICRO_GRID}, (VIEW, CHANGE, VIEW_IDENTITY, VIEW_INSURANCE)),
+    Role.ADMIN: (
+        {AreaLevel.COUNTY},
+        (VIEW, CHANGE, MANAGE_ASSIGNMENTS, VIEW_IDENTITY, VIEW_INSURANCE, VIEW_CREDIT),
+    ),
 }
+_ALL = {**_OWN, **{role: rule for declared in entries("AREA_ROLES") for role, rule in declared.items()}}
+
+# The roles a level can hold: a grid worker sits on a base grid (or micro-grid), a village
+# head / grid leader / grid police officer on a village, officers on a township or the county.
+ROLE_LEVELS: dict[str, set[str]] = {role: levels for role, (levels, _perms) in _ALL.items()}
+ROLE_AREA_PERMISSIONS: dict[str, tuple[str, ...]] = {role: perms for role, (_levels, perms) in _ALL.items()}

@@ -23,25 +23,8 @@ from . import spatial
 from .codes import validate_area_code
 from .levels import AreaLevel, child_level
 from .models import Area, AreaUserPermission, Assignment
-from .permissions import ROLE_AREA_PERMISSIONS
+from .permissions import ROLE_AREA_PERMISSIONS, ROLE_LEVELS
 from .scoping import forget_grants
-
-# The roles a level can hold: a grid worker sits on a base grid (or micro-grid), a village
-# head / grid leader / grid police officer on a village, officers on a township or the county.
-ROLE_LEVELS: dict[str, set[str]] = {
-    Role.GRID_WORKER: {AreaLevel.GRID, AreaLevel.MICRO_GRID},
-    Role.GRID_LEADER: {AreaLevel.VILLAGE, AreaLevel.GRID},
-    Role.GRID_POLICE: {AreaLevel.VILLAGE, AreaLevel.GRID},
-    Role.VILLAGE_HEAD: {AreaLevel.VILLAGE},
-    Role.TOWNSHIP_OFFICER: {AreaLevel.TOWNSHIP},
-    Role.COMMAND_OPERATOR: {AreaLevel.COUNTY, AreaLevel.TOWNSHIP},
-    Role.COMMAND_LEADER: {AreaLevel.COUNTY, AreaLevel.TOWNSHIP},
-    Role.DEPARTMENT_OFFICER: {AreaLevel.COUNTY, AreaLevel.TOWNSHIP},
-    Role.ADMIN: {AreaLevel.COUNTY},
-    Role.INSURER: {AreaLevel.COUNTY},
-    Role.CREDIT_COOPERATIVE: {AreaLevel.COUNTY, AreaLevel.TOWNSHIP},
-    Role.CREDIT_COMMITTEE: {AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE},
-}
 
 
 def _raise(errors: dict[str, list]) -> None:

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import field_views
+from . import views
 
 app_name = "grids"
 urlpatterns = [
-    path("fieldwork/", field_views.fieldwork, name="fieldwork"),
+    path("fieldwork/", views.fieldwork, name="fieldwork"),
 ]

@@ -3,6 +3,8 @@ Cases and their events are read-only here: they change only through the workflow
 
 from django.contrib import admin
 
+from governance.admin import ReadOnlyAdmin
+
 from .models import Case, CaseEvent, Category, ReplyTemplate, ReviewRules, RoutingRule, TimeLimit, Unit
 
 
@@ -39,17 +41,6 @@ class UnitAdmin(admin.ModelAdmin):
 class ReplyTemplateAdmin(admin.ModelAdmin):
     list_display = ("action", "category", "text")
     list_filter = ("action",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)

@@ -1,19 +1,17 @@
 """Intake: the one service every channel calls (grid worker's app, command-centre form, and
-later citizens and other systems), plus the idempotency wrapper the app's retries rely on."""
+later citizens and other systems). The app's retries are made safe by the kernel's
+Idempotency-Key mechanism (governance.idempotency, scope `INTAKE_SCOPE`)."""
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.errors import IdempotencyMismatch
 from governance.phones import normalize_phone
 from governance.roles import Role
 from grids import spatial
@@ -23,12 +21,16 @@ from grids.models import Area, Assignment, Household
 from grids.scoping import VIEW, in_scope
 from grids.selectors import area_columns
 
+from . import services
 from .attachments import store
-from .constants import MAX_PARTIES, CaseStatus, PartyRole, Source, Urgency
+from .constants import MAX_PARTIES, PartyRole, Source, Urgency
 from .duplicates import find_possible_duplicate
-from .models import Case, CaseEvent, CaseParty, Category, IdempotencyKey
+from .models import Case, CaseEvent, CaseParty, Category
 from .routing import route
 from .tasks import handle_urgent
+
+# governance.idempotency's scope of a reported case (its rows keep the case's id).
+INTAKE_SCOPE = "incidents.case"
 
 
 @dataclass
@@ -104,7 +106,8 @@ def submit_report(
     """Record a reported matter, resolve its grid, route it, flag a possible duplicate.
 
     A grid worker may report a matter already resolved on the spot (自办结): it is recorded and
-    closed at once, and needs its result and at least one photo.
+    closed at once by the table's `self_resolve` step (reported → closed), and needs its result
+    and at least one photo.
     """
     _check_fields(source, category, description, crs, lat, lng)
     grid = _resolve_grid(reporter=reporter, lat=lat, lng=lng, crs=crs, grid_id=grid_id)
@@ -145,15 +148,7 @@ def submit_report(
         **place,
     )
     case.number = f"SJ{timezone.localdate(now):%Y%m%d}{case.pk:07d}"
-    if self_resolved:
-        case.status, case.self_resolved, case.result, case.closed_at, case.closed_on_time = (
-            CaseStatus.CLOSED,
-            True,
-            result.strip(),
-            now,
-            True,
-        )
-    else:
+    if not self_resolved:
         case.possible_duplicate_of = find_possible_duplicate(
             category_id=category.id, grid_id=grid.id, lat=stored_lat, lng=stored_lng, at=now
         )
@@ -163,21 +158,31 @@ def submit_report(
     for row in party_rows:
         row.case = case
     CaseParty.objects.bulk_create(party_rows)
-    event = CaseEvent.objects.create(
-        case=case,
-        action="self_resolve" if self_resolved else "report",
-        action_label=_("自办结") if self_resolved else _("上报"),
+    event = CaseEvent.record(
+        case,
+        action="report",
+        label=_("上报"),
         from_state="",
-        to_state=case.status,
         actor=reporter,
         actor_role=Role.GRID_WORKER if reporter and Role.GRID_WORKER in reporter.role_names() else "",
-        note=result.strip() if self_resolved else "",
         data={"source": source},
     )
+    if self_resolved:  # 自办结: the table's own step from 已上报 to 已结案, in this transaction
+        case, event = services.act(
+            "self_resolve", case_id=case.pk, actor=reporter, note=result, apply=_resolved_on_the_spot(result)
+        )
     store(case=case, uploads=uploads, user=reporter, event=event)
     if case.urgency == Urgency.URGENT and not self_resolved:
         transaction.on_commit(lambda: handle_urgent.delay(case.pk))  # 马上办 (incidents/rapid.py)
     return case
+
+
+def _resolved_on_the_spot(result: str):
+    def apply(case, transition):
+        case.self_resolved, case.result = True, result.strip()
+        case.closed_at, case.closed_on_time = timezone.now(), True
+
+    return apply
 
 
 def _parties(reporter, county, parties) -> list[CaseParty]:
@@ -204,28 +209,3 @@ def _parties(reporter, county, parties) -> list[CaseParty]:
     if errors:
         raise ValidationError(errors)
     return rows
-
-
-def request_fingerprint(payload: dict) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def submit_once(*, user, key: str, fingerprint: str, submit) -> tuple[Case, bool]:
-    """Run `submit()` once per (user, key). A repeat with the same body returns the first case
-    (created=False); a different body raises IdempotencyMismatch. Concurrent repeats wait on
-    the unique index and then see the first one's case."""
-    if not key or len(key) > 100:
-        raise ValidationError({"idempotency_key": _("请求头 Idempotency-Key 必须提供且不超过 100 个字符。")})
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = IdempotencyKey.objects.create(user=user, key=key, request_hash=fingerprint)
-        except IntegrityError:
-            row = IdempotencyKey.objects.select_related("case").get(user=user, key=key)
-            if row.request_hash != fingerprint:
-                raise IdempotencyMismatch from None
-            return row.case, False
-        case = submit()
-        row.case = case
-        row.save(update_fields=["case"])
-        return case, True

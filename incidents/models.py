@@ -6,9 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import EventBase
-from grids.levels import AreaLevel
-from grids.models import Area, Household
-from grids.scoping import AreaScopedQuerySet
+from governance.models import AttachmentBase
+from grids.models import Area, Household, InGrid, area_column
 
 from .constants import (
     OPEN_STATES,
@@ -142,15 +141,8 @@ class ReplyTemplate(models.Model):
         return self.text[:30]
 
 
-class Case(models.Model):
+class Case(InGrid):
     """事件（案件）：从上报到结案的一条可审计路径。状态只能经由 workflow 改变。"""
-
-    area_fields = {
-        AreaLevel.COUNTY: "county_id",
-        AreaLevel.TOWNSHIP: "township_id",
-        AreaLevel.VILLAGE: "village_id",
-        AreaLevel.GRID: "grid_id",
-    }
 
     number = models.CharField(_("事件编号"), max_length=24, unique=True)
     source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
@@ -161,10 +153,7 @@ class Case(models.Model):
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
     reported_crs = models.CharField(_("上报坐标系"), max_length=8, blank=True)
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="cases", verbose_name=_("网格"))
+    grid = area_column(_("网格"), related_name="cases")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -211,8 +200,6 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("上报时间"), db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = AreaScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("事件")
         verbose_name_plural = _("事件")
@@ -242,6 +229,8 @@ class Case(models.Model):
 
 class CaseEvent(EventBase):
     """事件时间线：每一步操作一行，只增不改（数据库触发器拒绝 UPDATE/DELETE）。"""
+
+    subject_field = "case"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("事件"))
     unit = models.ForeignKey(
@@ -282,7 +271,7 @@ def attachment_path(instance, filename):
     return f"cases/{instance.case_id}/{filename}"
 
 
-class CaseAttachment(models.Model):
+class CaseAttachment(AttachmentBase):
     """附件：照片在保存前重新编码（去掉元数据和夹带内容），文件名随机。"""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("事件"))
@@ -290,38 +279,10 @@ class CaseAttachment(models.Model):
         CaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments", verbose_name=_("记录")
     )
     file = models.FileField(_("文件"), upload_to=attachment_path)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=80)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
-    )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
-
-    def __str__(self):
-        return self.original_name
-
-
-class IdempotencyKey(models.Model):
-    """幂等键：同一客户端重复提交同一上报，只返回第一次的结果。"""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    request_hash = models.CharField(max_length=64)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("幂等键")
-        verbose_name_plural = _("幂等键")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_idempotency_key_per_user")]
-
-    def __str__(self):
-        return self.key
 
 
 from .reviews.models import DailyReview, DailyUrge, ReviewRules, WeeklyEvaluation, WeeklyScore  # noqa: E402,F401

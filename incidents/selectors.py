@@ -11,8 +11,8 @@ from grids.models import Area
 from grids.scoping import VIEW, granted_areas, scope_q
 
 from .catalogue import THEFT_CATEGORY
-from .constants import OPEN_STATES, UnitKind, Urgency
-from .models import Case, CaseAttachment, CaseEvent, Category, ReplyTemplate, Unit
+from .constants import OPEN_STATES, CaseStatus, PartyRole, UnitKind, Urgency
+from .models import Case, CaseAttachment, CaseEvent, CaseParty, Category, ReplyTemplate, Unit
 from .units import member_unit_ids
 
 
@@ -124,3 +124,16 @@ def theft_cases():
     """Every reported theft (the catalogue's theft category), for the insurance figures; callers
     scope by township themselves."""
     return Case.objects.filter(category__code=THEFT_CATEGORY)
+
+
+def is_theft(case) -> bool:
+    """Whether `case` (with its category loaded) is a theft, the loss the safe-home insurance pays."""
+    return case.category.code == THEFT_CATEGORY
+
+
+def responsible_households_of_closed_cases(since):
+    """The case parties named responsible, registered to a household, of the cases closed since
+    `since` (for credit's proposals; unscoped: a periodic job's read)."""
+    return CaseParty.objects.filter(
+        role=PartyRole.RESPONSIBLE, household__isnull=False, case__status=CaseStatus.CLOSED, case__closed_at__gte=since
+    )

@@ -4,6 +4,7 @@ the workflow mechanism (lock, version check, table, scope, change, event, notify
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from governance.workflow import perform
 from .attachments import link_to_event, store
 from .constants import CaseStatus, Outcome, Phase, UnitKind, UrgeGrade
 from .deadlines import stage_times
+from .escalation import one_level_up
 from .models import Case, CaseEvent, Unit
 from .units import COMMAND_ROLES, UNIT_ROLES, people_of
 from .workflow import CASE_WORKFLOW, sees
@@ -33,18 +35,16 @@ def case_queryset():
 
 
 def record_event(case, transition, from_state, note, *, actor, unit=None, data=None, attachments=()):
-    event = CaseEvent.objects.create(
-        case=case,
-        action=transition.action,
-        action_label=str(transition.label),
-        from_state=from_state,
-        to_state=case.status,
+    event = CaseEvent.of_transition(
+        case,
+        transition,
+        from_state,
+        note,
         actor=actor,
         actor_role=_actor_role(actor) if actor else "",
         actor_unit=_actor_unit_name(actor, case),
-        note=note,
         unit=unit,
-        data=data or {},
+        data=data,
     )
     if attachments:
         link_to_event(attachments, event)
@@ -122,6 +122,12 @@ def act(
     )
 
 
+def _locked(case_id):
+    """The case row, locked for the rest of the transaction: a branch chosen on it still holds
+    when `perform` runs (None when there is no such case; `perform` then answers 404)."""
+    return case_queryset().select_for_update(of=("self",)).filter(pk=case_id).first()
+
+
 def _start_clock(case, phase: str, start: dt.datetime | None = None):
     start = start or timezone.now()
     case.phase = phase
@@ -158,10 +164,10 @@ def merge(*, case_id, actor, original: Case, version=None, note=""):
     """Close a duplicate report, pointing at the original (its reporter stays on record)."""
 
     def apply(case, t):
+        if not sees(actor, original):  # out of scope reads as missing, before anything about it is said
+            raise ValidationError({"original": _("原事件不存在。")})
         if original.pk == case.pk or original.status in (CaseStatus.REJECTED,) or original.duplicate_of_id:
             raise ValidationError({"original": _("请选择另一件有效的原事件。")})
-        if not sees(actor, original):
-            raise ValidationError({"original": _("原事件不存在。")})
         case.duplicate_of = original
         case.closed_at = timezone.now()
         _stop_clock(case)
@@ -206,12 +212,12 @@ def accept(*, case_id, actor, version=None, note=""):
     return act("accept", case_id=case_id, actor=actor, version=version, note=note, apply=apply)
 
 
+@transaction.atomic
 def return_case(*, case_id, actor, note, version=None):
     """退回: not ours. From the centre's dispatch back to the centre; from a township's hand-down
-    back to the township."""
-    case = case_queryset().filter(pk=case_id).first()
-    to_township = bool(case and case.dispatcher_unit_id and case.dispatcher_unit.kind == UnitKind.TOWNSHIP)
-    if to_township:
+    back to the township. The way back is chosen on the locked row."""
+    case = _locked(case_id)
+    if case is not None and case.dispatcher_unit_id and case.dispatcher_unit.kind == UnitKind.TOWNSHIP:
 
         def apply(c, t):
             c.handling_unit, c.dispatcher_unit = c.dispatcher_unit, None
@@ -266,19 +272,22 @@ def hand_down(*, case_id, actor, unit: Unit, version=None, note=""):
     )
 
 
+@transaction.atomic
 def escalate(*, case_id, actor, note, version=None):
-    """上报: a village passes the case to its township; a township or department to the centre."""
-    case = case_queryset().filter(pk=case_id).first()
-    if case and case.handling_unit_id and case.handling_unit.kind == UnitKind.VILLAGE:
+    """上报: a village passes the case to its township; a township or department to the centre
+    (incidents/escalation.py, the rule 日清 applies too). The way up is chosen on the locked row."""
+    case = _locked(case_id)
+    village = case is not None and case.handling_unit_id and case.handling_unit.kind == UnitKind.VILLAGE
 
-        def apply(c, t):
-            township = Unit.objects.filter(kind=UnitKind.TOWNSHIP, area_id=c.township_id).first()
-            if township is None:
-                raise ValidationError({"unit": _("所在乡镇没有处置单位。")})
-            c.handling_unit, c.dispatcher_unit = township, None
-            c.dispatched_at = timezone.now()
-            _start_clock(c, Phase.SIGN, c.dispatched_at)
+    def apply(c, t):
+        township = Unit.objects.filter(kind=UnitKind.TOWNSHIP, area_id=c.township_id).first() if village else None
+        step = one_level_up(c, at=timezone.now(), township_unit=township)
+        if step is None:
+            raise ValidationError({"unit": _("所在乡镇没有处置单位。")})
+        for name, value in step[1].items():
+            setattr(c, name, value)
 
+    if village:
         return act(
             "escalate_to_township",
             case_id=case_id,
@@ -288,11 +297,6 @@ def escalate(*, case_id, actor, note, version=None):
             apply=apply,
             after_commit=[_notify_unit("dispatched", _("村级上报事件 %(number)s"))],
         )
-
-    def apply(c, t):
-        c.handling_unit, c.dispatcher_unit = None, None
-        _stop_clock(c)
-
     return act(
         "escalate_to_centre",
         case_id=case_id,

@@ -25,6 +25,11 @@ def sees(actor, case) -> bool:
     return in_scope(actor, VIEW, case) or case.reporter_id == actor.id or acts_for(actor, case.handling_unit)
 
 
+def reporter_on_the_spot(actor, case) -> bool:
+    """自办结: the reporter, on a grid in their own area."""
+    return case.reporter_id == actor.id and in_scope(actor, VIEW, case)
+
+
 def centre(actor, case) -> bool:
     """The command centre, within its scope."""
     return bool(set(COMMAND_ROLES) & actor.role_names()) and in_scope(actor, VIEW, case)
@@ -86,6 +91,17 @@ CASE_WORKFLOW = Workflow(
     initial=S.REPORTED,
     final=(S.REJECTED, S.CLOSED),
     transitions=[
+        T(
+            "self_resolve",
+            _("自办结"),
+            (S.REPORTED,),
+            S.CLOSED,
+            EVERYONE,
+            reporter_on_the_spot,
+            True,
+            _("处置情况"),
+            offered=False,  # taken by intake (incidents.intake.submit_report), never a button
+        ),
         T("register", _("立案"), (S.REPORTED,), S.REGISTERED, COMMAND_ROLES, centre),
         T("reject", _("不予立案"), (S.REPORTED,), S.REJECTED, COMMAND_ROLES, centre, True, _("不予立案原因")),
         T("merge", _("合并重复"), (S.REPORTED, S.REGISTERED), S.CLOSED, COMMAND_ROLES, centre),

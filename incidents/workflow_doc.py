@@ -37,6 +37,7 @@ RULES = {
     "verifier": "the centre; or a township officer for a case its village handled",
     "extension_decider": "whoever dispatched the case (the centre or the township)",
     "sees": "anyone who can see the case",
+    "reporter_on_the_spot": "the reporter, on a grid in their area; taken at intake only (自办结)",
 }
 
 

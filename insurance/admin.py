@@ -4,7 +4,7 @@ through the workflow: both are read-only here."""
 
 from django.contrib import admin
 
-from incidents.admin import ReadOnlyAdmin
+from governance.admin import ReadOnlyAdmin
 
 from .models import Claim, ClaimEvent, Insurer, Peril, Policy, PremiumSchedule
 

@@ -7,9 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.audit import EventBase
-from grids.levels import AreaLevel
-from grids.models import Area, Household
-from grids.scoping import AreaScopedQuerySet
+from governance.models import AttachmentBase
+from grids.models import Area, Household, InGrid, InTownship, area_column
 from incidents.models import Case
 
 from .constants import ClaimStatus, Tier
@@ -77,15 +76,12 @@ class Peril(models.Model):
         return self.name
 
 
-class Policy(models.Model):
+class Policy(InTownship):
     """乡镇团体保单：一个乡镇一个年度一张，承保该乡镇全部在册农户，保费由乡镇财政支付。"""
-
-    area_fields = {AreaLevel.COUNTY: "county_id", AreaLevel.TOWNSHIP: "township_id"}
 
     number = models.CharField(_("保单号"), max_length=32, unique=True)
     insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="policies", verbose_name=_("保险公司"))
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("投保乡镇"))
+    township = area_column(_("投保乡镇"))
     year = models.PositiveSmallIntegerField(_("年度"))
     starts_on = models.DateField(_("保险起期"))
     ends_on = models.DateField(_("保险止期"), help_text=_("含当日"))
@@ -103,8 +99,6 @@ class Policy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("录入人")
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("乡镇团体保单")
@@ -132,23 +126,12 @@ class Policy(models.Model):
         return f"{self.number}（{self.year}）"
 
 
-class Claim(models.Model):
+class Claim(InGrid):
     """理赔案件：农户被盗后报案，须关联记录该盗窃的事件或公安报案回执号（公安支撑）。"""
-
-    area_fields = {
-        AreaLevel.COUNTY: "county_id",
-        AreaLevel.TOWNSHIP: "township_id",
-        AreaLevel.VILLAGE: "village_id",
-        AreaLevel.GRID: "grid_id",
-    }
 
     number = models.CharField(_("理赔编号"), max_length=24, unique=True)
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="claims", verbose_name=_("保单"))
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="claims", verbose_name=_("报案户"))
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
     incident = models.ForeignKey(
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="claims", verbose_name=_("关联事件")
     )
@@ -169,8 +152,6 @@ class Claim(models.Model):
     paid_on = models.DateField(_("赔付日期"), null=True, blank=True)
     decline_reason = models.TextField(_("拒赔原因"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("理赔案件")
@@ -212,6 +193,8 @@ class Claim(models.Model):
 class ClaimEvent(EventBase):
     """理赔时间线：报案、核实、审核、赔付、拒赔……每步一行，只增不改。"""
 
+    subject_field = "claim"
+
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events", verbose_name=_("理赔案件"))
 
     class Meta(EventBase.Meta):
@@ -227,23 +210,13 @@ def claim_photo_path(instance, filename):
     return f"claims/{instance.claim_id}/{filename}"
 
 
-class ClaimPhoto(models.Model):
+class ClaimPhoto(AttachmentBase):
     """核实照片：村级上门核实时拍的现场照片（保存前重新编码，文件名随机），挂在核实那一步记录上。"""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="photos", verbose_name=_("理赔案件"))
     event = models.ForeignKey(ClaimEvent, on_delete=models.PROTECT, related_name="photos", verbose_name=_("记录"))
     file = models.FileField(_("文件"), upload_to=claim_photo_path)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=80)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
-    )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("核实照片")
         verbose_name_plural = _("核实照片")
-
-    def __str__(self):
-        return self.original_name

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance import attachments
 from governance.notifications import notify
 from governance.roles import Role
 from governance.workflow import Transition, perform
@@ -19,8 +20,6 @@ from grids.levels import AreaLevel
 from grids.models import Household
 from grids.scoping import VIEW_INSURANCE
 from incidents import selectors as incident_selectors
-from incidents.attachments import prepare as prepare_upload
-from incidents.catalogue import THEFT_CATEGORY
 
 from . import rules
 from .constants import ClaimStatus, tier_for
@@ -180,17 +179,9 @@ def _actor_unit(actor, claim) -> str:
 
 
 def record_event(claim, transition, from_state, note, *, actor, data=None) -> ClaimEvent:
-    return ClaimEvent.objects.create(
-        claim=claim,
-        action=transition.action,
-        action_label=str(transition.label),
-        from_state=from_state,
-        to_state=claim.status,
-        actor=actor,
-        actor_role=_actor_role(actor),
-        actor_unit=_actor_unit(actor, claim),
-        note=note,
-        data=data or {},
+    return ClaimEvent.of_transition(
+        claim, transition, from_state, note, actor=actor, actor_role=_actor_role(actor),
+        actor_unit=_actor_unit(actor, claim), data=data,
     )
 
 
@@ -244,7 +235,7 @@ def report_claim(
         incident = incident_selectors.cases_for(actor).filter(pk=incident_id).select_related("category").first()
         if incident is None:
             errors["incident"] = [_("关联事件不存在或不在您的辖区内。")]
-        elif incident.category.code != THEFT_CATEGORY:
+        elif not incident_selectors.is_theft(incident):
             errors["incident"] = [_("关联事件 %(n)s 不是盗窃类事件。") % {"n": incident.number}]
         elif incident.township_id != household.township_id:
             errors["incident"] = [_("关联事件 %(n)s 不在该户所在乡镇。") % {"n": incident.number}]
@@ -367,15 +358,10 @@ def verify(*, claim_id, actor, note, version=None, uploads=()):
             )
         ],
     )
-    for upload in uploads:
-        try:
-            content, content_type, original, size = prepare_upload(upload)
-        except ValidationError as exc:
-            raise ValidationError({"photos": exc.messages}) from None
-        ClaimPhoto.objects.create(
-            claim=claim, event=event, file=content, original_name=original, content_type=content_type, size=size,
-            uploaded_by=actor,
-        )
+    try:
+        attachments.store(ClaimPhoto, uploads, uploaded_by=actor, claim=claim, event=event)
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.messages}) from None
     return claim, event
 
 

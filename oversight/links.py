@@ -5,7 +5,9 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from governance.registry import Link
 from grids.levels import AreaLevel
 from incidents.constants import OPEN_STATES
 
@@ -42,3 +44,10 @@ def cases_url(level: str, area_id: int, **filters) -> str:
 def case_url_template() -> str:
     """The case page's URL with `{id}` to fill in."""
     return reverse("incidents:case", args=[999999999]).replace("999999999", "{id}")
+
+
+def area_links(area) -> list[Link]:
+    """settings.AREA_LINKS: the dashboard of an area above the base grids, from its console page."""
+    if area.level == AreaLevel.GRID:
+        return []
+    return [Link(_("态势"), f"{reverse('oversight:dashboard')}?area={area.id}")]

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.audit import EventBase
 from grids.levels import AreaLevel
-from grids.models import Area
-from grids.scoping import AreaScopedQuerySet
+from grids.models import Area, InCounty, InTownship, InVillage, area_column
 from incidents.constants import Source
 
 from .constants import (
@@ -112,26 +111,15 @@ class RatingRule(models.Model):
         return self.title
 
 
-class AreaScoped(models.Model):
+class AreaScoped(InCounty):
     """The county / township / village ids of an assessed area (the area itself or its parents)."""
 
-    area_fields = {
-        AreaLevel.COUNTY: "county_id",
-        AreaLevel.TOWNSHIP: "township_id",
-        AreaLevel.VILLAGE: "village_id",
-    }
+    area_fields = InVillage.area_fields
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("区域"))
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("乡镇")
-    )
-    village = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村/社区")
-    )
+    township = area_column(_("乡镇"), null=True)
+    village = area_column(_("村/社区"), null=True)
     year = models.PositiveSmallIntegerField(_("考核年度"))
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -164,6 +152,8 @@ class AreaRating(AreaScoped):
 
 class RatingEvent(EventBase):
     """评定记录：测评、认定、撤销认定，只增不改。"""
+
+    subject_field = "rating"
 
     rating = models.ForeignKey(AreaRating, on_delete=models.PROTECT, related_name="events", verbose_name=_("评定"))
 
@@ -214,6 +204,8 @@ class Evidence(AreaScoped):
 
 class EvidenceEvent(EventBase):
     """佐证记录：录入、采信、退回，只增不改。"""
+
+    subject_field = "evidence"
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="events", verbose_name=_("佐证"))
 
@@ -285,20 +277,14 @@ class ColourBand(models.Model):
         return f"{self.get_colour_display()} ≥ {self.min_index}"
 
 
-class StabilityIndex(models.Model):
+class StabilityIndex(InTownship):
     """一个乡镇一周的社会稳定指数（0–100，越高越稳定）、预警颜色和四情明细。"""
 
-    area_fields = {AreaLevel.COUNTY: "county_id", AreaLevel.TOWNSHIP: "township_id"}
-
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
     week_start = models.DateField(_("周一"))
     index = models.DecimalField(_("稳定指数"), max_digits=5, decimal_places=2)
     colour = models.CharField(_("预警颜色"), max_length=8, choices=Colour.choices)
     breakdown = models.JSONField(_("明细"), default=dict)
     computed_at = models.DateTimeField(_("计算时间"))
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("社会稳定指数")

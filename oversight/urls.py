@@ -7,5 +7,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("panels/<slug:key>/", views.panel, name="panel"),
     path("map/", views.grid_map, name="map"),
-    path("", include("oversight.assessment_urls")),
+    path("", include("oversight.assessment.urls")),
 ]

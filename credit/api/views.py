@@ -7,7 +7,6 @@ every write is a service call; a stale or out-of-order round action answers 409.
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as df
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -21,10 +20,10 @@ from grids.scoping import VIEW_CREDIT
 
 from .. import figures, integrity, lending, rewards, selectors, services, subjects
 from ..actions import ROUND_ACTIONS
-from ..constants import FactStatus, ItemKind, RoundStatus, SubjectKind
 from ..models import CreditLine, Enterprise, EvaluationRound, Fact, IntegrityCheck, Rating, SafeVillage, Subject
 from ..standing import standing
 from . import serializers as s
+from .filters import EnterpriseFilter, FactFilter, LineFilter, RatingFilter, RoundFilter, SubjectFilter
 
 ERRORS = {
     400: OpenApiResponse(description="输入有误"),
@@ -35,60 +34,6 @@ ACTION_ERRORS = {**ERRORS, 409: OpenApiResponse(description="已被他人处理�
 
 def _area_in_scope(user, area_id) -> Area:
     return get_object_or_404(Area.objects.restrict(user, VIEW_CREDIT), pk=area_id)
-
-
-class VillageFilter(df.FilterSet):
-    township = df.NumberFilter(field_name="township_id", label="乡镇")
-    village = df.NumberFilter(field_name="village_id", label="村/社区")
-
-
-class SubjectFilter(VillageFilter):
-    kind = df.ChoiceFilter(choices=SubjectKind.choices, label="类型")
-    name = df.CharFilter(field_name="name", lookup_expr="startswith", label="名称（前缀）")
-
-    class Meta:
-        model = Subject
-        fields = ["township", "village", "kind", "name"]
-
-
-class FactFilter(VillageFilter):
-    status = df.ChoiceFilter(choices=FactStatus.choices, label="状态")
-    kind = df.ChoiceFilter(choices=ItemKind.choices, label="类型")
-    subject = df.NumberFilter(field_name="subject_id", label="主体")
-
-    class Meta:
-        model = Fact
-        fields = ["township", "village", "status", "kind", "subject"]
-
-
-class RoundFilter(VillageFilter):
-    status = df.ChoiceFilter(choices=RoundStatus.choices, label="状态")
-
-    class Meta:
-        model = EvaluationRound
-        fields = ["township", "village", "status"]
-
-
-class RatingFilter(VillageFilter):
-    round = df.NumberFilter(field_name="round_id", label="评定轮次")
-    grade = df.CharFilter(field_name="grade", label="等级")
-    vetoed = df.BooleanFilter(field_name="vetoed", label="一票否决")
-
-    class Meta:
-        model = Rating
-        fields = ["township", "village", "round", "grade", "vetoed"]
-
-
-class LineFilter(VillageFilter):
-    class Meta:
-        model = CreditLine
-        fields = ["township", "village"]
-
-
-class EnterpriseFilter(VillageFilter):
-    class Meta:
-        model = Enterprise
-        fields = ["township", "village"]
 
 
 @extend_schema_view(

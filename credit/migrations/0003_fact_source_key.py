@@ -8,8 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('credit', '0002_list_filter_indexes'),
-        ('grids', '0004_due_work_points'),
-        ('incidents', '0007_due_work_figures'),
+        ('grids', '0005_due_work_points'),
+        ('incidents', '0008_due_work_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

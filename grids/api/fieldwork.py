@@ -2,7 +2,6 @@
 check-ins and household visits with an Idempotency-Key (a retried POST returns the first row);
 lists and monthly ratings are scoped to the caller's areas."""
 
-import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -13,6 +12,7 @@ from governance import idempotency
 from .. import fieldwork
 from ..models import HouseholdVisit, MonthlyRating, PatrolCheckIn
 from ..scoping import VIEW
+from .filters import MonthlyRatingFilter
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -115,12 +115,6 @@ class VisitViewSet(_FieldworkViewSet):
         return fieldwork.record_visit(
             worker=self.request.user, household_id=data["household_id"], note=data.get("note", "")
         )
-
-
-class MonthlyRatingFilter(django_filters.FilterSet):
-    class Meta:
-        model = MonthlyRating
-        fields = ["month", "township", "rating", "dismissal_review"]
 
 
 @extend_schema_view(list=extend_schema(summary="网格员月度评定（按辖区；可筛选提请解聘审查）"))

@@ -16,7 +16,16 @@ from governance.roles import Role
 from .. import selectors
 from ..identity import parse_id_number
 from ..levels import AreaLevel
-from ..models import Area, Assignment, Household, HouseholdColour, KeyPersonTag, RegisterStatus, Resident
+from ..models import (
+    Area,
+    Assignment,
+    Household,
+    HouseholdColour,
+    KeyPersonTag,
+    MonthlyRating,
+    RegisterStatus,
+    Resident,
+)
 
 
 class IdFilter(df.NumberFilter):
@@ -199,3 +208,9 @@ class HouseholdFilter(df.FilterSet):
     def filter_id_number(self, queryset, name, value):
         residents = selectors.residents_by_id_number(self.request.user, value)
         return queryset.filter(pk__in=residents.values("household_id"))
+
+
+class MonthlyRatingFilter(df.FilterSet):
+    class Meta:
+        model = MonthlyRating
+        fields = ["month", "township", "rating", "dismissal_review"]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from governance import accounts
 from governance.console import admin_only, console_view, submit
+from governance.registry import gather
 from governance.roles import Role
 
 from .. import selectors, services
@@ -114,6 +115,7 @@ def _area_page(request, area, *, assign_form=None, status=200):
             "vacant": list(vacant.order_by("code")[:LIST_LIMIT]),
             "vacant_count": vacant.count() if area.level != AreaLevel.GRID else None,
             "manage": manage,
+            "links": gather("AREA_LINKS", area),
             "assign_form": assign_form or (AssignForm(actor=user, area=area) if manage else None),
         },
         status=status,

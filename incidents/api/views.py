@@ -18,6 +18,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from governance import idempotency
 from governance.actions import add_action_endpoints
 
 from .. import actions, intake, selectors
@@ -35,10 +36,11 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-def _fingerprint(request) -> str:
+def _request_payload(request) -> dict:
+    """What a repeat with the same Idempotency-Key must repeat: the fields and the photos' names and sizes."""
     data = {k: request.data.getlist(k) if hasattr(request.data, "getlist") else request.data[k] for k in request.data}
     files = sorted((f.name, f.size) for f in request.FILES.getlist("photos"))
-    return intake.request_fingerprint({"data": data, "files": files})
+    return {"data": data, "files": files}
 
 
 @extend_schema_view(
@@ -111,8 +113,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 result=data["result"],
             )
 
-        key = request.headers.get("Idempotency-Key", "")
-        case, created = intake.submit_once(user=request.user, key=key, fingerprint=_fingerprint(request), submit=submit)
+        case, created = idempotency.once(
+            user=request.user,
+            scope=intake.INTAKE_SCOPE,
+            key=request.headers.get("Idempotency-Key", ""),
+            payload=_request_payload(request),
+            run=submit,
+            model=Case,
+        )
         if created:
             return self.action_response(case.pk, status.HTTP_201_CREATED)
         return self.action_response(case.pk, status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})

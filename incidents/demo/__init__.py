@@ -19,12 +19,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from governance import bulk
-from governance.models import User
+from governance.models import IdempotentRequest, User
 from grids.demo import COUNTY_CODE
 from grids.models import Area, Assignment
 
 from ..catalogue import ensure_catalogue
-from ..models import Case, CaseAttachment, CaseEvent, Category, IdempotencyKey, RoutingRule, Unit
+from ..intake import INTAKE_SCOPE
+from ..models import Case, CaseAttachment, CaseEvent, Category, RoutingRule, Unit
 from .cases import CHUNK, Planner, build, open_count
 from .context import Context
 from .people import ensure_department_staff, staff_usernames
@@ -97,7 +98,7 @@ def reset_demo() -> None:
                 "PostgreSQL 上的事件时间线（CaseEvent）只增不删，数据库触发器拒绝删除，无法重置演示事件。"
                 "请删除并重建数据库（dropdb 后 createdb，再 manage.py migrate），然后重新运行 seed_demo。"
             )
-        IdempotencyKey.objects.filter(case__in=cases).delete()
+        IdempotentRequest.objects.filter(scope=INTAKE_SCOPE, object_id__in=cases.values("pk")).delete()
         for attachment in CaseAttachment.objects.filter(case__in=cases):
             attachment.file.delete(save=False)
             attachment.delete()

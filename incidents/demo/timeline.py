@@ -71,23 +71,14 @@ class Timeline(Steps):
         )
 
     def _self_resolve(self, reporter, source):
-        self.status, self.result = S.CLOSED, texts.result(self.rng, self.category.code)
-        self.closed_at, self.closed_on_time = self.t, True
-        self.events.append(
-            {
-                "action": "self_resolve",
-                "action_label": "自办结",
-                "from_state": "",
-                "to_state": S.CLOSED,
-                "actor_id": reporter.id,
-                "actor_role": Role.GRID_WORKER,
-                "actor_unit": "",
-                "note": self.result,
-                "unit_id": None,
-                "data": {"source": source},
-                "created_at": self.t,
-            }
-        )
+        """上报 then the table's 自办结 a second later (incidents.intake.submit_report)."""
+        self._report(reporter, source)
+        result = texts.result(self.rng, self.category.code)
+
+        def apply(at):
+            self.result, self.closed_at, self.closed_on_time = result, at, True
+
+        self._do("self_resolve", self.t, reporter, note=result, apply=apply)
 
     def _register(self) -> bool:
         urgent = self.category.urgency == Urgency.URGENT

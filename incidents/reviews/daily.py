@@ -45,7 +45,8 @@ from grids.levels import AreaLevel
 from grids.models import Area
 
 from ..constants import OPEN_STATES, CaseStatus, HandlingLevel, Phase, UnitKind, UrgeGrade
-from ..deadlines import limits_for, times_for
+from ..deadlines import limits_for
+from ..escalation import one_level_up
 from ..models import Case, CaseEvent, Unit
 from ..units import people_of_units
 from ..workflow import CASE_WORKFLOW
@@ -57,8 +58,6 @@ URGED_STATES = (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRE
 # the centre's desk: waiting for 立案 (reported) or for 派遣 (registered, returned by a unit)
 CENTRE_STATES = (CaseStatus.REPORTED, CaseStatus.REGISTERED, CaseStatus.RETURNED)
 VERIFY_STATES = (CaseStatus.DISPOSED,)  # disposed, waiting for 核查
-TO_TOWNSHIP = CASE_WORKFLOW.get("escalate_to_township")
-TO_CENTRE = CASE_WORKFLOW.get("escalate_to_centre")
 SYSTEM = _("系统（日清）")
 FIGURES = ("new", "closed", "open", "due_today", "overdue", "untouched", "urged", "escalated")
 WORK_FIGURES = ("work_due", "work_overdue")
@@ -163,7 +162,6 @@ def urge_township(*, township_id: int, day: dt.date, at: dt.datetime, rules) -> 
         urges.append(DailyUrge(case=case, day=day, grade=grade, unit=unit, escalated=escalation is not None))
         events.append(_urge_event(case, unit, grade, day, at))
         urged[unit.id].append(case.number)
-        case.version += 1  # the urge's own step; saved by _save_cases with the counters
         if escalation is not None:
             action, changes = escalation
             from_state = case.status
@@ -210,18 +208,12 @@ def _save_cases(urges: list[DailyUrge], moved: dict) -> None:
 
 
 def _escalation(case: Case, red: bool, township_unit, at: dt.datetime, sign_limits):
-    """(action, field changes) that pass `case` one level up, or None (not red, or the table
-    forbids it from the case's state)."""
+    """(action, field changes) that pass a red-carded `case` one level up (incidents/escalation.py),
+    or None (not red, or the table forbids it from the case's state)."""
     if not red:
         return None
-    if case.handling_unit.kind == UnitKind.VILLAGE and township_unit and case.status in TO_TOWNSHIP.sources:
-        warn_at, due_at = times_for(sign_limits.get(case.category_id), at)
-        changes = {"handling_unit_id": township_unit.id, "dispatched_at": at, "phase": Phase.SIGN}
-        return TO_TOWNSHIP.action, {**changes, "dispatcher_unit_id": None, "warn_at": warn_at, "due_at": due_at}
-    if case.handling_unit.kind in (UnitKind.TOWNSHIP, UnitKind.DEPARTMENT) and case.status in TO_CENTRE.sources:
-        changes = {"handling_unit_id": None, "dispatcher_unit_id": None, "phase": "", "warn_at": None}
-        return TO_CENTRE.action, {**changes, "due_at": None}
-    return None
+    step = one_level_up(case, at=at, township_unit=township_unit, sign_limits=sign_limits)
+    return None if step is None else (step[0].action, step[1])
 
 
 _URGE_NOTES = {

@@ -9,8 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from grids.levels import AreaLevel
-from grids.models import Area
-from grids.scoping import AreaScopedQuerySet
+from grids.models import Area, InVillage, area_column
 
 
 class ReviewRules(models.Model):
@@ -61,19 +60,13 @@ class ReviewRules(models.Model):
         return rules
 
 
-class DailyReview(models.Model):
+class DailyReview(InVillage):
     """日清记录：某乡镇或村某一天的事件数字（每个区域每天一行，重跑覆盖同一行）。"""
-
-    area_fields = {AreaLevel.COUNTY: "county_id", AreaLevel.TOWNSHIP: "township_id", AreaLevel.VILLAGE: "village_id"}
 
     day = models.DateField(_("日期"))
     level = models.CharField(_("层级"), max_length=12, choices=AreaLevel.choices)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("区域"))
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村/社区")
-    )
+    village = area_column(_("村/社区"), null=True)
     new = models.PositiveIntegerField(_("新增"), default=0)
     closed = models.PositiveIntegerField(_("办结"), default=0)
     open = models.PositiveIntegerField(_("在办"), default=0)
@@ -85,8 +78,6 @@ class DailyReview(models.Model):
     work_due = models.PositiveIntegerField(_("今日到期走访/回访"), default=0)
     work_overdue = models.PositiveIntegerField(_("逾期走访/回访"), default=0)
     as_of = models.DateTimeField(_("统计时刻"))
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("日清记录")
@@ -145,22 +136,15 @@ class WeeklyEvaluation(models.Model):
         return f"{self.week_start:%Y-%m-%d}"
 
 
-class WeeklyScore(models.Model):
+class WeeklyScore(InVillage):
     """周评得分：一个评比对象（网格员、村、乡镇、部门）一周的各项数字、得分和名次。"""
-
-    area_fields = {AreaLevel.COUNTY: "county_id", AreaLevel.TOWNSHIP: "township_id", AreaLevel.VILLAGE: "village_id"}
 
     evaluation = models.ForeignKey(WeeklyEvaluation, on_delete=models.CASCADE, related_name="scores")
     kind = models.CharField(_("对象类型"), max_length=12, choices=SubjectKind.choices)
     subject = models.CharField(_("对象键"), max_length=40, help_text=_("area:ID、unit:ID 或 user:ID"))
     name = models.CharField(_("名称"), max_length=100)
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("乡镇")
-    )
-    village = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村/社区")
-    )
+    township = area_column(_("乡镇"), null=True)
+    village = area_column(_("村/社区"), null=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -179,8 +163,6 @@ class WeeklyScore(models.Model):
     on_time_rate = models.DecimalField(_("按期结案率"), max_digits=5, decimal_places=4, null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
     rank = models.PositiveIntegerField(_("名次"))
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("周评得分")

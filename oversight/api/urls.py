@@ -1,7 +1,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import assessment_views, views
+from ..assessment.api import views as assessment_views
+from . import views
 
 router = SimpleRouter()
 router.register("indicators", assessment_views.IndicatorViewSet, basename="indicator")

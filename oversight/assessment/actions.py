@@ -3,8 +3,8 @@ actions on ratings (认定 / 撤销认定) and on evidence (采信 / 退回), an
 
 from governance.actions import Action
 
-from ..api.assessment_serializers import DecisionSerializer, EvidenceInputSerializer
 from . import services
+from .api.serializers import DecisionSerializer, EvidenceInputSerializer
 
 
 def _on_rating(action: str):

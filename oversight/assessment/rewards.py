@@ -1,29 +1,23 @@
-"""The bridge to governance credit's safe-village rewards (三个10%).
+"""The bridge to the safe-village rewards (三个10%) of the apps that grant them.
 
-`credit.rewards.designate_safe_village(village, year, source)` is built in the credit app; until
-it is installed this module records nothing. Approving a village's rating publishes that village;
-`publish_safe_villages(year)` (re)publishes every approved safe village of a year.
+Approving a village's rating publishes that village; `publish_safe_villages(year)`
+(re)publishes every approved safe village of a year. Who receives them is the registry
+settings.SAFE_VILLAGE_SINKS: functions `(village=, year=, source=)` — today
+`credit.rewards.designate_safe_village`. A path that does not import fails loudly.
 """
 
+from governance.registry import entries
 from grids.levels import AreaLevel
 
 from ..constants import RatingResult, RatingStatus
 from ..models import AreaRating
 
 
-def _designate():
-    try:
-        from credit.rewards import designate_safe_village
-    except ImportError:
-        return None
-    return designate_safe_village
-
-
 def publish_safe_villages(year: int, *, village_ids=None) -> int:
-    """Designate the approved 平安村 of `year` (optionally only `village_ids`) in credit.
-    Returns how many were passed on (0 while credit's rewards are not installed)."""
-    designate = _designate()
-    if designate is None:
+    """Pass the approved 平安村 of `year` (optionally only `village_ids`) to every sink.
+    Returns how many villages were passed on (0 when no sink is registered)."""
+    sinks = entries("SAFE_VILLAGE_SINKS")
+    if not sinks:
         return 0
     ratings = AreaRating.objects.filter(
         level=AreaLevel.VILLAGE, year=year, status=RatingStatus.APPROVED, result=RatingResult.SAFE
@@ -32,6 +26,7 @@ def publish_safe_villages(year: int, *, village_ids=None) -> int:
         ratings = ratings.filter(area_id__in=village_ids)
     count = 0
     for rating in ratings.iterator(chunk_size=500):
-        designate(village=rating.area, year=year, source=f"oversight.AreaRating:{rating.pk}")
+        for sink in sinks:
+            sink(village=rating.area, year=year, source=f"oversight.AreaRating:{rating.pk}")
         count += 1
     return count

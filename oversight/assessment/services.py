@@ -7,11 +7,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.attachments import prepare
 from governance.workflow import perform
 from grids.levels import AreaLevel
 from grids.models import Area
 from grids.scoping import CHANGE, VIEW, in_scope
-from incidents.attachments import prepare
 
 from ..constants import EvidenceStatus, RatingResult, RatingStatus
 from ..models import MIN_YEAR, AreaRating, Evidence, EvidenceEvent, Indicator, RatingEvent
@@ -37,24 +37,6 @@ def _area_columns(area: Area) -> dict:
     }
 
 
-def _record(model, field):
-    def record(obj, transition, from_state, note, *, actor, data=None):
-        return model.objects.create(
-            **{field: obj},
-            action=transition.action,
-            action_label=str(transition.label),
-            from_state=from_state,
-            to_state=obj.status,
-            actor=actor,
-            note=note,
-            data=data or {},
-        )
-
-    return record
-
-
-record_evidence_event = _record(EvidenceEvent, "evidence")
-record_rating_event = _record(RatingEvent, "rating")
 
 
 @transaction.atomic
@@ -99,14 +81,8 @@ def submit_evidence(*, actor, area: Area, indicator: Indicator, year: int, passe
         submitted_by=actor,
         **file_fields,
     )
-    EvidenceEvent.objects.create(
-        evidence=evidence,
-        action="submit",
-        action_label=_("录入佐证"),
-        to_state=evidence.status,
-        actor=actor,
-        note=note,
-        data={"passed": passed},
+    EvidenceEvent.record(
+        evidence, action="submit", label=_("录入佐证"), from_state="", actor=actor, note=note, data={"passed": passed}
     )
     return evidence
 
@@ -123,7 +99,7 @@ def review_evidence(*, evidence_id: int, action: str, actor, version=None, note=
             visible=sees,
             expected_version=version,
             note=note,
-            record=lambda obj, t, from_state, n: record_evidence_event(obj, t, from_state, n, actor=actor),
+            record=lambda obj, t, from_state, n: EvidenceEvent.of_transition(obj, t, from_state, n, actor=actor),
         )
         if evidence.status == EvidenceStatus.APPROVED:
             compute_ratings(
@@ -159,7 +135,7 @@ def decide_rating(*, rating_id: int, action: str, actor, version=None, note=""):
         expected_version=version,
         note=note,
         apply=_check_complete if action == "approve" else None,
-        record=lambda obj, t, from_state, n: record_rating_event(
+        record=lambda obj, t, from_state, n: RatingEvent.of_transition(
             obj, t, from_state, n, actor=actor, data={"score": float(obj.score), "result": obj.result}
         ),
         after_commit=[publish] if action == "approve" else (),

@@ -1,8 +1,5 @@
 """governance.accounts.create_user: the one way an account is made (people API, assignment import)."""
 
-import ast
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -87,10 +84,3 @@ def test_check_username_refuses_bad_forms_without_the_database():
             accounts.check_username(bad)
         assert list(exc.value.message_dict) == ["username"]
 
-
-def test_the_kernel_imports_no_domain_app():
-    for name in ("accounts.py", "phones.py"):
-        tree = ast.parse((Path(accounts.__file__).parent / name).read_text())
-        modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
-        modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
-        assert not [m for m in modules if m.split(".")[0] in {"grids", "incidents", "insurance", "credit"}], name

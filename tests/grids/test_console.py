@@ -169,3 +169,12 @@ def test_console_lists_keep_their_query_counts(admin, world, django_assert_max_n
         assert admin.get("/console/people/").status_code == 200
     with django_assert_max_num_queries(8):
         assert admin.get("/console/vacancies/").status_code == 200
+
+
+def test_an_area_page_carries_the_links_upper_apps_register(admin, world, settings):
+    """settings.AREA_LINKS: oversight adds the area's 态势 above the base grids; grids names no app above."""
+    township = admin.get(f"/console/areas/{world.a.id}/").content.decode()
+    assert f'href="/oversight/?area={world.a.id}">态势</a>' in township
+    assert ">态势</a>" not in admin.get(f"/console/areas/{world.grids[A][0].id}/").content.decode()
+    settings.AREA_LINKS = []
+    assert ">态势</a>" not in admin.get(f"/console/areas/{world.a.id}/").content.decode()

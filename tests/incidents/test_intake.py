@@ -5,11 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404
 
+from governance import idempotency
+from governance.errors import IdempotencyMismatch
+from governance.models import IdempotentRequest
 from grids.coords import wgs84_to_gcj02
 from incidents import intake, services
 from incidents.constants import CaseStatus
-from incidents.intake import IdempotencyMismatch, PartyInput, request_fingerprint, submit_once
-from incidents.models import Case, CaseAttachment, IdempotencyKey
+from incidents.intake import PartyInput
+from incidents.models import Case, CaseAttachment
 from tests.incidents.conftest import photo
 
 
@@ -73,9 +76,12 @@ def test_department_level_without_default_goes_to_manual_queue(loop, report):
 
 def test_self_resolved_is_closed_at_once_with_its_photo(loop, report):
     case = report("XF01", self_resolved=True, result="已当场劝导拔除飞线", uploads=[photo()])
-    assert case.status == CaseStatus.CLOSED and case.self_resolved and case.closed_at
-    event = case.events.get()
-    assert event.action == "self_resolve" and event.to_state == CaseStatus.CLOSED
+    assert case.status == CaseStatus.CLOSED and case.self_resolved and case.closed_at and case.version == 2
+    # 上报 then the table's own 自办结 step (reported → closed), like every other change of state
+    report_event, event = case.events.order_by("id")
+    assert (report_event.action, report_event.from_state, report_event.to_state) == ("report", "", "reported")
+    assert (event.action, event.from_state, event.to_state) == ("self_resolve", "reported", CaseStatus.CLOSED)
+    assert event.actor == loop.worker and event.note == "已当场劝导拔除飞线"
     attachment = CaseAttachment.objects.get(case=case)
     assert attachment.event == event and attachment.content_type == "image/jpeg"
 
@@ -156,16 +162,43 @@ def test_merge_refuses_itself(loop, report):
         services.merge(case_id=case.pk, actor=loop.operator, original=case)
 
 
+def test_merge_checks_the_originals_scope_before_anything_about_it(loop, report):
+    """An original out of the actor's scope reads as missing, whatever its state: the message
+    never tells an out-of-scope case from one that does not exist."""
+    from grids import services as grid_services
+    from tests.factories import UserFactory
+
+    elsewhere = report(lat=None, lng=None, grid_id=loop.world.grids["411425100"][0].id, reporter=loop.operator,
+                       source="hotline")
+    services.reject(case_id=elsewhere.pk, actor=loop.operator, note="不属实")  # an invalid original too
+    elsewhere.refresh_from_db()
+    case = report()
+    township_operator = UserFactory()
+    home = next(t for t in loop.world.towns if t.code == "411425200")  # the case's township only
+    grid_services.assign(user=township_operator, area=home, role="command_operator")
+    with pytest.raises(ValidationError) as exc:
+        services.merge(case_id=case.pk, actor=township_operator, original=elsewhere)
+    assert exc.value.message_dict == {"original": ["原事件不存在。"]}
+    with pytest.raises(ValidationError) as exc:  # in scope, the real reason is given
+        services.merge(case_id=case.pk, actor=loop.operator, original=elsewhere)
+    assert exc.value.message_dict == {"original": ["请选择另一件有效的原事件。"]}
+
+
+def once(user, key, payload, run):
+    """Case intake's retries go through the kernel's one Idempotency-Key mechanism."""
+    return idempotency.once(user=user, scope=intake.INTAKE_SCOPE, key=key, payload=payload, run=run, model=Case)
+
+
 def test_idempotent_intake_returns_the_first_case(loop, report):
-    fingerprint = request_fingerprint({"d": "same"})
-    first, created = submit_once(user=loop.worker, key="k-1", fingerprint=fingerprint, submit=report)
-    again, created_again = submit_once(user=loop.worker, key="k-1", fingerprint=fingerprint, submit=report)
+    first, created = once(loop.worker, "k-1", {"d": "same"}, report)
+    again, created_again = once(loop.worker, "k-1", {"d": "same"}, report)
     assert created and not created_again and again == first
     assert Case.objects.count() == 1
+    assert IdempotentRequest.objects.get().object_id == first.pk
     with pytest.raises(IdempotencyMismatch):
-        submit_once(user=loop.worker, key="k-1", fingerprint=request_fingerprint({"d": "other"}), submit=report)
+        once(loop.worker, "k-1", {"d": "other"}, report)
     with pytest.raises(ValidationError):
-        submit_once(user=loop.worker, key="", fingerprint=fingerprint, submit=report)
+        once(loop.worker, "", {"d": "same"}, report)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -180,18 +213,17 @@ def test_parallel_submissions_with_one_key_create_one_case():
     from incidents.models import Category
 
     category = Category.objects.get(code="HJ01")
-    fingerprint = request_fingerprint({"d": "x"})
     results, errors = [], []
     barrier = threading.Barrier(5)
 
     def submit():
         try:
             barrier.wait()
-            case, _ = submit_once(
-                user=worker,
-                key="same-key",
-                fingerprint=fingerprint,
-                submit=lambda: intake.submit_report(
+            case, _ = once(
+                worker,
+                "same-key",
+                {"d": "x"},
+                lambda: intake.submit_report(
                     reporter=worker, source="grid_app", category=category, description="并发", lat=34.405, lng=115.905
                 ),
             )
@@ -208,4 +240,29 @@ def test_parallel_submissions_with_one_key_create_one_case():
         t.join()
     assert errors == []
     assert len(set(results)) == 1 and len(results) == 5
-    assert Case.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+    assert Case.objects.count() == 1 and IdempotentRequest.objects.filter(scope=intake.INTAKE_SCOPE).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_intakes_keys_in_the_kernels_table():
+    """incidents 0007 moves IdempotencyKey rows (with their times) into governance.IdempotentRequest."""
+    import datetime as dt
+
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    executor = MigrationExecutor(connection)
+    before = [("incidents", "0006_daily_centre_limit")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    when = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
+    old.get_model("incidents", "IdempotencyKey").objects.create(user_id=user.pk, key="k-old", request_hash="h" * 64)
+    old.get_model("incidents", "IdempotencyKey").objects.update(created_at=when)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # through 0007, back to the tree's state
+    row = IdempotentRequest.objects.get()
+    assert (row.user_id, row.scope, row.key, row.request_hash, row.object_id, row.created_at) == (
+        user.pk, intake.INTAKE_SCOPE, "k-old", "h" * 64, None, when
+    )

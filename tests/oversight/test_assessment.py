@@ -1,6 +1,5 @@
 """Safe-area assessment: indicators on known data, rating rules, evidence workflow, scoping."""
 
-import sys
 from decimal import Decimal
 
 import pytest
@@ -213,11 +212,20 @@ def test_rating_approval_designates_the_safe_village_in_credit(county, as_user, 
     assert publish_safe_villages(YEAR) == 1 and SafeVillage.objects.count() == 1  # idempotent, only approved 达标
 
 
-def test_publish_without_credit_records_nothing(county, monkeypatch):
-    monkeypatch.setitem(sys.modules, "credit.rewards", None)  # import fails
+def test_publish_without_a_sink_records_nothing_and_a_broken_sink_fails_loudly(county, settings):
+    from credit.models import SafeVillage
     from oversight.assessment.rewards import publish_safe_villages
 
-    assert publish_safe_villages(YEAR) == 0
+    village = county.villages["411425100"][0]
+    approve_all_entered(county, village)
+    AreaRating.objects.filter(pk=village_rating(village).pk).update(status="approved")
+    assert publish_safe_villages(YEAR) == 1 and SafeVillage.objects.count() == 1
+    SafeVillage.objects.all().delete()
+    settings.SAFE_VILLAGE_SINKS = []
+    assert publish_safe_villages(YEAR) == 0 and not SafeVillage.objects.exists()
+    settings.SAFE_VILLAGE_SINKS = ["credit.rewards.no_such_function"]  # a real import bug is not a quiet 0
+    with pytest.raises(ImportError):
+        publish_safe_villages(YEAR)
 
 
 def test_incomplete_rating_cannot_be_approved_and_revoke_needs_a_reason(county, as_user):

@@ -18,12 +18,12 @@ from rest_framework.exceptions import ValidationError as InputError
 from governance.actions import action_view, failure_context, form_data, run_for_page
 from grids.scoping import CHANGE, in_scope
 
-from . import selectors
-from .api.assessment_views import parse_week
-from .assessment import actions
-from .assessment.workflow import EVIDENCE_WORKFLOW, RATING_WORKFLOW
-from .constants import Metric, RatingStatus, StabilityGroup
-from .models import ASSESSED_LEVELS
+from .. import selectors
+from ..constants import Metric, RatingStatus, StabilityGroup
+from ..models import ASSESSED_LEVELS
+from . import actions
+from .api.views import parse_week
+from .workflow import EVIDENCE_WORKFLOW, RATING_WORKFLOW
 
 PAGE_SIZE = 100
 TREND_WEEKS = 8

@@ -18,10 +18,10 @@ from rest_framework.response import Response
 
 from governance.actions import ACTION_ERRORS, add_action_endpoints
 
-from .. import selectors
-from ..assessment import actions, services
-from ..stability import monday
-from . import assessment_serializers as s
+from ... import selectors
+from ...stability import monday
+from .. import actions, services
+from . import serializers as s
 
 WEEK = OpenApiParameter("week", OpenApiTypes.DATE, description="该周任一天（默认为最近已计算的一周）")
 

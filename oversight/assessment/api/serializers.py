@@ -5,8 +5,8 @@ from rest_framework import serializers
 
 from grids.models import Area
 
-from ..assessment.workflow import EVIDENCE_WORKFLOW, RATING_WORKFLOW
-from ..models import AreaRating, Evidence, EvidenceEvent, Indicator, StabilityIndex
+from ...models import AreaRating, Evidence, EvidenceEvent, Indicator, StabilityIndex
+from ..workflow import EVIDENCE_WORKFLOW, RATING_WORKFLOW
 
 ERRORS = {
     "required": _("此项为必填项。"),

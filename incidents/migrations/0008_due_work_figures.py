@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0006_daily_centre_limit'),
+        ('incidents', '0007_one_idempotency_mechanism'),
     ]
 
     operations = [
