@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.audit import EventBase
 from grids.levels import AreaLevel
-from grids.models import Area
-from grids.scoping import AreaScopedQuerySet
+from grids.models import Area, InCounty, InGrid, area_column
 from incidents.models import Case, Category
 
 from .constants import (
@@ -30,33 +29,20 @@ from .constants import (
 )
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
-CASE_AREAS = {
-    AreaLevel.COUNTY: "county_id",
-    AreaLevel.TOWNSHIP: "township_id",
-    AreaLevel.VILLAGE: "village_id",
-    AreaLevel.GRID: "grid_id",
-}
 
 
-class MediationBody(models.Model):
+class MediationBody(InCounty):
     """调解组织：村级摆理堂、乡镇司法所、派出所调解室、企业调解委员会、县级调处中心。"""
 
-    area_fields = {AreaLevel.COUNTY: "county_id", AreaLevel.TOWNSHIP: "township_id", AreaLevel.VILLAGE: "village_id"}
+    area_fields = {**InCounty.area_fields, AreaLevel.TOWNSHIP: "township_id", AreaLevel.VILLAGE: "village_id"}
 
     kind = models.CharField(_("类型"), max_length=20, choices=BodyKind.choices)
     level = models.CharField(_("层级"), max_length=10, choices=BodyLevel.choices)
     name = models.CharField(_("名称"), max_length=100)
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("乡镇")
-    )
-    village = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("村/社区")
-    )
+    township = area_column(_("乡镇"), null=True)
+    village = area_column(_("村/社区"), null=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("调解组织")
@@ -105,11 +91,9 @@ class Mediator(models.Model):
         return self.name
 
 
-class Mediation(models.Model):
+class Mediation(InGrid):
     """调解：一件矛盾纠纷事件的一次调解（受理 → 调解 → 达成协议 / 调解不成 / 引导诉讼仲裁）。
     调解不成移交上级时，原调解保留，新调解指向它（escalated_from）。"""
-
-    area_fields = CASE_AREAS
 
     number = models.CharField(_("调解编号"), max_length=24, unique=True)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="mediations", verbose_name=_("事件"))
@@ -119,10 +103,6 @@ class Mediation(models.Model):
     level = models.CharField(_("层级"), max_length=10, choices=BodyLevel.choices)
     mediators = models.ManyToManyField(Mediator, related_name="mediations", verbose_name=_("调解员"))
     difficulty = models.CharField(_("难易程度"), max_length=10, choices=Difficulty.choices, default=Difficulty.ORDINARY)
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
     matter = models.TextField(_("纠纷事项"))
     status = models.CharField(
         _("状态"), max_length=10, choices=MediationStatus.choices, default=MediationStatus.ACCEPTED
@@ -142,8 +122,6 @@ class Mediation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("受理人")
     )
     created_at = models.DateTimeField(_("受理时间"), db_index=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("调解")
@@ -198,6 +176,8 @@ class MediationParty(models.Model):
 
 class MediationEvent(EventBase):
     """调解记录：受理、每次调解、终结、司法确认、回访、移交……每步一行，只增不改。"""
+
+    subject_field = "mediation"
 
     mediation = models.ForeignKey(Mediation, on_delete=models.PROTECT, related_name="events", verbose_name=_("调解"))
 
@@ -278,18 +258,12 @@ class FollowUp(models.Model):
         return f"{self.mediation_id} {self.due_on}"
 
 
-class Petition(models.Model):
+class Petition(InGrid):
     """信访事项：一件来源为信访的事件，带信访人、渠道、初信初访或重复信访、包案领导和答复期限。"""
-
-    area_fields = CASE_AREAS
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="petition", verbose_name=_("事件"))
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("分类"))
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
-    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("村/社区"))
-    grid = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格"))
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
     received_at = models.DateTimeField(_("受理时间"))
@@ -316,8 +290,6 @@ class Petition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人/代办人")
     )
     backlog_since = models.DateField(_("列入积案日期"), null=True, blank=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("信访事项")
@@ -374,6 +346,8 @@ class Petitioner(models.Model):
 class PetitionEvent(EventBase):
     """信访记录：登记、包案、答复、办结、列入积案……每步一行，只增不改。"""
 
+    subject_field = "petition"
+
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events", verbose_name=_("信访事项"))
 
     class Meta(EventBase.Meta):
@@ -422,19 +396,16 @@ class SubsidyRate(models.Model):
         return f"{self.get_difficulty_display()} {self.amount} 元（{self.valid_from} 起）"
 
 
-class SubsidyStatement(models.Model):
+class SubsidyStatement(InCounty):
     """以案定补月度结算单：一个调解组织一个月一张，列出每位调解员的成功案件和补贴，由乡镇审批。"""
 
-    area_fields = {AreaLevel.COUNTY: "county_id", AreaLevel.TOWNSHIP: "township_id"}
+    area_fields = {**InCounty.area_fields, AreaLevel.TOWNSHIP: "township_id"}
 
     body = models.ForeignKey(
         MediationBody, on_delete=models.PROTECT, related_name="statements", verbose_name=_("调解组织")
     )
     month = models.DateField(_("月份"), help_text=_("当月 1 日"))
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("县"))
-    township = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("乡镇")
-    )
+    township = area_column(_("乡镇"), null=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.PENDING
     )
@@ -451,8 +422,6 @@ class SubsidyStatement(models.Model):
     )
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
-
-    objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("以案定补结算单")
@@ -497,6 +466,8 @@ class SubsidyLine(models.Model):
 
 class StatementEvent(EventBase):
     """结算单记录：生成、审批、退回、重新生成，只增不改。"""
+
+    subject_field = "statement"
 
     statement = models.ForeignKey(
         SubsidyStatement, on_delete=models.PROTECT, related_name="events", verbose_name=_("结算单")

@@ -38,16 +38,8 @@ OWNER_ROLES = (Role.COMMAND_LEADER, Role.TOWNSHIP_OFFICER)
 
 
 def record_event(petition, transition, from_state, note, *, actor, data=None) -> PetitionEvent:
-    return PetitionEvent.objects.create(
-        petition=petition,
-        action=transition.action,
-        action_label=str(transition.label),
-        from_state=from_state,
-        to_state=petition.status,
-        actor=actor,
-        actor_role=actor_role(actor),
-        note=note,
-        data=data or {},
+    return PetitionEvent.of_transition(
+        petition, transition, from_state, note, actor=actor, actor_role=actor_role(actor), data=data
     )
 
 

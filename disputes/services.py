@@ -120,17 +120,15 @@ def actor_role(actor) -> str:
 
 
 def record_event(mediation, transition, from_state, note, *, actor, data=None) -> MediationEvent:
-    return MediationEvent.objects.create(
-        mediation=mediation,
-        action=transition.action,
-        action_label=str(transition.label),
-        from_state=from_state,
-        to_state=mediation.status,
+    return MediationEvent.of_transition(
+        mediation,
+        transition,
+        from_state,
+        note,
         actor=actor,
         actor_role=actor_role(actor),
         actor_unit=mediation.body.name,
-        note=note,
-        data=data or {},
+        data=data,
     )
 
 

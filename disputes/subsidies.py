@@ -144,17 +144,15 @@ def build_statements(*, month: dt.date) -> int:
 
 
 def record_event(statement, transition, from_state, note, *, actor, data=None):
-    return StatementEvent.objects.create(
-        statement=statement,
-        action=transition.action,
-        action_label=str(transition.label),
-        from_state=from_state,
-        to_state=statement.status,
+    return StatementEvent.of_transition(
+        statement,
+        transition,
+        from_state,
+        note,
         actor=actor,
         actor_role=actor_role(actor),
         actor_unit=statement.body.name,
-        note=note,
-        data=data or {},
+        data=data,
     )
 
 
