@@ -28,7 +28,7 @@ def case_section(request, case):
     dispute = services.is_dispute(case.category)
     petition = case.source == Source.PETITION
     if not (dispute or petition):
-        return None
+        return []
     user = request.user
     chain = list(selectors.mediations_of_case(user, case)) if dispute else []
     found = selectors.petitions_for(user).filter(case=case).first() if petition else None
@@ -39,7 +39,7 @@ def case_section(request, case):
         bodies = list(
             services.bodies_serving(case).prefetch_related(Prefetch("mediators", queryset=active)).order_by("level")
         )
-    return Section(
+    section = Section(
         "disputes/_case_section.html",
         {
             "case": case,
@@ -52,6 +52,7 @@ def case_section(request, case):
             "sides": PartySide.choices,
         },
     )
+    return [section]
 
 
 def weekly_section(request, evaluation):
@@ -59,7 +60,7 @@ def weekly_section(request, evaluation):
     try:
         area = figures.area_for(request.user, "")
     except Http404:
-        return None
+        return []
     start = evaluation.week_start
     report = figures.report(area, start, start + dt.timedelta(days=6))
-    return Section("disputes/_weekly_section.html", {"report": report})
+    return [Section("disputes/_weekly_section.html", {"report": report})]

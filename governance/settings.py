@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "care",
     "disputes",
     "oversight",
+    "demo",  # on top of all others: the demo county and `seed_demo` (docs/architecture.md)
 ]
 
 MIDDLEWARE = [
@@ -427,21 +428,22 @@ REVIEW_DUE_WORK = ["care.duework.VISITS"]
 # governance.contributions.Contribution rows; credit proposes them as facts).
 CREDIT_CONTRIBUTIONS = ["care.volunteers.credit_contributions"]
 
-# Apps that add to the demo county after `seed_demo` built it (modules with seed_demo/reset_demo).
+# The demo county's parts after `seed_demo` built the county: modules of the demo app with
+# seed_demo/reset_demo, in order (a test may name fewer).
 DEMO_EXTENSIONS: list[str] = [
-    "incidents.demo",
-    "incidents.reviews.demo",
-    "insurance.demo",
-    "credit.demo",
-    "care.demo",
-    "disputes.demo",
-    "oversight.demo",
+    "demo.incidents",
+    "demo.reviews",
+    "demo.insurance",
+    "demo.credit",
+    "demo.care",
+    "demo.disputes",
+    "demo.oversight",
 ]
 
 # Sections other apps add to the case page (incidents/sections.py): dotted paths to callables
-# (request, case) → a Section or None. incidents reads them and knows none of those apps …
+# (request, case) → a list of Section. incidents reads them and knows none of those apps …
 CASE_PAGE_SECTIONS = ["disputes.sections.case_section"]
-# … and to the weekly evaluation's page (周评): callables (request, evaluation) → a Section or None.
+# … and to the weekly evaluation's page (周评): callables (request, evaluation) → a list of Section.
 WEEKLY_REVIEW_SECTIONS = ["disputes.sections.weekly_section"]
 
 # Disputes and petitions (docs/disputes.md).

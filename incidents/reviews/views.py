@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from ..sections import collect
+from ..sections import weekly_sections
 from . import selectors, weekly
 from .api import xlsx_response
 from .models import ReviewRules, SubjectKind
@@ -44,7 +44,7 @@ def weekly_page(request):
         context["top"], context["bottom"] = weekly.board(evaluation, kind, scores)
         context["formulas"] = weekly.FORMULAS
         context["rules"] = ReviewRules.current()
-        context["sections"] = collect("WEEKLY_REVIEW_SECTIONS", request, evaluation)
+        context["sections"] = weekly_sections(request, evaluation)
     return render(request, "reviews/weekly.html", context)
 
 

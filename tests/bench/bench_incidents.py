@@ -69,9 +69,9 @@ def setup_django(url: str) -> None:
 
 
 def seed(args) -> list[tuple[str, str]]:
-    from grids import demo as grids_demo
+    from demo import grids as grids_demo
+    from demo import incidents as demo
     from grids.models import Area
-    from incidents import demo
 
     if grids_demo.is_loaded():
         print("demo county already loaded: timing the queries only (use --fresh to seed again)")

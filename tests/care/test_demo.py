@@ -5,9 +5,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from care import demo
 from care.models import CarePlan, CareVisit, ColourChange, ColourChangeEvent, PlanKeeper, PointsMovement, Volunteer
-from grids import demo as grids_demo
+from demo import care as demo
+from demo import grids as grids_demo
 from grids import spatial
 from grids.models import Area, Household, Resident
 

@@ -1,4 +1,4 @@
-"""The demo county's governance credit (credit.demo): a small county with its incidents is seeded
+"""The demo county's governance credit (demo.credit): a small county with its incidents is seeded
 once for the module (inside a transaction rolled back at the end); each test only reads."""
 
 import pytest
@@ -6,16 +6,17 @@ from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from stdnum.cn import uscc
 
-from credit import demo, rules
+from credit import rules
 from credit.constants import FactStatus, RoundStatus
 from credit.models import CreditLine, Enterprise, EvaluationRound, Fact, Rating, RoundEvent
+from demo import credit as demo
+from demo import grids as grids_demo
+from demo import incidents as incidents_demo
+from demo.grids.people import PASSWORD
 from governance.models import User
 from governance.roles import Role
-from grids import demo as grids_demo
 from grids import spatial
-from grids.demo.people import PASSWORD
 from grids.models import Area
-from incidents import demo as incidents_demo
 
 
 @pytest.fixture(scope="module")

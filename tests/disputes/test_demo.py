@@ -1,16 +1,16 @@
-"""The demo county's mediation, petitions and subsidies (disputes.demo): a small county with its
+"""The demo county's mediation, petitions and subsidies (demo.disputes): a small county with its
 incidents is seeded once for the module (inside a transaction rolled back at the end)."""
 
 import pytest
 from django.db import transaction
 
-from disputes import demo
+from demo import disputes as demo
+from demo import grids as grids_demo
+from demo import incidents as incidents_demo
 from disputes.constants import MediationStatus, StatementStatus
 from disputes.models import FollowUp, Mediation, MediationBody, Petition, SubsidyStatement
-from grids import demo as grids_demo
 from grids import spatial
 from grids.models import Area
-from incidents import demo as incidents_demo
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,14 @@ from django.db import transaction
 from django.test import override_settings
 from shapely.geometry import shape
 
+from demo import grids as demo
+from demo.grids import layout, names
+from demo.grids.county import read_divisions
+from demo.grids.households import HouseholdMaker
 from governance.models import User
 from governance.phones import normalize_phone
 from governance.roles import Role
-from grids import demo, spatial
-from grids.demo import layout, names
-from grids.demo.county import read_divisions
-from grids.demo.households import HouseholdMaker
+from grids import spatial
 from grids.identity import decrypt_id_number, id_number_digest, mask_id_number, parse_id_number
 from grids.levels import AreaLevel
 from grids.models import Area, AreaUserPermission, Assignment, Household, Resident

@@ -1,4 +1,4 @@
-"""The demo county's incidents (incidents.demo): a small county is seeded once for the module
+"""The demo county's incidents (demo.incidents): a small county is seeded once for the module
 (inside a transaction rolled back at the end); each test only reads."""
 
 import datetime as dt
@@ -10,15 +10,15 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo import grids as grids_demo
+from demo import incidents as demo
+from demo.incidents.cases import Planner
+from demo.incidents.context import Context
 from governance.models import User
 from governance.roles import Role
-from grids import demo as grids_demo
 from grids import spatial
 from grids.models import Area
-from incidents import demo
 from incidents.constants import OPEN_STATES, CaseStatus, Source, UnitKind
-from incidents.demo.cases import Planner
-from incidents.demo.context import Context
 from incidents.models import Case, CaseEvent, CaseParty, Unit
 from incidents.routing import route
 from incidents.units import acts_for

@@ -1,11 +1,11 @@
 """The demo county's rhythm: seed_demo leaves a daily review and two weekly evaluations."""
 
-from grids import demo as grids_demo
+from demo import grids as grids_demo
+from demo import incidents as demo
+from demo import reviews as reviews_demo
 from grids.levels import AreaLevel
 from grids.models import Area
-from incidents import demo
 from incidents.models import DailyReview, DailyUrge, WeeklyEvaluation, WeeklyScore
-from incidents.reviews import demo as reviews_demo
 
 
 def test_demo_has_a_daily_review_and_two_weekly_evaluations_and_resets(db):

@@ -1,4 +1,4 @@
-"""The demo county's insurance (insurance.demo): a small county with incidents is seeded once
+"""The demo county's insurance (demo.insurance): a small county with incidents is seeded once
 for the module (inside a transaction rolled back at the end); each test only reads."""
 
 import datetime as dt
@@ -9,12 +9,12 @@ from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
 
-from grids import demo as grids_demo
+from demo import grids as grids_demo
+from demo import incidents as incidents_demo
+from demo import insurance as demo
 from grids import spatial
 from grids.models import Area
-from incidents import demo as incidents_demo
 from incidents.catalogue import THEFT_CATEGORY
-from insurance import demo
 from insurance.constants import ClaimStatus
 from insurance.models import Claim, ClaimEvent, Policy
 from insurance.rules import paid_this_year

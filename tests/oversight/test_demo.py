@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from oversight import demo
+from demo import oversight as demo
 from oversight.models import AreaRating, Evidence, StabilityIndex
 from tests.factories import UserFactory
 

@@ -18,14 +18,14 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from demo.grids import COUNTY_CODE
 from governance import bulk
 from governance.models import IdempotentRequest, User
-from grids.demo import COUNTY_CODE
 from grids.models import Area, Assignment
+from incidents.catalogue import ensure_catalogue
+from incidents.intake import INTAKE_SCOPE
+from incidents.models import Case, CaseAttachment, CaseEvent, Category, RoutingRule, Unit
 
-from ..catalogue import ensure_catalogue
-from ..intake import INTAKE_SCOPE
-from ..models import Case, CaseAttachment, CaseEvent, Category, RoutingRule, Unit
 from .cases import CHUNK, Planner, build, open_count
 from .context import Context
 from .people import ensure_department_staff, staff_usernames
@@ -86,7 +86,7 @@ def seed_demo(
 
 def reset_demo() -> None:
     """Remove the demo county's cases, department staff, units and (when no case is left
-    anywhere) the catalogue, so that `grids.demo.reset()` can delete the areas."""
+    anywhere) the catalogue, so that `demo.grids.reset()` can delete the areas."""
     county = Area.objects.filter(code=COUNTY_CODE).first()
     if county is None:
         return

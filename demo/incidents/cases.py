@@ -10,13 +10,13 @@ from itertools import accumulate
 
 from django.utils import timezone
 
+from demo.grids import names
 from governance import bulk
-from grids.demo import names
+from incidents.constants import CaseStatus as S
+from incidents.constants import PartyRole as P
+from incidents.constants import Source, Urgency
+from incidents.models import Case, CaseEvent, CaseParty
 
-from ..constants import CaseStatus as S
-from ..constants import PartyRole as P
-from ..constants import Source, Urgency
-from ..models import Case, CaseEvent, CaseParty
 from . import texts
 from .context import Context
 from .steps import labels

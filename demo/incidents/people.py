@@ -7,14 +7,13 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from demo.grids import PASSWORD, names
 from governance.models import User
 from governance.roles import Role
 from grids import services as grid_services
-from grids.demo import PASSWORD, names
 from grids.models import Area, Assignment
-
-from ..constants import UnitKind
-from ..models import Unit
+from incidents.constants import UnitKind
+from incidents.models import Unit
 
 SERVICE_DAYS = 365  # they have been in post for a year: older than any demo case
 

@@ -7,13 +7,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError, RestrictedError
 
-from grids import demo
+from demo import grids as county_demo
 from grids.models import Area
 
 
 def _extensions():
-    """Other apps' demo data (settings.DEMO_EXTENSIONS: modules with seed_demo and reset_demo),
-    so that grids stays ignorant of the apps built on it."""
+    """The demo parts after the county (settings.DEMO_EXTENSIONS: modules with seed_demo and
+    reset_demo, in order; a test may name fewer)."""
     return [import_module(path) for path in settings.DEMO_EXTENSIONS]
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     help = "载入演示县（虞城县 411425）：真实的乡镇和村、生成的基础网格、人员、户和居民。已载入时不做任何改动。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="随机种子（默认 %(default)s）")
+        parser.add_argument("--seed", type=int, default=county_demo.DEFAULT_SEED, help="随机种子（默认 %(default)s）")
         parser.add_argument(
             "--households-per-grid",
             type=int,
@@ -57,21 +57,21 @@ class Command(BaseCommand):
             try:
                 for extension in reversed(_extensions()):
                     extension.reset_demo()
-                demo.reset()
+                county_demo.reset()
             except (ProtectedError, RestrictedError) as exc:
                 raise CommandError(f"无法删除演示数据：仍有其他数据引用它们（{exc.args[0]}）") from None
             self.stdout.write("已删除原有演示数据。")
-        elif demo.is_loaded():
-            self.stdout.write(f"演示县（虞城县 {demo.COUNTY_CODE}）已载入，跳过。如需重建请加 --reset。")
+        elif county_demo.is_loaded():
+            self.stdout.write(f"演示县（虞城县 {county_demo.COUNTY_CODE}）已载入，跳过。如需重建请加 --reset。")
             return
-        taken = list(demo.demo_users().values_list("username", flat=True)[:5])
+        taken = list(county_demo.demo_users().values_list("username", flat=True)[:5])
         if taken:
             raise CommandError(f"演示账号已存在（{'、'.join(taken)}…），请加 --reset 或先删除这些账号。")
 
         log = self.stdout.write if options["verbosity"] >= 1 else (lambda message: None)
         log(f"正在生成演示县（种子 {options['seed']}）……")
         started = time.monotonic()
-        summary = demo.seed(
+        summary = county_demo.seed(
             seed=options["seed"],
             households_per_grid=options["households_per_grid"],
             scale=options["scale"],
@@ -86,7 +86,7 @@ class Command(BaseCommand):
                 f"{summary.residents} 人，用时 {time.monotonic() - started:.1f} 秒。"
             )
         )
-        county = Area.objects.get(code=demo.COUNTY_CODE)
+        county = Area.objects.get(code=county_demo.COUNTY_CODE)
         for extension in _extensions():
             extension.seed_demo(county=county, seed=options["seed"], scale=options["scale"], log=log)
         if summary.id_warnings:

@@ -15,16 +15,15 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from demo.grids import COUNTY_CODE
+from demo.incidents import ResetRefused
 from governance.models import User
-from grids.demo import COUNTY_CODE
 from grids.models import Area
 from grids.selectors import subtree
-from incidents.demo import ResetRefused
-
-from ..assessment.rating import LEVELS, compute_ratings
-from ..constants import EvidenceStatus, Metric
-from ..models import AreaRating, Evidence, EvidenceEvent, Indicator, RatingEvent, StabilityIndex
-from ..stability import compute_week, last_complete_week
+from oversight.assessment.rating import LEVELS, compute_ratings
+from oversight.constants import EvidenceStatus, Metric
+from oversight.models import AreaRating, Evidence, EvidenceEvent, Indicator, RatingEvent, StabilityIndex
+from oversight.stability import compute_week, last_complete_week
 
 WEEKS = 8
 FAIL_SHARE = 1 / 12

@@ -5,10 +5,11 @@ urges. The first step that would happen after `now` raises Pending: the case sta
 
 import datetime as dt
 
-from ..constants import CaseStatus as S
-from ..constants import UnitKind, UrgeGrade
-from ..units import COMMAND_ROLES, UNIT_ROLES
-from ..workflow import CASE_WORKFLOW
+from incidents.constants import CaseStatus as S
+from incidents.constants import UnitKind, UrgeGrade
+from incidents.units import COMMAND_ROLES, UNIT_ROLES
+from incidents.workflow import CASE_WORKFLOW
+
 from . import texts
 from .context import Actor, Context
 

@@ -5,8 +5,8 @@ import unicodedata
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 
+from demo import grids as county_demo
 from governance.roles import Role
-from grids import demo
 from grids.models import Assignment
 
 # (role, which account of that role to show)
@@ -19,7 +19,7 @@ SHOWN = (
     (Role.GRID_LEADER, Q(user__username__startswith="gl-")),
     (Role.GRID_POLICE, Q(user__username__startswith="police-")),
     (Role.GRID_WORKER, Q(user__username__startswith="gw-")),
-    (Role.INSURER, Q(user__username="baoxian")),  # insurance.demo
+    (Role.INSURER, Q(user__username="baoxian")),  # demo.insurance
     (Role.CREDIT_COMMITTEE, Q(user__username__startswith="credit-")),
     (Role.CREDIT_COOPERATIVE, Q(user__username="coop")),
 )
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         ]
         if rows:
             widths = [max(_width(r[i]) for r in rows) + 2 for i in range(3)]
-            out.append(f"  演示账号（密码均为 {demo.PASSWORD}）：")
+            out.append(f"  演示账号（密码均为 {county_demo.PASSWORD}）：")
             out += ["    " + "".join(_pad(r[i], widths[i]) for i in range(3)) + r[3] for r in rows]
         else:
             out.append("  尚未载入演示数据：请先运行 manage.py seed_demo。")

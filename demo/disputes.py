@@ -26,16 +26,9 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from governance.models import User
-from grids.levels import AreaLevel
-from grids.models import Area
-from incidents import intake
-from incidents import services as incident_services
-from incidents.models import Category, Unit
-
-from . import petitions, services, subsidies
-from .constants import BodyKind, Difficulty, MediationStatus, PartySide
-from .models import (
+from disputes import petitions, services, subsidies
+from disputes.constants import BodyKind, Difficulty, MediationStatus, PartySide
+from disputes.models import (
     BacklogTarget,
     FollowUp,
     Mediation,
@@ -52,6 +45,12 @@ from .models import (
     SubsidyRate,
     SubsidyStatement,
 )
+from governance.models import User
+from grids.levels import AreaLevel
+from grids.models import Area
+from incidents import intake
+from incidents import services as incident_services
+from incidents.models import Category, Unit
 
 TOWNSHIPS = 3
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"

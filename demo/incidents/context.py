@@ -13,10 +13,9 @@ from governance.models import User
 from governance.roles import Role
 from grids.levels import AreaLevel
 from grids.models import Area, Assignment, Household
-
-from .. import deadlines
-from ..constants import HandlingLevel, LimitUnit, UnitKind
-from ..models import Category, RoutingRule, TimeLimit, Unit
+from incidents import deadlines
+from incidents.constants import HandlingLevel, LimitUnit, UnitKind
+from incidents.models import Category, RoutingRule, TimeLimit, Unit
 
 PARTIES_PER_GRID = 6  # households kept per grid as candidate dispute parties
 

@@ -1,4 +1,4 @@
-"""The demo county's rhythm (settings.DEMO_EXTENSIONS, after incidents.demo): today's daily
+"""The demo county's rhythm (settings.DEMO_EXTENSIONS, after demo.incidents): today's daily
 review over the demo cases and the weekly evaluation of the last two complete weeks, so the
 /reviews/ pages have something to show. Grid workers' field work is not generated (their
 monthly rating appears once check-ins and visits are posted)."""
@@ -11,10 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from grids.models import Area
-
-from .daily import run_daily_review
-from .models import DailyReview, DailyUrge, WeeklyEvaluation
-from .weekly import last_week, run_weekly_evaluation
+from incidents.reviews.daily import run_daily_review
+from incidents.reviews.models import DailyReview, DailyUrge, WeeklyEvaluation
+from incidents.reviews.weekly import last_week, run_weekly_evaluation
 
 
 def seed_demo(*, county: Area, seed: int, scale: float = 1.0, log: Callable[[str], None] = lambda m: None) -> dict:
@@ -30,8 +29,8 @@ def seed_demo(*, county: Area, seed: int, scale: float = 1.0, log: Callable[[str
 
 @transaction.atomic
 def reset_demo() -> None:
-    """Remove the rhythm's rows of the demo county (before incidents.demo removes its cases)."""
-    from grids.demo import COUNTY_CODE
+    """Remove the rhythm's rows of the demo county (before demo.incidents removes its cases)."""
+    from demo.grids import COUNTY_CODE
 
     county = Area.objects.filter(code=COUNTY_CODE).first()
     if county is None:

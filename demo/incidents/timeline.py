@@ -6,9 +6,9 @@ follows incidents.workflow and records what incidents.services records."""
 import datetime as dt
 
 from governance.roles import Role
+from incidents.constants import CaseStatus as S
+from incidents.constants import Outcome, Phase, UnitKind, UrgeGrade, Urgency
 
-from ..constants import CaseStatus as S
-from ..constants import Outcome, Phase, UnitKind, UrgeGrade, Urgency
 from . import texts
 from .context import Actor
 from .steps import Pending, Steps

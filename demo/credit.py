@@ -20,17 +20,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
-from governance.models import User
-from governance.roles import Role
-from grids import services as grid_services
-from grids.demo import COUNTY_CODE
-from grids.demo.people import PASSWORD
-from grids.levels import AreaLevel
-from grids.models import Area, Assignment, Household
-
-from .. import proposals, rules
-from ..constants import FactOrigin, FactStatus, ItemKind, MovementKind, RoundStatus, SubjectKind
-from ..models import (
+from credit import proposals, rules
+from credit.constants import FactOrigin, FactStatus, ItemKind, MovementKind, RoundStatus, SubjectKind
+from credit.models import (
     CreditLine,
     Enterprise,
     EvaluationRound,
@@ -47,7 +39,14 @@ from ..models import (
     SafeVillage,
     Subject,
 )
-from ..subjects import household_subjects
+from credit.subjects import household_subjects
+from demo.grids import COUNTY_CODE
+from demo.grids.people import PASSWORD
+from governance.models import User
+from governance.roles import Role
+from grids import services as grid_services
+from grids.levels import AreaLevel
+from grids.models import Area, Assignment, Household
 
 __all__ = ["reset_demo", "seed_demo"]
 

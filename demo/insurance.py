@@ -26,18 +26,17 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from demo.grids import PASSWORD
 from governance.models import User
 from governance.roles import Role
 from grids import services as grid_services
-from grids.demo import PASSWORD
 from grids.levels import AreaLevel
 from grids.models import Area, Assignment, Household
 from incidents import selectors as incident_selectors
-
-from . import services
-from .constants import ClaimStatus as S
-from .models import Claim, ClaimEvent, Insurer, Peril, Policy, PremiumSchedule
-from .workflow import CLAIM_WORKFLOW
+from insurance import services
+from insurance.constants import ClaimStatus as S
+from insurance.models import Claim, ClaimEvent, Insurer, Peril, Policy, PremiumSchedule
+from insurance.workflow import CLAIM_WORKFLOW
 
 INSURER_CODE = "picc-yucheng"
 INSURER_NAME = "人保财险虞城支公司"

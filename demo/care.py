@@ -1,4 +1,4 @@
-"""The demo county's community care (settings.DEMO_EXTENSIONS; `manage.py seed_demo`).
+"""The demo county's community care (settings.DEMO_EXTENSIONS: demo.care; `manage.py seed_demo`).
 
 Every resident the grids demo tagged as a key person gets a plan in the matching category
 (about 2% of residents: elderly living alone, the disabled, people with severe mental disorders,
@@ -19,15 +19,8 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from governance.models import User
-from governance.roles import Role
-from grids.demo import COUNTY_CODE
-from grids.levels import AreaLevel
-from grids.models import Area, Assignment, Household, HouseholdColour, Resident
-from incidents.demo import ResetRefused
-
-from .constants import Category, ColourChangeStatus, Keeper, MovementKind, RiskLevel
-from .models import (
+from care.constants import Category, ColourChangeStatus, Keeper, MovementKind, RiskLevel
+from care.models import (
     CarePlan,
     CareVisit,
     ColourChange,
@@ -40,6 +33,12 @@ from .models import (
     VisitUrge,
     Volunteer,
 )
+from demo.grids import COUNTY_CODE
+from demo.incidents import ResetRefused
+from governance.models import User
+from governance.roles import Role
+from grids.levels import AreaLevel
+from grids.models import Area, Assignment, Household, HouseholdColour, Resident
 
 # grids demo tag → (category, risk level, visit every N days)
 TAG_PLANS = {

@@ -1,5 +1,5 @@
 """The demo county's area tree: the real county, townships and villages of Yucheng from
-`grids/data/yucheng_411425.csv`, generated base grids under the villages, rectangular
+`demo/data/yucheng_411425.csv`, generated base grids under the villages, rectangular
 boundaries tiling the county, and a bulk insert with treebeard paths built by hand."""
 
 import csv
