@@ -3,8 +3,9 @@ published with an action; a published version is read-only (a change is a new dr
 it). Enterprises and safe villages may be recorded here; ratings, facts and rounds are read-only:
 they change only through their workflow."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from governance.admin import ReadOnlyAdmin
@@ -16,6 +17,7 @@ from .models import (
     Fact,
     GradeBand,
     IntegrityCheck,
+    PensionEnrolment,
     Rating,
     RuleItem,
     RuleVersion,
@@ -52,7 +54,7 @@ class GradeBandInline(FrozenWhenPublished, admin.TabularInline):
 
 @admin.register(RuleVersion)
 class RuleVersionAdmin(FrozenWhenPublished, admin.ModelAdmin):
-    list_display = ("number", "base_score", "note", "published_at")
+    list_display = ("number", "base_score", "veto_effect", "note", "published_at")
     readonly_fields = ("number", "published_at", "published_by")
     inlines = [RuleItemInline, GradeBandInline]
     actions = ["publish", "copy_to_draft"]
@@ -119,3 +121,42 @@ class SafeVillageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         record = rewards.designate_safe_village(obj.village, obj.year, obj.source, actor=request.user)
         obj.pk = record.pk
+
+
+class PensionEnrolmentForm(forms.ModelForm):
+    recorded_by = None  # set per request by PensionEnrolmentAdmin.get_form
+
+    def clean(self):
+        data = super().clean()
+        if data.get("resident") and data.get("enrolled_on"):
+            try:
+                rewards.check_pension_enrolment(
+                    actor=self.recorded_by, resident=data["resident"], enrolled_on=data["enrolled_on"]
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                raise forms.ValidationError(getattr(exc, "messages", None) or [str(exc)]) from None
+        return data
+
+
+@admin.register(PensionEnrolment)
+class PensionEnrolmentAdmin(admin.ModelAdmin):
+    """新农保参保登记, through the service (the recorder is the signed-in user, in scope)."""
+
+    form = PensionEnrolmentForm
+    list_display = ("resident", "enrolled_on", "recorded_by", "village")
+    raw_id_fields = ("resident",)
+    fields = ("resident", "enrolled_on")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type("PensionEnrolmentFormFor", (form,), {"recorded_by": request.user})
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        record = rewards.record_pension_enrolment(
+            actor=request.user, resident=obj.resident, enrolled_on=obj.enrolled_on
+        )
+        obj.pk = record.pk
+

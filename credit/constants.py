@@ -33,6 +33,13 @@ class FactStatus(models.TextChoices):
     DISMISSED = "dismissed", _("不予采纳")
 
 
+class VetoEffect(models.TextChoices):
+    """How an applied veto fact comes to weigh on a subject's standing (the county chooses)."""
+
+    NOTICE = "notice", _("经评定轮次公示后生效")
+    CONFIRMATION = "confirmation", _("经第二名评定小组成员确认并告知本户后即时生效")
+
+
 class FactOrigin(models.TextChoices):
     CLOSED_CASE = "closed_case", _("结案事件")
     MANUAL = "manual", _("人工提报")

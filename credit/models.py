@@ -24,6 +24,7 @@ from .constants import (
     MovementKind,
     RoundStatus,
     SubjectKind,
+    VetoEffect,
 )
 
 
@@ -87,6 +88,13 @@ class RuleVersion(models.Model):
 
     number = models.PositiveIntegerField(_("版本号"), unique=True)
     base_score = models.PositiveIntegerField(_("基础分"), default=60)
+    veto_effect = models.CharField(
+        _("一票否决生效方式"),
+        max_length=12,
+        choices=VetoEffect.choices,
+        default=VetoEffect.NOTICE,
+        help_text=_("否决事实经评定轮次公示后生效，或经第二名成员确认并告知本户后即时生效"),
+    )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -198,6 +206,18 @@ class Fact(InVillage):
         help_text=_("空表示平台根据结案事件自动提议"),
     )
     created_at = models.DateTimeField(_("提议时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("决定人"),
+        help_text=_("采纳或不予采纳的评定小组成员，不能是提议人"),
+    )
+    household_told_on = models.DateField(
+        _("告知本户日期"), null=True, blank=True, help_text=_("确认生效方式下，否决须告知本户")
+    )
 
     class Meta:
         verbose_name = _("评分事实")
@@ -463,3 +483,24 @@ class SafeVillage(InVillage):
 
     def __str__(self):
         return f"{self.village.name} {self.year}"
+
+
+class PensionEnrolment(InVillage):
+    """新农保参保登记：居民参加城乡居民基本养老保险（新农保）的记录；平安村 60 岁以上参保居民的
+    基础养老金提高 10%（三个10%），年龄按身份证号的出生日期计算。"""
+
+    resident = models.OneToOneField(
+        "grids.Resident", on_delete=models.CASCADE, related_name="pension_enrolment", verbose_name=_("居民")
+    )
+    enrolled_on = models.DateField(_("参保日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("新农保参保登记")
+        verbose_name_plural = _("新农保参保登记")
+
+    def __str__(self):
+        return f"{self.resident_id} {self.enrolled_on}"

@@ -1,6 +1,8 @@
 """Facts proposed from the platform's records: a closed case that names a household as the
-responsible party (incidents.CaseParty, role "responsible") proposes the rule items its category
-maps to — a veto for veto-grade categories, else a deduction (`rules.items_for_case`).
+responsible party or the offender (incidents.CaseParty, role "responsible" / "offender")
+proposes the rule items its category maps to — a veto only for the offender of a category that
+records an offence (盗窃, 刑事案件; a 治安隐患 is not a crime), else a deduction for the
+responsible party (`rules.items_for_case`).
 
 A periodic, set-based job rather than a hook in case closure: closing a case stays as fast as
 before and the incidents app knows nothing of credit. Each run looks at cases closed in the last
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from governance import contributions
 from grids.models import Household
 from incidents import selectors as incident_selectors
+from incidents.constants import PartyRole
 
 from . import rules
 from .constants import FactOrigin, FactStatus, SubjectKind
@@ -38,11 +41,12 @@ def propose_from_closed_cases(*, now: dt.datetime | None = None, lookback_days: 
     catalogue = rules.Catalogue.load(version)
     already = Fact.objects.filter(source_case_id=OuterRef("case_id"), subject__household_id=OuterRef("household_id"))
     parties = list(
-        incident_selectors.responsible_households_of_closed_cases(now - dt.timedelta(days=lookback_days))
+        incident_selectors.named_households_of_closed_cases(now - dt.timedelta(days=lookback_days))
         .exclude(Exists(already))
         .values(
             "case_id",
             "household_id",
+            "role",
             "case__number",
             "case__created_at",
             "case__category__code",
@@ -56,7 +60,11 @@ def propose_from_closed_cases(*, now: dt.datetime | None = None, lookback_days: 
     facts = []
     for p in parties:
         subject = subjects[p["household_id"]]
-        for item in rules.items_for_case(catalogue, p["case__category__code"], p["case__category__parent__code"]):
+        offender = p["role"] == PartyRole.OFFENDER
+        category, parent = p["case__category__code"], p["case__category__parent__code"]
+        role = _("违法犯罪行为人") if offender else _("责任方")
+        note = _("事件 %(n)s 结案，本户为%(role)s") % {"n": p["case__number"], "role": role}
+        for item in rules.items_for_case(catalogue, category, parent, offender):
             facts.append(
                 Fact(
                     subject=subject,
@@ -66,7 +74,7 @@ def propose_from_closed_cases(*, now: dt.datetime | None = None, lookback_days: 
                     occurred_on=timezone.localdate(p["case__created_at"]),
                     origin=FactOrigin.CLOSED_CASE,
                     source_case_id=p["case_id"],
-                    note=_("事件 %(n)s 结案，本户为责任方") % {"n": p["case__number"]},
+                    note=note,
                     status=FactStatus.PROPOSED,
                     county_id=subject.county_id,
                     township_id=subject.township_id,

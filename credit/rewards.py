@@ -3,24 +3,43 @@
 - A village designated 平安村 for a year (by the safe-area assessment through
   `designate_safe_village`, or by an admin) flags its households for the two 10% subsidies:
   新农合 individual contribution subsidised 10%, basic pension of residents over 60 raised 10%.
-- A law-abiding family (守法家庭) — a household whose rating in effect on the day is neither
-  vetoed nor has any deduction — gets its medical reimbursement ratio raised by 10 points.
-Both flags are computed in the database for a whole page of households (Exists subqueries).
+  The pension raise goes to residents aged 60 or more on the day — age from the birth date of
+  their ID number — who are enrolled in 新农保 (a `PensionEnrolment` on record).
+- A law-abiding family (守法家庭) follows the household's current standing: its newest rating in
+  effect on the day is neither vetoed nor has any deduction, and no veto weighs on it since
+  (`standing.vetoes_in_force`) — an older, clean rating still valid does not make a vetoed
+  household law-abiding. It gets its medical reimbursement ratio raised by 10 points.
+The flags are computed in the database for a whole page of households (subqueries).
 """
 
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.levels import AreaLevel
-from grids.models import Area, Household
-from grids.scoping import VIEW
+from grids.models import Area, Household, Resident
+from grids.scoping import CHANGE, VIEW, in_scope
 
-from .models import SafeVillage
-from .standing import current_ratings
+from . import rules
+from .models import PensionEnrolment, SafeVillage
+from .standing import confirmed_vetoes, current_ratings, vetoes_in_force
 from .subjects import village_columns
 
 SUBSIDY_PERCENT = 10
@@ -50,13 +69,81 @@ def designate_safe_village(village: Area, year: int, source: str, actor=None) ->
     return record
 
 
+PENSION_AGE = 60
+
+
+def _sixty_on(day: dt.date) -> dt.date:
+    """The latest birth date of someone aged PENSION_AGE or more on `day` (29 Feb → 28 Feb)."""
+    try:
+        return day.replace(year=day.year - PENSION_AGE)
+    except ValueError:
+        return day.replace(year=day.year - PENSION_AGE, day=28)
+
+
+def check_pension_enrolment(*, actor, resident: Resident, enrolled_on: dt.date | None) -> None:
+    """Who may record it (changes the household's records) and a date not in the future."""
+    if not in_scope(actor, CHANGE, resident.household):
+        raise PermissionDenied(_("您无权登记该居民的参保情况。"))
+    if enrolled_on is None or enrolled_on > timezone.localdate():
+        raise ValidationError({"enrolled_on": [_("参保日期不能晚于今天。")]})
+
+
+@transaction.atomic
+def record_pension_enrolment(*, actor, resident: Resident, enrolled_on: dt.date) -> PensionEnrolment:
+    """Record that a resident is enrolled in 新农保, by someone who may change the household's
+    records (village staff, township, admin); a second record replaces the date."""
+    check_pension_enrolment(actor=actor, resident=resident, enrolled_on=enrolled_on)
+    household = resident.household
+    enrolment, _created = PensionEnrolment.objects.update_or_create(
+        resident=resident,
+        defaults={
+            "enrolled_on": enrolled_on,
+            "recorded_by": actor,
+            "county_id": household.county_id,
+            "township_id": household.township_id,
+            "village_id": household.village_id,
+        },
+    )
+    return enrolment
+
+
 def households_with_rewards(user, *, year: int, day: dt.date):
     """Households in the user's scope (view_area_records: departments query this) annotated with
-    `safe_village` and `law_abiding` for `year` / `day`."""
+    `safe_village`, `pension_raised` (residents 60+ enrolled in 新农保, counted only in a safe
+    village) and `law_abiding` for `year` / `day`."""
     safe = SafeVillage.objects.filter(village_id=OuterRef("village_id"), year=year)
-    law_abiding = current_ratings(day).filter(subject__household_id=OuterRef("pk"), vetoed=False, deduction_points=0)
+    newest = current_ratings(day).filter(subject__household_id=OuterRef("pk")).order_by("-valid_from", "-id")
+    clean = newest.annotate(
+        clean=ExpressionWrapper(Q(vetoed=False, deduction_points=0), output_field=BooleanField())
+    ).values("clean")[:1]
+    version = rules.current_version()
+    vetoed_since = confirmed_vetoes(version).filter(vetoes_in_force(version, day), subject__household_id=OuterRef("pk"))
+    elders = (
+        Resident.objects.filter(
+            household_id=OuterRef("pk"),
+            birth_date__lte=_sixty_on(day),
+            pension_enrolment__enrolled_on__lte=day,
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         Household.objects.restrict(user, VIEW)
         .select_related("village", "township")
-        .annotate(safe_village=Exists(safe), law_abiding=Exists(law_abiding))
+        .annotate(
+            safe_village=Exists(safe),
+            law_abiding=ExpressionWrapper(
+                Q(Coalesce(Subquery(clean, output_field=BooleanField()), Value(False))) & ~Q(Exists(vetoed_since)),
+                output_field=BooleanField(),
+            ),
+        )
+        .annotate(
+            pension_raised=Case(
+                When(safe_village=True, then=Coalesce(Subquery(elders), Value(0))),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
     )

@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .constants import AppliesTo, ItemKind, SubjectKind
+from .constants import AppliesTo, ItemKind, SubjectKind, VetoEffect
 from .models import GradeBand, RuleItem, RuleVersion
 
 # (code, name, kind, applies_to, points, valid_months, case category codes)
@@ -51,7 +51,8 @@ DEFAULT_ITEMS = [
         ["MD", "XF", "HJ", "WJ01", "CZ"],
     ),
     ("safety_violation", "安全生产、环境违规", ItemKind.DEDUCTION, AppliesTo.BOTH, 10, 12, ["AQ", "HJ03", "WJ02"]),
-    ("crime", "违法犯罪", ItemKind.VETO, AppliesTo.BOTH, 0, 36, ["ZA"]),
+    # only categories that record an offence (盗窃, 刑事案件), never a mere 治安隐患 or a lead
+    ("crime", "违法犯罪", ItemKind.VETO, AppliesTo.BOTH, 0, 36, ["ZA03", "XA"]),
     ("unfilial", "不孝", ItemKind.VETO, AppliesTo.HOUSEHOLD, 0, 24, []),
     ("idle", "懒惰", ItemKind.VETO, AppliesTo.HOUSEHOLD, 0, 12, []),
 ]
@@ -115,7 +116,10 @@ def new_draft(*, actor=None) -> RuleVersion:
     latest = RuleVersion.objects.select_for_update().order_by("-number").first()
     number = (RuleVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     draft = RuleVersion.objects.create(
-        number=number, base_score=latest.base_score if latest else 60, note=_("由 v%(n)s 复制") % {"n": number - 1}
+        number=number,
+        base_score=latest.base_score if latest else 60,
+        veto_effect=latest.veto_effect if latest else VetoEffect.NOTICE,
+        note=_("由 v%(n)s 复制") % {"n": number - 1},
     )
     if latest is not None:
         RuleItem.objects.bulk_create(
@@ -229,14 +233,16 @@ def score(catalogue: Catalogue, subject_kind: str, facts, day: dt.date) -> Score
     )
 
 
-def items_for_case(catalogue: Catalogue, category_code: str, parent_code: str | None) -> list[RuleItem]:
-    """The items a closed case proposes for its responsible household: every veto whose category
-    list names the case's category (or its parent); otherwise the first such deduction."""
+def items_for_case(catalogue: Catalogue, category_code: str, parent_code: str | None, offender: bool) -> list[RuleItem]:
+    """The items a closed case proposes for a household it names: a veto only for the party
+    recorded as the offender (违法犯罪行为人) of a category the veto names (one that records an
+    offence); otherwise, for the responsible party, the first deduction whose category list
+    names the case's category (or its parent). A category nothing names proposes nothing."""
     codes = {category_code, parent_code} - {None}
     matching = [
         i for i in catalogue.items.values() if codes & set(i.case_categories) and item_applies(i, SubjectKind.HOUSEHOLD)
     ]
     vetoes = [i for i in matching if i.kind == ItemKind.VETO]
-    if vetoes:
+    if offender and vetoes:
         return vetoes
     return [i for i in matching if i.kind == ItemKind.DEDUCTION][:1]

@@ -16,7 +16,16 @@ from governance.workflow import perform
 from grids.models import Assignment, Household
 
 from . import rules
-from .constants import EVALUATION_ROLES, LENDING_ROLES, MAX_TERM_MONTHS, FactOrigin, FactStatus, RoundStatus
+from .constants import (
+    EVALUATION_ROLES,
+    LENDING_ROLES,
+    MAX_TERM_MONTHS,
+    FactOrigin,
+    FactStatus,
+    ItemKind,
+    RoundStatus,
+    VetoEffect,
+)
 from .models import EvaluationRound, Fact, FactEvent, Objection, Rating, RoundEvent, Subject
 from .subjects import household_subjects, village_columns
 from .workflow import FACT_WORKFLOW, ROUND_WORKFLOW, VILLAGE_ROLES, sees
@@ -72,9 +81,27 @@ def propose_fact(*, actor, subject: Subject, item_code: str, occurred_on: dt.dat
     return fact
 
 
-def decide_fact(*, actor, fact_id: int, apply: bool, note: str = "", version: int | None = None) -> Fact:
-    """The evaluation group applies a proposed fact or dismisses it (with a reason)."""
+def decide_fact(
+    *, actor, fact_id: int, apply: bool, note: str = "", version: int | None = None, told_on: dt.date | None = None
+) -> Fact:
+    """The evaluation group applies a proposed fact or dismisses it (with a reason); the member
+    who proposed it may not decide it. Where the rule version lets a veto weigh at once on a
+    second member's confirmation (`VetoEffect.CONFIRMATION`), applying a veto records the day
+    the household was told (`told_on`, required); otherwise a veto weighs only through a
+    round's 公示."""
     action = "apply" if apply else "dismiss"
+
+    def decide(fact, t):
+        fact.decided_by = actor
+        if not (apply and fact.kind == ItemKind.VETO):
+            return
+        version_in_force = rules.current_version()
+        if version_in_force is None or version_in_force.veto_effect != VetoEffect.CONFIRMATION:
+            return
+        if told_on is None or told_on > timezone.localdate():
+            raise ValidationError({"told_on": [_("即时生效的否决须填写告知本户的日期（不晚于今天）。")]})
+        fact.household_told_on = told_on
+
     fact, _event_row = perform(
         workflow=FACT_WORKFLOW,
         queryset=Fact.objects.all(),
@@ -84,8 +111,15 @@ def decide_fact(*, actor, fact_id: int, apply: bool, note: str = "", version: in
         visible=sees,
         expected_version=version,
         note=note,
+        apply=decide,
         record=lambda f, t, from_state, n: FactEvent.of_transition(
-            f, t, from_state, n, actor=actor, actor_role=actor_role(actor)
+            f,
+            t,
+            from_state,
+            n,
+            actor=actor,
+            actor_role=actor_role(actor),
+            data={"told_on": f.household_told_on.isoformat()} if f.household_told_on else None,
         ),
     )
     return fact

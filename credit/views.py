@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance.actions import action_view, failure_context, run_for_page
+from governance.actions import action_view, failure_context, form_data, parse, run_for_page
 from grids.levels import AreaLevel
 from grids.models import Area
 from grids.scoping import VIEW_CREDIT
 
 from . import figures, integrity, lending, selectors, services
 from .actions import ROUND_ACTIONS
+from .api import serializers as s
 from .constants import MovementKind, RoundStatus
 from .standing import standing
 from .workflow import ROUND_WORKFLOW
@@ -89,17 +90,16 @@ def rounds(request):
 @require_POST
 def round_create(request):
     _require_evaluator(request.user)
-    village = get_object_or_404(
-        Area.objects.restrict(request.user, VIEW_CREDIT), pk=request.POST.get("village") or 0, level=AreaLevel.VILLAGE
-    )
     created = []
-    run_for_page(
-        request,
-        lambda: created.append(
-            services.create_round(actor=request.user, village=village, period=request.POST.get("period", ""))
-        ),
-        _("已发起评定。"),
-    )
+
+    def create():
+        d = parse(s.RoundInputSerializer, form_data(request))
+        village = get_object_or_404(
+            Area.objects.restrict(request.user, VIEW_CREDIT), pk=d["village"], level=AreaLevel.VILLAGE
+        )
+        created.append(services.create_round(actor=request.user, village=village, period=d["period"]))
+
+    run_for_page(request, create, _("已发起评定。"))
     return redirect("credit:round", pk=created[0].pk) if created else redirect("credit:rounds")
 
 
@@ -214,31 +214,21 @@ def _subject_of(user, answer):
 @login_required
 @require_POST
 def grant(request):
-    amount = request.POST.get("amount", "")
-    run_for_page(
-        request,
-        lambda: lending.grant_line(
-            actor=request.user,
-            subject_id=int(request.POST.get("subject") or 0),
-            amount=int(amount) if amount.isdigit() else -1,
-        ),
-        _("已授信。"),
-    )
+    def call():
+        d = parse(s.GrantInputSerializer, form_data(request))
+        lending.grant_line(
+            actor=request.user, subject_id=d["subject"], amount=d["amount"], granted_on=d.get("granted_on")
+        )
+
+    run_for_page(request, call, _("已授信。"))
     return redirect("credit:cooperative")
 
 
 @login_required
 @require_POST
 def movement(request, pk):
-    amount = request.POST.get("amount", "")
-    run_for_page(
-        request,
-        lambda: lending.record_movement(
-            actor=request.user,
-            line_id=pk,
-            kind=request.POST.get("kind", ""),
-            amount=int(amount) if amount.isdigit() else -1,
-        ),
-        _("已登记。"),
-    )
+    def call():
+        lending.record_movement(actor=request.user, line_id=pk, **parse(s.MovementInputSerializer, form_data(request)))
+
+    run_for_page(request, call, _("已登记。"))
     return redirect("credit:cooperative")

@@ -48,6 +48,11 @@ def county(actor, obj) -> bool:
     return covers_at(actor, obj, (AreaLevel.COUNTY,))
 
 
+def decider(actor, fact) -> bool:
+    """The evaluation group decides a proposal, never the member who proposed it (two people)."""
+    return township_group(actor, fact) and fact.proposed_by_id != actor.pk
+
+
 def reviewer(actor, rnd) -> bool:
     """Segregation of duties: whoever proposed the round does not review it."""
     return township_group(actor, rnd) and rnd.proposed_by_id != actor.pk
@@ -78,14 +83,14 @@ FACT_WORKFLOW = Workflow(
     initial=FactStatus.PROPOSED,
     final=(FactStatus.APPLIED, FactStatus.DISMISSED),
     transitions=[
-        T("apply", _("采纳"), (FactStatus.PROPOSED,), FactStatus.APPLIED, GROUP_ROLES, township_group),
+        T("apply", _("采纳"), (FactStatus.PROPOSED,), FactStatus.APPLIED, GROUP_ROLES, decider),
         T(
             "dismiss",
             _("不予采纳"),
             (FactStatus.PROPOSED,),
             FactStatus.DISMISSED,
             GROUP_ROLES,
-            township_group,
+            decider,
             True,
             _("不予采纳原因"),
         ),

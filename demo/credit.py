@@ -108,8 +108,11 @@ def _enterprises(rng, villages: list[Area], columns: dict) -> list[Subject]:
     )
 
 
-def _facts(rng, subjects: list[Subject], catalogue: rules.Catalogue, deciders: dict, today, now) -> list[Fact]:
-    """Applied facts: a third of the subjects earn bonuses, some a deduction, a few a veto."""
+def _facts(
+    rng, subjects: list[Subject], catalogue: rules.Catalogue, deciders: dict, proposers: dict, today, now
+) -> list[Fact]:
+    """Applied facts: a third of the subjects earn bonuses, some a deduction, a few a veto —
+    each proposed by the village head and decided by the township's group (two people)."""
     items = list(catalogue.items.values())
     facts = []
     for subject in subjects:
@@ -134,7 +137,8 @@ def _facts(rng, subjects: list[Subject], catalogue: rules.Catalogue, deciders: d
                     note="村级评议提报",
                     status=FactStatus.APPLIED,
                     version=2,
-                    proposed_by=deciders[subject.township_id],
+                    proposed_by_id=proposers.get(subject.village_id),
+                    decided_by=deciders[subject.township_id],
                     county_id=subject.county_id,
                     township_id=subject.township_id,
                     village_id=subject.village_id,
@@ -144,11 +148,16 @@ def _facts(rng, subjects: list[Subject], catalogue: rules.Catalogue, deciders: d
     Fact.objects.bulk_create(facts, batch_size=2000)
     events = []
     for f in facts:
-        actor = deciders[f.township_id]
-        common = {"fact": f, "actor": actor, "actor_role": Role.CREDIT_COMMITTEE}
+        common = {"fact": f, "actor": f.decided_by, "actor_role": Role.CREDIT_COMMITTEE}
         events.append(
             FactEvent(
-                action="propose", action_label="提议", to_state=FactStatus.PROPOSED, created_at=f.created_at, **common
+                fact=f,
+                actor_id=f.proposed_by_id,
+                actor_role=Role.VILLAGE_HEAD if f.proposed_by_id else "",
+                action="propose",
+                action_label="提议",
+                to_state=FactStatus.PROPOSED,
+                created_at=f.created_at,
             )
         )
         events.append(
@@ -314,7 +323,11 @@ def seed_demo(
         households = Household.objects.filter(village_id__in=list(columns))
         subjects = list(household_subjects(households).values())
         subjects += _enterprises(rng, villages, columns)
-        facts = _facts(rng, subjects, catalogue, users["by_township"], today, now)
+        heads = dict(
+            User.objects.filter(username__in=[f"vh-{v.code}" for v in villages]).values_list("username", "id")
+        )
+        proposers = {v.pk: heads[f"vh-{v.code}"] for v in villages if f"vh-{v.code}" in heads}
+        facts = _facts(rng, subjects, catalogue, users["by_township"], proposers, today, now)
         rounds = _rounds(villages, columns, {t.pk for t in townships[:2]}, users, version, now)
         ratings = _ratings(rounds, subjects, facts, catalogue)
         lines = _lines(rng, ratings, users[COOPERATIVE_USERNAME])

@@ -75,7 +75,9 @@ __all__ = [
     "action_view",
     "add_action_endpoints",
     "failure_context",
+    "form_data",
     "form_errors",
+    "parse",
     "plain_call",
     "run_for_page",
 ]
@@ -105,9 +107,7 @@ class Action(NamedTuple):
 
     def run(self, pk: int, actor, data):
         """Parse `data` (400 on bad input) and run the service call."""
-        serializer = self.serializer(data=without_empty_files(self.serializer, data))
-        serializer.is_valid(raise_exception=True)
-        return self.call(pk, actor, serializer.validated_data)
+        return self.call(pk, actor, parse(self.serializer, data))
 
 
 def plain_call(service, id_arg: str) -> Callable[[int, Any, dict], Any]:
@@ -141,6 +141,14 @@ def without_empty_files(serializer_class, data):
         else:
             del data[name]
     return data
+
+
+def parse(serializer_class, data) -> dict:
+    """The validated data of an API body or a page's `form_data` — ids that are not whole
+    numbers, like any bad input, raise DRF's ValidationError with Chinese field messages (400)."""
+    serializer = serializer_class(data=without_empty_files(serializer_class, data))
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 def form_data(request: HttpRequest) -> QueryDict:

@@ -1,10 +1,10 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
-from rest_framework.routers import SimpleRouter
 
 from . import api_views
+from .routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("notifications", api_views.NotificationViewSet, basename="notification")
 router.register("jobs", api_views.JobViewSet, basename="job")
 

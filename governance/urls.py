@@ -4,6 +4,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from . import views
 
+handler400 = "governance.error_pages.bad_request"
+handler403 = "governance.error_pages.permission_denied"
+handler404 = "governance.error_pages.page_not_found"
+handler500 = "governance.error_pages.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,4 +1,5 @@
-"""Admin pages of grid workers' points: the rules (one row), spot checks, monthly ratings."""
+"""Admin pages of grid workers' points: the rules (one row), spot checks, leaders' reviews,
+monthly ratings."""
 
 from django import forms
 from django.contrib import admin
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError
 from governance.admin import ReadOnlyAdmin
 
 from . import fieldwork
-from .models import MonthlyRating, PointsRules, SpotCheck
+from .models import LeaderReview, MonthlyRating, PointsRules, SpotCheck
 
 
 @admin.register(PointsRules)
@@ -57,7 +58,45 @@ class SpotCheckAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
 
+class LeaderReviewForm(SpotCheckForm):
+    """The same rule as a spot check: a leader above the worker's grid, never the worker."""
+
+
+@admin.register(LeaderReview)
+class LeaderReviewAdmin(admin.ModelAdmin):
+    """领导评议, recorded through the service (the reviewer is the signed-in leader)."""
+
+    form = LeaderReviewForm
+
+    list_display = ("month", "worker", "score", "reviewer", "grid")
+    list_filter = ("month",)
+    fields = ("worker", "month", "score", "note")
+    raw_id_fields = ("worker",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type("LeaderReviewFormFor", (form,), {"checked_by": request.user})
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = fieldwork.record_leader_review(
+            worker=obj.worker, reviewer=request.user, month=obj.month, score=obj.score, note=obj.note
+        )
+        obj.pk = saved.pk
+
+
 @admin.register(MonthlyRating)
 class MonthlyRatingAdmin(ReadOnlyAdmin):
-    list_display = ("month", "worker", "points", "rating", "dismissal_review", "township")
+    list_display = (
+        "month",
+        "worker",
+        "points",
+        "leader_score",
+        "rating",
+        "pay_percent",
+        "dismissal_review",
+        "township",
+    )
     list_filter = ("rating", "dismissal_review", "month")

@@ -6,15 +6,19 @@ Points of a month (weights in `PointsRules`, admin-editable):
     checkin_days × per_checkin_day + visits × per_visit + visit_target_days × per_target_day
     + reports × per_report + tasks × per_task + spot_passed × per_spot_pass − spot_failed × per_spot_fail
     + work_done × per_work_done − work_missed × per_work_missed
+    + leader_score × per_leader_point   (领导评议, 0–100; none entered: leader_default_score)
 
 A check-in day is a local calendar day with at least one check-in inside the worker's own grid;
 a visit-target day one with at least `daily_visit_target` (10, Jiashan) visits. Reports and
 completed tasks come from the incidents app (this app does not import it): the caller passes
 them in. Due work done and missed (visits to key people, follow-up visits after a mediation …)
 comes from the sources in settings.REVIEW_DUE_WORK (governance/duework.py). Rating by
-thresholds: 优秀 ≥ excellent_from, 称职 ≥ competent_from, 基本称职 ≥ basic_from, else 不称职.
-When this month and the `dismissal_months − 1` before it (3 in all) are all 基本称职 or worse,
-the rating is flagged for a dismissal review and the worker's township officers are told once.
+thresholds: 优秀 ≥ excellent_from, 称职 ≥ competent_from, 基本称职 ≥
+basic_from, else 不称职. When this month and the `dismissal_months − 1` before it (3 in all)
+are all 基本称职 or worse, the rating is flagged for a dismissal review and the worker's
+township officers are told once. A worker who was not in post on the grid for the whole month
+(a new post, a vacancy filled during the month) is 未评: not rated, no pay grade, and the month
+breaks a run of low ratings. Each rating shows the pay (绩效工资 %) its grade implies.
 """
 
 import datetime as dt
@@ -40,6 +44,7 @@ from .models import (
     Assignment,
     Household,
     HouseholdVisit,
+    LeaderReview,
     MonthlyRating,
     PatrolCheckIn,
     PointsRules,
@@ -59,9 +64,11 @@ RATING_FIGURES = (
     "spot_failed",
     "work_done",
     "work_missed",
+    "leader_score",
     "points",
     "rating",
     "dismissal_review",
+    "pay_percent",
 )
 
 
@@ -145,6 +152,25 @@ def record_spot_check(*, worker, checked_by, day: dt.date, passed: bool, note: s
     )
 
 
+@transaction.atomic
+def record_leader_review(*, worker, reviewer, month: dt.date, score: int, note: str = "") -> LeaderReview:
+    """领导评议 of a worker's month, by someone who may change records in the worker's grid (a
+    township or village leader), never by the worker; one per worker and month (a second one
+    replaces the score)."""
+    post = check_spot_checker(worker=worker, checked_by=reviewer)
+    if score is None or not 0 <= int(score) <= 100:
+        raise ValidationError({"score": _("评议分应在 0 到 100 之间。")})
+    month = month.replace(day=1)
+    if month > timezone.localdate():
+        raise ValidationError({"month": _("不能评议尚未开始的月份。")})
+    review, _created = LeaderReview.objects.update_or_create(
+        worker=worker,
+        month=month,
+        defaults={"reviewer": reviewer, "score": int(score), "note": (note or "").strip()[:500], **_columns(post.area)},
+    )
+    return review
+
+
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     first = month.replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
@@ -168,9 +194,21 @@ def rating_for(points: Decimal, rules: PointsRules) -> str:
     return Rating.INCOMPETENT
 
 
+def pay_percent(rating: str, rules: PointsRules) -> int | None:
+    """The 绩效工资 share (%) a grade implies (Baofeng: 考核成绩与绩效工资直接挂钩); 未评: none."""
+    return {
+        Rating.EXCELLENT: rules.pay_excellent,
+        Rating.COMPETENT: rules.pay_competent,
+        Rating.BASIC: rules.pay_basic,
+        Rating.INCOMPETENT: rules.pay_incompetent,
+    }.get(rating)
+
+
 def points_for(row: MonthlyRating, rules: PointsRules) -> Decimal:
+    leader = rules.leader_default_score if row.leader_score is None else row.leader_score
     return (
-        row.checkin_days * rules.per_checkin_day
+        leader * rules.per_leader_point
+        + row.checkin_days * rules.per_checkin_day
         + row.visits * rules.per_visit
         + row.visit_target_days * rules.per_target_day
         + row.reports * rules.per_report
@@ -208,7 +246,8 @@ def _counts(start, end):
         .annotate(n_passed=Count("id", filter=Q(passed=True)), n_failed=Count("id", filter=Q(passed=False)))
         .order_by()
     }
-    return checkins, visits, spots
+    leaders = dict(LeaderReview.objects.filter(month=start.date()).values_list("worker_id", "score"))
+    return checkins, visits, spots, leaders
 
 
 @transaction.atomic
@@ -218,15 +257,15 @@ def rate_month(*, month: dt.date, platform_counts: dict[int, tuple[int, int]]) -
     month = month.replace(day=1)
     start, end = month_bounds(month)
     rules = PointsRules.current()
-    checkins, visits, spots = _counts(start, end)
+    checkins, visits, spots, leaders = _counts(start, end)
     work = duework.worker_totals(month, end.date())
     posts = list(
         Assignment.objects.filter(role=Role.GRID_WORKER, end_date__isnull=True, area__level=AreaLevel.GRID).values_list(
-            "user_id", "area_id", "area__path"
+            "user_id", "area_id", "area__path", "start_date"
         )
     )
     paths = dict(
-        Area.objects.filter(path__in={p[:n] for *_r, p in posts for n in (4, 8, 12)}).values_list("path", "id")
+        Area.objects.filter(path__in={p[:n] for *_r, p, _s in posts for n in (4, 8, 12)}).values_list("path", "id")
     )
     earlier = [_months_back(month, n) for n in range(1, rules.dismissal_months)]
     low_before: dict[int, int] = {}
@@ -239,7 +278,7 @@ def rate_month(*, month: dt.date, platform_counts: dict[int, tuple[int, int]]) -
     )
     now = timezone.now()
     rows = []
-    for user_id, grid_id, path in posts:
+    for user_id, grid_id, path, since in posts:
         days = visits.get(user_id, [])
         spot = spots.get(user_id, {})
         reports, tasks = platform_counts.get(user_id, (0, 0))
@@ -260,10 +299,13 @@ def rate_month(*, month: dt.date, platform_counts: dict[int, tuple[int, int]]) -
             spot_failed=spot.get("n_failed", 0),
             work_done=work_done,
             work_missed=work_missed,
+            leader_score=leaders.get(user_id),
             computed_at=now,
         )
         row.points = points_for(row, rules)
-        row.rating = rating_for(row.points, rules)
+        # in post on this grid for the whole month, or 未评 (no month to judge them on)
+        row.rating = rating_for(row.points, rules) if since <= month else Rating.UNRATED
+        row.pay_percent = pay_percent(row.rating, rules)
         row.dismissal_review = row.rating in LOW_RATINGS and low_before.get(user_id, 0) == len(earlier)
         rows.append(row)
     MonthlyRating.objects.bulk_create(

@@ -4,6 +4,7 @@ households and residents of each base grid."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -339,11 +340,35 @@ class SpotCheck(FieldworkRow):
         return f"{self.worker_id} {self.day} {'合格' if self.passed else '不合格'}"
 
 
+class LeaderReview(FieldworkRow):
+    """领导评议：乡镇或村的领导对网格员一个月工作的评分（0–100），宝丰：参考领导评议为辅。"""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("评议人")
+    )
+    month = models.DateField(_("月份"), help_text=_("当月 1 日"))
+    score = models.PositiveSmallIntegerField(_("评议分（0–100）"), validators=[MaxValueValidator(100)])
+    note = models.CharField(_("评语"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("评议时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("领导评议")
+        verbose_name_plural = _("领导评议")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "month"], name="one_leader_review_per_worker_month"),
+            models.CheckConstraint(name="leader_review_score_0_100", condition=Q(score__lte=100)),
+        ]
+
+    def __str__(self):
+        return f"{self.worker_id} {self.month:%Y-%m} {self.score}"
+
+
 class Rating(models.TextChoices):
     EXCELLENT = "excellent", _("优秀")
     COMPETENT = "competent", _("称职")
     BASIC = "basic", _("基本称职")
     INCOMPETENT = "incompetent", _("不称职")
+    UNRATED = "unrated", _("未评")
 
 
 class PointsRules(models.Model):
@@ -367,12 +392,26 @@ class PointsRules(models.Model):
     per_work_missed = models.DecimalField(
         _("每件逾期未走访/回访扣分"), max_digits=5, decimal_places=2, default=Decimal(1)
     )
+    per_leader_point = models.DecimalField(
+        _("领导评议权重（每分）"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.10"),
+        help_text=_("领导评议分（0–100）乘以该权重计入积分；宝丰：参考领导评议为辅"),
+    )
+    leader_default_score = models.PositiveSmallIntegerField(
+        _("未评议时按（分）"), default=80, validators=[MaxValueValidator(100)]
+    )
     excellent_from = models.DecimalField(_("优秀（不低于）"), max_digits=6, decimal_places=2, default=Decimal(90))
     competent_from = models.DecimalField(_("称职（不低于）"), max_digits=6, decimal_places=2, default=Decimal(70))
     basic_from = models.DecimalField(_("基本称职（不低于）"), max_digits=6, decimal_places=2, default=Decimal(50))
     dismissal_months = models.PositiveSmallIntegerField(
         _("连续几个月基本称职及以下提请解聘审查"), default=3
     )
+    pay_excellent = models.PositiveSmallIntegerField(_("优秀：绩效工资（%）"), default=120)
+    pay_competent = models.PositiveSmallIntegerField(_("称职：绩效工资（%）"), default=100)
+    pay_basic = models.PositiveSmallIntegerField(_("基本称职：绩效工资（%）"), default=80)
+    pay_incompetent = models.PositiveSmallIntegerField(_("不称职：绩效工资（%）"), default=50)
 
     class Meta:
         verbose_name = _("积分规则")
@@ -405,11 +444,15 @@ class MonthlyRating(FieldworkRow):
     tasks = models.PositiveIntegerField(_("办结任务"), default=0)
     spot_passed = models.PositiveSmallIntegerField(_("抽查合格"), default=0)
     spot_failed = models.PositiveSmallIntegerField(_("抽查不合格"), default=0)
+    leader_score = models.PositiveSmallIntegerField(_("领导评议分"), null=True, blank=True)
     work_done = models.PositiveIntegerField(_("到期走访/回访"), default=0)
     work_missed = models.PositiveIntegerField(_("逾期走访/回访"), default=0)
     points = models.DecimalField(_("积分"), max_digits=8, decimal_places=2)
     rating = models.CharField(_("评定"), max_length=12, choices=Rating.choices)
     dismissal_review = models.BooleanField(_("提请解聘审查"), default=False)
+    pay_percent = models.PositiveSmallIntegerField(
+        _("绩效工资（%）"), null=True, blank=True, help_text=_("评定档次对应的绩效工资比例；未评为空")
+    )
     computed_at = models.DateTimeField(_("计算时间"))
 
     class Meta:

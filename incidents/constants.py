@@ -85,6 +85,7 @@ class UrgeGrade(models.TextChoices):
 
 class PartyRole(models.TextChoices):
     RESPONSIBLE = "responsible", _("责任方")
+    OFFENDER = "offender", _("违法犯罪行为人")
     AFFECTED = "affected", _("受影响方")
     OTHER = "other", _("其他")
 

@@ -131,9 +131,12 @@ def is_theft(case) -> bool:
     return case.category.code == THEFT_CATEGORY
 
 
-def responsible_households_of_closed_cases(since):
-    """The case parties named responsible, registered to a household, of the cases closed since
-    `since` (for credit's proposals; unscoped: a periodic job's read)."""
+def named_households_of_closed_cases(since):
+    """The case parties named responsible or offender (违法犯罪行为人), registered to a household,
+    of the cases closed since `since` (for credit's proposals; unscoped: a periodic job's read)."""
     return CaseParty.objects.filter(
-        role=PartyRole.RESPONSIBLE, household__isnull=False, case__status=CaseStatus.CLOSED, case__closed_at__gte=since
+        role__in=(PartyRole.RESPONSIBLE, PartyRole.OFFENDER),
+        household__isnull=False,
+        case__status=CaseStatus.CLOSED,
+        case__closed_at__gte=since,
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 BOUNDARY = "----BrowserFormBoundary7MA4YWxkTrZu0gW"
+SIGN_OUT = "/accounts/logout/"
 
 
 def multipart(fields: list[tuple[str, str]], empty_files: list[str] = ()) -> bytes:
@@ -138,3 +139,36 @@ def fill_required(form: Form) -> tuple[list[tuple[str, str]], list[str]]:
         else:
             fields.append((c.name, c.value or (_filled(c) if c.required else "")))
     return fields, files
+
+
+def walk_forms(client, page_url: str) -> dict[str, int]:
+    """Post every POST form of the page at `page_url` as a browser would with only its required
+    fields filled (optional ones empty, file fields with no file), each in a savepoint rolled
+    back afterwards so that every form meets the page's state. Returns form action → status
+    (nothing for a page out of the user's scope, 404)."""
+    from django.db import transaction
+
+    page = client.get(page_url)
+    if page.status_code == 404:
+        return {}
+    assert page.status_code == 200, (page_url, page.status_code, page.get("Location"))
+    answers = {}
+    for form in page_forms(page.content.decode()):
+        if form.action == SIGN_OUT:  # the navigation's, not the page's
+            continue
+        fields, files = fill_required(form)
+        savepoint = transaction.savepoint()
+        try:
+            response = browser_post(client, form.action, fields, files)
+            assert "/accounts/login/" not in response.get("Location", ""), form.action  # still signed in
+            answers[form.action] = response.status_code
+        finally:
+            transaction.savepoint_rollback(savepoint)
+    return answers
+
+
+def assert_no_server_error(answers: dict[str, int]) -> set[str]:
+    """No form answered 5xx; returns the action names posted (the last part of `/act/<name>/`)."""
+    assert not {url: code for url, code in answers.items() if code >= 500}
+    assert set(answers.values()) <= {200, 302, 400, 403, 404}, answers
+    return {url.rstrip("/").rsplit("/", 1)[-1] for url in answers}

@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("grids", "0005_due_work_points"),
-        ("incidents", "0008_due_work_figures"),
+        ("grids", "0006_due_work_points"),
+        ("incidents", "0009_due_work_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

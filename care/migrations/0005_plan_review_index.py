@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("care", "0004_neighbours"),
-        ("grids", "0005_due_work_points"),
+        ("grids", "0006_due_work_points"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -124,6 +124,9 @@ class FactSerializer(serializers.ModelSerializer):
             "status_label",
             "version",
             "created_at",
+            "proposed_by",
+            "decided_by",
+            "household_told_on",
         ]
         read_only_fields = fields
 
@@ -140,6 +143,16 @@ class CreditActionSerializer(serializers.Serializer):
 
     version = serializers.IntegerField(required=False, min_value=1, help_text=_("加载页面时的版本号"))
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class FactDecisionSerializer(CreditActionSerializer):
+    told_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        label=_("告知本户日期"),
+        help_text=_("否决经第二名成员确认即时生效时必填：告知本户的日期"),
+    )
 
 
 class RoundInputSerializer(serializers.Serializer):
@@ -368,7 +381,12 @@ class RewardSerializer(serializers.Serializer):
     safe_village = serializers.BooleanField(
         help_text=_("所在村为当年平安村：新农合个人缴费补贴10%、60岁以上基础养老金提高10%")
     )
-    law_abiding = serializers.BooleanField(help_text=_("守法家庭：大病统筹报销比例提高10个百分点"))
+    pension_raised = serializers.IntegerField(
+        help_text=_("平安村中年满60岁（按身份证号出生日期）且已登记参加新农保的居民数：其基础养老金提高10%")
+    )
+    law_abiding = serializers.BooleanField(
+        help_text=_("守法家庭（按当前信用状况：最新有效评定未被否决、无减分，且此后无生效的否决）：大病统筹报销比例提高10个百分点")
+    )
     medical_reimbursement_bonus_points = serializers.SerializerMethodField()
 
     def get_medical_reimbursement_bonus_points(self, household) -> int:

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from governance.routers import Router
 
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("enterprises", views.EnterpriseViewSet, basename="credit-enterprise")
 router.register("subjects", views.SubjectViewSet, basename="credit-subject")
 router.register("rules", views.RuleVersionViewSet, basename="credit-rule")

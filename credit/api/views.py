@@ -48,7 +48,6 @@ def _area_in_scope(user, area_id) -> Area:
 class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.EnterpriseSerializer
     filterset_class = EnterpriseFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -74,7 +73,6 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.SubjectSerializer
     filterset_class = SubjectFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -112,7 +110,6 @@ class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
 class RuleVersionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.RuleVersionSerializer
     pagination_class = None
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         return selectors.rule_versions()
@@ -130,7 +127,6 @@ class RuleVersionViewSet(viewsets.ReadOnlyModelViewSet):
 class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.FactSerializer
     filterset_class = FactFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -148,7 +144,7 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.FactSerializer(self.get_queryset().get(pk=fact.pk)).data, status=201)
 
     def _decide(self, request, pk, apply):
-        data = s.CreditActionSerializer(data=request.data)
+        data = s.FactDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.decide_fact(
             actor=request.user,
@@ -156,11 +152,14 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             apply=apply,
             note=data.validated_data["note"],
             version=data.validated_data.get("version"),
+            told_on=data.validated_data.get("told_on"),
         )
         return Response(s.FactSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
 
     @extend_schema(
-        summary="评定小组采纳", request=s.CreditActionSerializer, responses={200: s.FactSerializer, **ACTION_ERRORS}
+        summary="评定小组采纳（提议人不能采纳；否决即时生效时须填告知本户日期）",
+        request=s.FactDecisionSerializer,
+        responses={200: s.FactSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
@@ -168,7 +167,7 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         summary="评定小组不予采纳（须填写原因）",
-        request=s.CreditActionSerializer,
+        request=s.FactDecisionSerializer,
         responses={200: s.FactSerializer, **ACTION_ERRORS},
     )
     @action(detail=True, methods=["post"])
@@ -185,7 +184,6 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 )
 class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filterset_class = RoundFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -244,7 +242,6 @@ add_action_endpoints(RoundViewSet, ROUND_ACTIONS, responses={200: s.RoundDetailS
 class RatingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.CreditRatingSerializer
     filterset_class = RatingFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -264,7 +261,6 @@ class RatingViewSet(viewsets.ReadOnlyModelViewSet):
 class CreditLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.CreditLineSerializer
     filterset_class = LineFilter
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -16,7 +16,16 @@ from django.utils import timezone
 from governance.models import User
 from grids import spatial
 from grids.levels import AreaLevel
-from grids.models import Area, Assignment, Household
+from grids.models import (
+    Area,
+    Assignment,
+    Household,
+    HouseholdVisit,
+    LeaderReview,
+    MonthlyRating,
+    PatrolCheckIn,
+    SpotCheck,
+)
 
 from .county import BASE_GRID_TARGET, COUNTY_CODE, create_areas, plan_county, save_counts
 from .households import HouseholdMaker
@@ -105,6 +114,8 @@ def reset() -> None:
         county = Area.objects.filter(code=COUNTY_CODE).first()
         users = demo_users()
         if county is not None:
+            for fieldwork_model in (MonthlyRating, LeaderReview, SpotCheck, HouseholdVisit, PatrolCheckIn):
+                fieldwork_model.objects.filter(county=county).delete()
             Household.objects.filter(county=county).delete()
             Assignment.objects.filter(Q(area__path__startswith=county.path) | Q(user__in=users)).delete()
         else:

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from governance.routers import Router
 
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("bodies", views.BodyViewSet, basename="mediation-body")
 router.register("mediations", views.MediationViewSet, basename="mediation")
 router.register("petitions", views.PetitionViewSet, basename="petition")

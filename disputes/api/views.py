@@ -46,7 +46,6 @@ class DetailMixin:
 
 class BodyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.BodySerializer
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -74,7 +73,6 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
 class MediationViewSet(
     DetailMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    lookup_value_converter = "int"
     detail_serializer = s.MediationDetailSerializer
 
     def detail_queryset(self):
@@ -156,7 +154,6 @@ add_action_endpoints(MediationViewSet, actions.MEDIATION_ACTIONS, responses={200
 class PetitionViewSet(
     DetailMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    lookup_value_converter = "int"
     detail_serializer = s.PetitionDetailSerializer
 
     def detail_queryset(self):
@@ -220,7 +217,6 @@ MONTH = OpenApiParameter("month", str, description="月份 YYYY-MM")
     retrieve=extend_schema(summary="结算单详情（每位调解员每件案件一行）"),
 )
 class StatementViewSet(DetailMixin, viewsets.ReadOnlyModelViewSet):
-    lookup_value_converter = "int"
     detail_serializer = s.StatementDetailSerializer
 
     def detail_queryset(self):

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from governance.routers import Router
 
 from . import fieldwork, views
 
-router = SimpleRouter(use_regex_path=False)  # <int:pk>: typed in the schema, 404 for non-numbers
+router = Router()
 router.register("areas", views.AreaViewSet, basename="area")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")

@@ -73,8 +73,6 @@ class ScopedViewSet(viewsets.GenericViewSet):
     """Object lookup inside the scoped queryset only, without the list filters: a detail action
     (`/areas/5/children/?level=grid`) must not filter its own object away."""
 
-    lookup_value_converter = "int"
-
     def get_object(self):
         obj = get_object_or_404(self.get_queryset(), pk=self.kwargs[self.lookup_field])
         self.check_object_permissions(self.request, obj)

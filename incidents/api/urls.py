@@ -1,9 +1,9 @@
-from rest_framework.routers import SimpleRouter
+from governance.routers import Router
 
 from ..reviews import api as reviews
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("units", views.UnitViewSet, basename="unit")

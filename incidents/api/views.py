@@ -53,7 +53,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ordering_fields = ["id", "created_at"]
     ordering = ["-id"]
     parser_classes = PARSERS
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -126,7 +125,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return self.action_response(case.pk, status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
 
     @extend_schema(summary="下载附件", responses={200: OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    @action(detail=True, methods=["get"], url_path="attachments/<int:attachment_id>")
     def attachment(self, request, pk=None, attachment_id=None):
         case = get_object_or_404(selectors.cases_for(request.user), pk=pk)
         attachment = get_object_or_404(CaseAttachment, pk=attachment_id, case=case)

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from governance.routers import Router
 
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("insurers", views.InsurerViewSet, basename="insurer")
 router.register("perils", views.PerilViewSet, basename="peril")
 router.register("premium-schedules", views.PremiumScheduleViewSet, basename="premium-schedule")

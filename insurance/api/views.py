@@ -34,7 +34,6 @@ def _year(request) -> int:
 class InsurerViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.InsurerSerializer
     pagination_class = None
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -45,7 +44,6 @@ class InsurerViewSet(viewsets.ReadOnlyModelViewSet):
 class PerilViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.PerilSerializer
     pagination_class = None
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         return selectors.perils()
@@ -95,7 +93,6 @@ class PremiumScheduleViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, vie
 )
 class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = s.PolicySerializer
-    lookup_value_converter = "int"
     pagination_class = None
 
     def get_queryset(self):
@@ -147,8 +144,6 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     ),
 )
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    lookup_value_converter = "int"
-
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Claim.objects.none()
@@ -169,7 +164,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return s.ClaimListSerializer if self.action == "list" else s.ClaimDetailSerializer
 
     @extend_schema(summary="下载核实照片", responses={200: OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)", url_name="photo")
+    @action(detail=True, methods=["get"], url_path="photos/<int:photo_id>", url_name="photo")
     def photo(self, request, pk=None, photo_id=None):
         claim = self.get_object()
         photo = get_object_or_404(ClaimPhoto, pk=photo_id, claim=claim)

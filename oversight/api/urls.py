@@ -1,10 +1,11 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from governance.routers import Router
 
 from ..assessment.api import views as assessment_views
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("indicators", assessment_views.IndicatorViewSet, basename="indicator")
 router.register("ratings", assessment_views.RatingViewSet, basename="rating")
 router.register("evidence", assessment_views.EvidenceViewSet, basename="evidence")

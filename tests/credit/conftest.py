@@ -117,14 +117,14 @@ def run_round(cw):
     return run
 
 
-def applied_fact(cw, household, code, occurred_on, actor=None):
-    """Propose a fact as the village head and apply it as the township group."""
+def applied_fact(cw, household, code, occurred_on, actor=None, told_on=None):
+    """Propose a fact as the village head and apply it as the township group (a second person)."""
     from credit.subjects import subject_for_household
 
     fact = services.propose_fact(
         actor=actor or cw.head, subject=subject_for_household(household), item_code=code, occurred_on=occurred_on
     )
-    return services.decide_fact(actor=cw.group, fact_id=fact.pk, apply=True)
+    return services.decide_fact(actor=cw.group, fact_id=fact.pk, apply=True, told_on=told_on)
 
 
 def households_in(village):

@@ -7,8 +7,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from credit import subjects
-from credit.constants import CheckResult
-from credit.models import IntegrityCheck
+from credit.constants import CheckResult, VetoEffect
+from credit.models import IntegrityCheck, RuleVersion
 from governance.roles import Role
 from grids import services as grid_services
 from tests.factories import UserFactory
@@ -21,7 +21,9 @@ URL = "/api/v1/credit/integrity-checks/"
 
 @pytest.fixture
 def vetoed(cw):
-    applied_fact(cw, cw.households[1], "unfilial", timezone.localdate())
+    """李梅 vetoed (不孝) at once: confirmed by a second member, the household told."""
+    RuleVersion.objects.update(veto_effect=VetoEffect.CONFIRMATION)
+    applied_fact(cw, cw.households[1], "unfilial", timezone.localdate(), told_on=timezone.localdate())
     return cw.households[1]
 
 

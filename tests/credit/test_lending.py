@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from credit import rules
-from credit.constants import MAX_CREDIT_LINE, MAX_TERM_MONTHS
-from credit.models import CreditLine, LoanMovement, Rating
+from credit.constants import MAX_CREDIT_LINE, MAX_TERM_MONTHS, VetoEffect
+from credit.models import CreditLine, LoanMovement, Rating, RuleVersion
 from credit.subjects import subject_for_household
 
 from .conftest import applied_fact
@@ -116,9 +116,11 @@ def test_the_cooperative_sees_grade_line_and_validity(cw, rated, as_user):
     assert standing["valid_until"] == zhang.valid_until.isoformat()
 
 
-def test_a_veto_applied_after_the_rating_blocks_new_lines(cw, rated, as_user):
+def test_a_confirmed_veto_applied_after_the_rating_blocks_new_lines(cw, rated, as_user):
+    """Where the county lets a second member's confirmation put a veto into effect at once."""
+    RuleVersion.objects.update(veto_effect=VetoEffect.CONFIRMATION)
     zhang = rated["张刚"]
-    applied_fact(cw, cw.households[0], "idle", timezone.localdate())
+    applied_fact(cw, cw.households[0], "idle", timezone.localdate(), told_on=timezone.localdate())
     response = as_user(cw.coop).post(LINES, {"subject": zhang.subject_id, "amount": 1000}, format="json")
     assert response.status_code == 400
     assert subject_for_household(cw.households[0]).pk == zhang.subject_id

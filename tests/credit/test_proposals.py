@@ -1,6 +1,7 @@
 """Facts from the platform: a closed case naming a household as responsible party proposes a
-deduction (a veto for veto-grade categories); nothing counts before the evaluation group decides;
-each fact points at its case; a rerun proposes nothing twice."""
+deduction, an offence names its offender for a veto (a hazard proposes none); nothing counts
+before the evaluation group decides; each fact points at its case; a rerun proposes nothing
+twice."""
 
 from types import SimpleNamespace
 
@@ -75,11 +76,22 @@ def test_a_closed_case_proposes_a_deduction_pointing_at_its_source(cw, closed_ca
     assert (event.action, event.actor, event.to_state) == ("propose", None, FactStatus.PROPOSED)
 
 
-def test_a_veto_grade_case_proposes_a_veto_and_waits_for_the_group(cw, closed_case, as_user):
+def test_a_hazard_is_not_a_crime(cw, closed_case):
+    """A closed 治安隐患 (or a 可疑人员 lead) used to propose 违法犯罪 for its party: it proposes
+    nothing, whoever it names; a theft proposes it only for the party recorded as the offender."""
     closed_case("ZA01")
+    closed_case("ZA01", role=PartyRole.OFFENDER)
+    closed_case("ZA02", role=PartyRole.OFFENDER)
+    closed_case("ZA03")  # a theft naming the household only as responsible
+    assert proposals.propose_from_closed_cases() == 0 and not Fact.objects.exists()
+
+
+def test_an_offence_proposes_a_veto_for_its_offender_and_waits_for_the_group(cw, closed_case, as_user):
+    closed_case("XA03", role=PartyRole.OFFENDER)
     proposals.propose_from_closed_cases()
     fact = Fact.objects.get()
     assert (fact.kind, fact.item_code, fact.status) == (ItemKind.VETO, "crime", FactStatus.PROPOSED)
+    assert "违法犯罪行为人" in fact.note
     group = as_user(cw.group_b)
     queue = group.get("/api/v1/credit/facts/", {"status": "proposed"}).json()["results"]
     assert [f["id"] for f in queue] == [fact.pk] and queue[0]["source_case_number"]

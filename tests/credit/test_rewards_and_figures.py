@@ -1,5 +1,7 @@
 """三个10% rewards as data for other departments, the figures per area and the 红黑榜."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -7,10 +9,11 @@ from django.utils import timezone
 from credit import rewards
 from credit.models import SafeVillage
 from governance.roles import Role
+from grids import household_services
 from grids import services as grid_services
 from tests.factories import UserFactory
 
-from .conftest import applied_fact
+from .conftest import applied_fact, id_number
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/credit/rewards/"
@@ -99,3 +102,43 @@ def test_the_quarterly_red_and_black_list(cw, run_round, time_machine, as_user):
     assert [r["subject__name"] for r in roll["red"]] == ["张刚"]
     assert [(r["subject__name"], r["vetoes"]) for r in roll["black"]] == [("李梅", 1)]
     assert as_user(cw.coop).get("/api/v1/credit/honour-roll/").json() == {"red": [], "black": []}
+
+
+def test_law_abiding_follows_the_current_standing_not_an_older_rating(cw, run_round, time_machine, as_user, department):
+    """张刚's clean 2026 rating is still valid when the 2027 round vetoes him (懒惰): he is no
+    longer a 守法家庭 (before the fix the older rating kept the flag on)."""
+    zhang = cw.households[0]
+    run_round(clock=time_machine)
+    applied_fact(cw, zhang, "idle", timezone.localdate())
+    run_round(period="2027", clock=time_machine)
+    rows = {r["household"]: r for r in as_user(department).get(URL, {"village": cw.village.pk}).json()["results"]}
+    assert not rows[zhang.pk]["law_abiding"] and rows[zhang.pk]["medical_reimbursement_bonus_points"] == 0
+    assert rows[cw.households[2].pk]["law_abiding"]  # 王强: clean in both rounds
+
+
+def test_the_pension_raise_goes_to_enrolled_residents_aged_60_by_their_id_number(cw, as_user, department):
+    today = timezone.localdate()
+    household, _warnings = household_services.create_household(
+        grid=cw.world.grids["411425100"][0],
+        number="H-PENSION",
+        head_name="陈老汉",
+        address="1组",
+        residents=[
+            household_services.ResidentInput(name="陈老汉", id_number=id_number(31, "19500101"), relation="head"),
+            household_services.ResidentInput(name="陈大娘", id_number=id_number(42, "19520101"), relation="spouse"),
+            household_services.ResidentInput(
+                name="陈大", id_number=id_number(53, f"{today.year - 59}0101"), relation="child"
+            ),
+        ],
+    )
+    old, wife, son = household.residents.order_by("id")
+    for resident in (old, son):  # the wife is 60+ but not enrolled; the son is enrolled but 59
+        rewards.record_pension_enrolment(actor=cw.head, resident=resident, enrolled_on=dt.date(2015, 1, 1))
+    with pytest.raises(PermissionDenied):  # another township's staff may not record it
+        rewards.record_pension_enrolment(actor=cw.group_b, resident=wife, enrolled_on=dt.date(2015, 1, 1))
+    rows = {r["household"]: r for r in as_user(department).get(URL, {"year": today.year}).json()["results"]}
+    assert rows[household.pk]["pension_raised"] == 0  # not a safe village (yet): no raise
+    rewards.designate_safe_village(cw.village, today.year, "平安创建考核 #2")
+    rows = {r["household"]: r for r in as_user(department).get(URL, {"year": today.year}).json()["results"]}
+    assert rows[household.pk]["pension_raised"] == 1  # only 陈老汉
+    assert rows[cw.households[0].pk]["pension_raised"] == 0  # born 1980

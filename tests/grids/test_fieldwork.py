@@ -25,7 +25,9 @@ ELSEWHERE = {"lat": 34.405, "lng": 115.905}  # inside 肖旗乡1村第1网格
 @pytest.fixture
 def worker(world):
     user = UserFactory(username="gw-a", full_name="网格员李")
-    services.assign(user=user, area=world.grids["411425100"][0], role=Role.GRID_WORKER)
+    services.assign(
+        user=user, area=world.grids["411425100"][0], role=Role.GRID_WORKER, start_date=dt.date(2025, 1, 1)
+    )
     return user
 
 
@@ -107,15 +109,51 @@ def test_monthly_points_and_rating_thresholds(september, world):
     worker = september
     [row] = fieldwork.rate_month(month=dt.date(2025, 9, 1), platform_counts={worker.pk: (10, 5)})
     assert (row.checkin_days, row.visits, row.visit_target_days, row.spot_passed) == (20, 51, 5, 1)
-    # defaults: 20 × 2 + 51 × 0.1 + 5 × 1 + 10 × 1 + 5 × 2 + 1 × 5
-    assert row.points == Decimal("75.10") and row.rating == "competent"
-    PointsRules.objects.filter(pk=1).update(competent_from=80)
+    # defaults: 20 × 2 + 51 × 0.1 + 5 × 1 + 10 × 1 + 5 × 2 + 1 × 5, and no 领导评议 yet: 80 × 0.1
+    assert row.points == Decimal("83.10") and row.rating == "competent" and row.leader_score is None
+    assert row.pay_percent == 100  # 称职: full 绩效工资
+    PointsRules.objects.filter(pk=1).update(competent_from=85)
     [row] = fieldwork.rate_month(month=dt.date(2025, 9, 1), platform_counts={worker.pk: (10, 5)})
-    assert row.rating == "basic"
-    PointsRules.objects.filter(pk=1).update(excellent_from=75, competent_from=70)
+    assert (row.rating, row.pay_percent) == ("basic", 80)
+    PointsRules.objects.filter(pk=1).update(excellent_from=83, competent_from=70)
     [row] = fieldwork.rate_month(month=dt.date(2025, 9, 1), platform_counts={worker.pk: (10, 5)})
-    assert row.rating == "excellent"
+    assert (row.rating, row.pay_percent) == ("excellent", 120)
     assert MonthlyRating.objects.count() == 1  # re-runs update the same row
+
+
+def test_the_leaders_review_counts_with_its_weight(september, world):
+    """Baofeng: 参考领导评议为辅 — a score of 0–100 from a leader above the worker, × 0.1."""
+    worker, officer = september, world.officers["411425100"]
+    with pytest.raises(ValidationError):  # not by the worker himself
+        fieldwork.record_leader_review(worker=worker, reviewer=worker, month=dt.date(2025, 9, 1), score=100)
+    with pytest.raises(ValidationError):  # not by another township
+        fieldwork.record_leader_review(
+            worker=worker, reviewer=world.officers["411425200"], month=dt.date(2025, 9, 1), score=100
+        )
+    with pytest.raises(ValidationError):
+        fieldwork.record_leader_review(worker=worker, reviewer=officer, month=dt.date(2025, 9, 1), score=101)
+    fieldwork.record_leader_review(worker=worker, reviewer=officer, month=dt.date(2025, 9, 9), score=30)
+    [row] = fieldwork.rate_month(month=dt.date(2025, 9, 1), platform_counts={worker.pk: (10, 5)})
+    assert row.leader_score == 30 and row.points == Decimal("78.10")  # 75.10 + 30 × 0.1
+    PointsRules.objects.filter(pk=1).update(per_leader_point=Decimal("0.5"))
+    [row] = fieldwork.rate_month(month=dt.date(2025, 9, 1), platform_counts={worker.pk: (10, 5)})
+    assert row.points == Decimal("90.10") and row.rating == "excellent"
+
+
+def test_a_month_without_a_whole_assignment_is_unrated_not_incompetent(world):
+    """A worker who took the grid on 15 August (the grid was vacant before): July and August are
+    未评 (no pay grade, no dismissal run); September is the first month judged."""
+    user = UserFactory(username="gw-new", full_name="新网格员")
+    services.assign(
+        user=user, area=world.grids["411425100"][1], role=Role.GRID_WORKER, start_date=dt.date(2025, 8, 15)
+    )
+    for month in (dt.date(2025, 7, 1), dt.date(2025, 8, 1)):
+        [row] = fieldwork.rate_month(month=month, platform_counts={})
+        assert (row.rating, row.pay_percent, row.dismissal_review) == ("unrated", None, False)
+        assert row.get_rating_display() == "未评"
+    [row] = fieldwork.rate_month(month=dt.date(2025, 9, 1), platform_counts={})
+    assert row.rating == "incompetent" and not row.dismissal_review  # one low month, not three
+    assert not Notification.objects.filter(kind="dismissal_review").exists()
 
 
 def test_three_consecutive_low_months_flag_a_dismissal_review_once(worker, world):
@@ -132,7 +170,7 @@ def test_three_consecutive_low_months_flag_a_dismissal_review_once(worker, world
 
 def test_a_good_month_in_between_breaks_the_run(worker, world):
     fieldwork.rate_month(month=dt.date(2025, 7, 1), platform_counts={})
-    fieldwork.rate_month(month=dt.date(2025, 8, 1), platform_counts={worker.pk: (40, 10)})  # 40 + 20 points
+    fieldwork.rate_month(month=dt.date(2025, 8, 1), platform_counts={worker.pk: (40, 10)})  # 40 + 20 + 8 points
     PointsRules.objects.filter(pk=1).update(competent_from=60, basic_from=50)
     assert MonthlyRating.objects.get(month=dt.date(2025, 8, 1)).rating == "basic"  # computed before the change
     fieldwork.rate_month(month=dt.date(2025, 8, 1), platform_counts={worker.pk: (40, 10)})

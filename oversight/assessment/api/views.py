@@ -61,8 +61,6 @@ class IndicatorViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     retrieve=extend_schema(summary="评定详情（指标明细、记录和可执行操作）"),
 )
 class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    lookup_value_converter = "int"
-
     def get_queryset(self):
         if self.action != "list":
             return selectors.rating_detail_queryset(self.request.user)
@@ -107,7 +105,6 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     retrieve=extend_schema(summary="佐证详情"),
 )
 class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    lookup_value_converter = "int"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -174,7 +171,6 @@ def parse_week(raw: str | None) -> dt.date | None:
 )
 class StabilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.StabilitySerializer
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         qs = selectors.indices_for(self.request.user)

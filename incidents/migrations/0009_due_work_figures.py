@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0007_one_idempotency_mechanism'),
+        ('incidents', '0008_party_offender'),
     ]
 
     operations = [

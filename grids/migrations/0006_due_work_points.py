@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grids', '0004_assignment_role_choices_registry'),
+        ('grids', '0005_leader_review_pay_unrated'),
     ]
 
     operations = [

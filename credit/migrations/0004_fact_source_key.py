@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credit', '0002_list_filter_indexes'),
-        ('grids', '0005_due_work_points'),
-        ('incidents', '0008_due_work_figures'),
+        ('credit', '0003_veto_two_people_pension'),
+        ('grids', '0006_due_work_points'),
+        ('incidents', '0009_due_work_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

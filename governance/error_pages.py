@@ -1,0 +1,66 @@
+"""What an error answers: JSON under /api/ — never an HTML page — and the Chinese error pages
+elsewhere.
+
+`RequestIdMiddleware` gives every request an id (`request.request_id`: the reverse proxy's
+`X-Request-ID` when it is a sane token, else a new one) and answers it in the `X-Request-ID`
+header. The project's handler404/403/400/500 (governance/urls.py) answer an /api/ request with
+`{"detail": …}` — a 500 with `"request_id"` too, written in the log beside the error, so a
+client's report finds the traceback. Errors inside DRF views are DRF's JSON already
+(governance.exceptions); these handlers cover what happens outside them: a path that matches
+no route (an id that is not a whole number, see governance.routers) and an uncaught exception.
+"""
+
+import logging
+import re
+import uuid
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+logger = logging.getLogger("governance.errors")
+API_PREFIX = "/api/"
+SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request.request_id = given if SANE_ID.match(given) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": _("请求有误。")}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": str(exception) or _("您没有执行该操作的权限。")}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": _("未找到。")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    request_id = getattr(request, "request_id", "") or uuid.uuid4().hex
+    logger.error("500 on %s %s, request id %s", request.method, request.path, request_id)
+    if _is_api(request):
+        body = {"detail": _("服务器内部错误，请稍后重试；反馈问题时请提供请求编号。"), "request_id": request_id}
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)
