@@ -43,6 +43,7 @@ class VetoEffect(models.TextChoices):
 class FactOrigin(models.TextChoices):
     CLOSED_CASE = "closed_case", _("结案事件")
     MANUAL = "manual", _("人工提报")
+    CONTRIBUTION = "contribution", _("平台记录")
 
 
 class RoundStatus(models.TextChoices):

@@ -189,6 +189,9 @@ class Fact(InVillage):
     source_case = models.ForeignKey(
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("来源事件")
     )
+    source_key = models.CharField(
+        _("来源记录"), max_length=80, blank=True, help_text=_("其他模块提供的记录（settings.CREDIT_CONTRIBUTIONS）的键")
+    )
     note = models.TextField(_("说明"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=FactStatus.choices, default=FactStatus.PROPOSED)
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -223,7 +226,12 @@ class Fact(InVillage):
                 fields=["subject", "item_code", "source_case"],
                 condition=Q(source_case__isnull=False),
                 name="one_fact_per_case_item_subject",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["subject", "item_code", "source_key"],
+                condition=~Q(source_key=""),
+                name="one_fact_per_contribution",
+            ),
         ]
         indexes = [
             models.Index(fields=["township", "status", "id"], name="fact_township_status"),

@@ -18,12 +18,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance import contributions
 from grids.models import Household
 from incidents import selectors as incident_selectors
 from incidents.constants import PartyRole
 
 from . import rules
-from .constants import FactOrigin, FactStatus
+from .constants import FactOrigin, FactStatus, SubjectKind
 from .models import Fact, FactEvent
 from .subjects import household_subjects
 
@@ -83,6 +84,64 @@ def propose_from_closed_cases(*, now: dt.datetime | None = None, lookback_days: 
             )
     Fact.objects.bulk_create(facts, ignore_conflicts=True)
     new = Fact.objects.filter(origin=FactOrigin.CLOSED_CASE, created_at=now).exclude(
+        Exists(FactEvent.objects.filter(fact_id=OuterRef("pk")))
+    )
+    events = FactEvent.objects.bulk_create(
+        FactEvent(
+            fact_id=fact_id,
+            action="propose",
+            action_label=_("提议"),
+            from_state="",
+            to_state=FactStatus.PROPOSED,
+            note=note,
+            created_at=now,
+        )
+        for fact_id, note in new.values_list("pk", "note")
+    )
+    return len(events)
+
+
+@transaction.atomic
+def propose_from_contributions(*, now: dt.datetime | None = None, lookback_days: int = LOOKBACK_DAYS) -> int:
+    """Records other apps contribute (settings.CREDIT_CONTRIBUTIONS, governance/contributions.py:
+    e.g. care's volunteer hours) → proposed facts, each once per (subject, item, key). Items the
+    current rule version does not have, or that do not apply to households, are skipped."""
+    version = rules.current_version()
+    if version is None:
+        return 0
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    catalogue = rules.Catalogue.load(version)
+    found = [
+        c
+        for c in contributions.gather(today - dt.timedelta(days=lookback_days), today + dt.timedelta(days=1))
+        if c.item_code in catalogue.items and rules.item_applies(catalogue.items[c.item_code], SubjectKind.HOUSEHOLD)
+    ]
+    if not found:
+        return 0
+    subjects = household_subjects(Household.objects.filter(pk__in={c.household_id for c in found}))
+    facts = []
+    for c in found:
+        subject, item = subjects[c.household_id], catalogue.items[c.item_code]
+        facts.append(
+            Fact(
+                subject=subject,
+                item_code=item.code,
+                item_name=item.name,
+                kind=item.kind,
+                occurred_on=c.occurred_on,
+                origin=FactOrigin.CONTRIBUTION,
+                source_key=c.key,
+                note=c.note,
+                status=FactStatus.PROPOSED,
+                county_id=subject.county_id,
+                township_id=subject.township_id,
+                village_id=subject.village_id,
+                created_at=now,
+            )
+        )
+    Fact.objects.bulk_create(facts, ignore_conflicts=True)
+    new = Fact.objects.filter(origin=FactOrigin.CONTRIBUTION, created_at=now).exclude(
         Exists(FactEvent.objects.filter(fact_id=OuterRef("pk")))
     )
     events = FactEvent.objects.bulk_create(

@@ -8,5 +8,6 @@ from . import proposals
 
 @robust_task(name="credit.propose_from_closed_cases", soft_time_limit=10 * 60)
 def propose_from_closed_cases() -> int:
-    """Every 15 minutes (settings.PERIODIC_TASKS): closed cases → proposed facts. Idempotent."""
-    return proposals.propose_from_closed_cases()
+    """Every 15 minutes (settings.PERIODIC_TASKS): closed cases and other apps' records
+    (settings.CREDIT_CONTRIBUTIONS) → proposed facts. Idempotent."""
+    return proposals.propose_from_closed_cases() + proposals.propose_from_contributions()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "incidents",
     "credit",
     "insurance",
+    "care",
     "disputes",
     "oversight",
     "demo",  # on top of all others: the demo county and `seed_demo` (docs/architecture.md)
@@ -268,6 +269,14 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "insurance.constants.ClaimStatus",
         "EvidenceStatusEnum": "oversight.constants.EvidenceStatus",
         "WarningColourEnum": "oversight.constants.Colour",
+        "CareCategoryEnum": "care.constants.Category",
+        "CareRiskLevelEnum": "care.constants.RiskLevel",
+        "CareKeeperRoleEnum": "care.constants.Keeper",
+        "CareColourChangeStatusEnum": "care.constants.ColourChangeStatus",
+        "CareMovementKindEnum": "care.constants.MovementKind",
+        "CareNeedKindEnum": "care.constants.NeedKind",
+        "CareHelpKindEnum": "care.constants.HelpKind",
+        "CareUnitKindEnum": "care.constants.UnitKind",
         "MediationStatusEnum": "disputes.constants.MediationStatus",
         "PetitionStatusEnum": "disputes.constants.PetitionStatus",
         "StatementStatusEnum": "disputes.constants.StatementStatus",
@@ -299,6 +308,10 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 OVERSIGHT_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
 REVIEW_ROLES = ["command_operator", "command_leader", "township_officer", "admin"]
 INSURANCE_FIGURE_ROLES = ["command_operator", "command_leader", "township_officer", "insurer", "admin"]
+CARE_ROLES = [
+    "command_operator", "command_leader", "township_officer", "village_head", "grid_leader", "grid_police",
+    "grid_worker", "admin",
+]
 CREDIT_ROLES = ["village_head", "credit_committee", "township_officer", "command_operator", "command_leader", "admin"]
 MEDIATION_ROLES = ["village_head", "grid_leader", "grid_police", "township_officer", "command_operator",
                    "command_leader", "admin"]
@@ -309,6 +322,16 @@ NAV_ITEMS = [
     ("上报事件", "incidents:report", None),
     ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
     ("巡查走访", "grids:fieldwork", ["grid_worker"]),
+    (
+        "关爱守护",
+        [
+            ("今日走访", "care:today", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
+            ("重点人员", "care:home", CARE_ROLES),
+            ("三色管理", "care:colours", CARE_ROLES),
+            ("平安志愿者", "care:volunteers", CARE_ROLES),
+            ("家家帮 · 挨户防", "care:neighbours", CARE_ROLES),
+        ],
+    ),
     ("搜索", "incidents:search", None),
     (
         "日清周评",
@@ -374,6 +397,7 @@ DASHBOARD_PANELS = [
     "oversight.panels.INSURANCE",
     "oversight.panels.CREDIT",
     "oversight.panels.STABILITY",
+    "oversight.panels.CARE",
     "oversight.panels.DISPUTES",
 ]
 
@@ -406,6 +430,7 @@ APPROVAL_SOURCES = [
     "insurance.approvals.waiting",
     "credit.approvals.waiting",
     "oversight.approvals.waiting",
+    "care.approvals.waiting",
     "disputes.approvals.waiting",
 ]
 
@@ -416,13 +441,21 @@ ROLE_HOME = [
     ("township_officer", "incidents:inbox"),
     ("department_officer", "incidents:inbox"),
     ("village_head", "incidents:inbox"),
-    ("grid_worker", "incidents:report"),
+    ("grid_worker", "care:today"),
     ("grid_leader", "incidents:report"),
     ("grid_police", "incidents:report"),
     ("insurer", "insurance:claims"),
     ("credit_cooperative", "credit:cooperative"),
     ("credit_committee", "credit:overview"),
 ]
+
+# Work that falls due on a rhythm outside the case loop, read by 日清, 周评 and the grid workers'
+# monthly points (dotted paths to governance.duework.DueWork objects; see docs/architecture.md).
+REVIEW_DUE_WORK = ["care.duework.VISITS"]
+
+# Records other apps contribute to governance credit (dotted paths to callables returning
+# governance.contributions.Contribution rows; credit proposes them as facts).
+CREDIT_CONTRIBUTIONS = ["care.volunteers.credit_contributions"]
 
 # The demo county's parts after `seed_demo` built the county: modules of the demo app with
 # seed_demo/reset_demo, in order (a test may name fewer).
@@ -431,6 +464,7 @@ DEMO_EXTENSIONS: list[str] = [
     "demo.reviews",
     "demo.insurance",
     "demo.credit",
+    "demo.care",
     "demo.disputes",
     "demo.oversight",
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("incidents.api.urls")),
     path("api/v1/insurance/", include("insurance.api.urls")),
     path("api/v1/credit/", include("credit.api.urls")),
+    path("api/v1/care/", include("care.api.urls")),
     path("api/v1/disputes/", include("disputes.api.urls")),
     path("api/v1/oversight/", include("oversight.api.urls")),
     path("", include("incidents.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("reviews/", include("incidents.review_urls")),
     path("insurance/", include("insurance.urls")),
     path("credit/", include("credit.urls")),
+    path("care/", include("care.urls")),
     path("disputes/", include("disputes.urls")),
     path("oversight/", include("oversight.urls")),
     # The admin console: one console_urls.py per app, pages of the data that app owns.

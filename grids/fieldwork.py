@@ -5,12 +5,15 @@ Points of a month (weights in `PointsRules`, admin-editable):
 
     checkin_days × per_checkin_day + visits × per_visit + visit_target_days × per_target_day
     + reports × per_report + tasks × per_task + spot_passed × per_spot_pass − spot_failed × per_spot_fail
+    + work_done × per_work_done − work_missed × per_work_missed
     + leader_score × per_leader_point   (领导评议, 0–100; none entered: leader_default_score)
 
 A check-in day is a local calendar day with at least one check-in inside the worker's own grid;
 a visit-target day one with at least `daily_visit_target` (10, Jiashan) visits. Reports and
 completed tasks come from the incidents app (this app does not import it): the caller passes
-them in. Rating by thresholds: 优秀 ≥ excellent_from, 称职 ≥ competent_from, 基本称职 ≥
+them in. Due work done and missed (visits to key people, follow-up visits after a mediation …)
+comes from the sources in settings.REVIEW_DUE_WORK (governance/duework.py). Rating by
+thresholds: 优秀 ≥ excellent_from, 称职 ≥ competent_from, 基本称职 ≥
 basic_from, else 不称职. When this month and the `dismissal_months − 1` before it (3 in all)
 are all 基本称职 or worse, the rating is flagged for a dismissal review and the worker's
 township officers are told once. A worker who was not in post on the grid for the whole month
@@ -29,6 +32,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance import duework
 from governance.notifications import notify_batch
 from governance.roles import Role
 
@@ -58,6 +62,8 @@ RATING_FIGURES = (
     "tasks",
     "spot_passed",
     "spot_failed",
+    "work_done",
+    "work_missed",
     "leader_score",
     "points",
     "rating",
@@ -209,6 +215,8 @@ def points_for(row: MonthlyRating, rules: PointsRules) -> Decimal:
         + row.tasks * rules.per_task
         + row.spot_passed * rules.per_spot_pass
         - row.spot_failed * rules.per_spot_fail
+        + row.work_done * rules.per_work_done
+        - row.work_missed * rules.per_work_missed
     ).quantize(Decimal("0.01"))
 
 
@@ -250,6 +258,7 @@ def rate_month(*, month: dt.date, platform_counts: dict[int, tuple[int, int]]) -
     start, end = month_bounds(month)
     rules = PointsRules.current()
     checkins, visits, spots, leaders = _counts(start, end)
+    work = duework.worker_totals(month, end.date())
     posts = list(
         Assignment.objects.filter(role=Role.GRID_WORKER, end_date__isnull=True, area__level=AreaLevel.GRID).values_list(
             "user_id", "area_id", "area__path", "start_date"
@@ -273,6 +282,7 @@ def rate_month(*, month: dt.date, platform_counts: dict[int, tuple[int, int]]) -
         days = visits.get(user_id, [])
         spot = spots.get(user_id, {})
         reports, tasks = platform_counts.get(user_id, (0, 0))
+        work_done, work_missed = work.get(user_id, (0, 0))
         row = MonthlyRating(
             worker_id=user_id,
             month=month,
@@ -287,6 +297,8 @@ def rate_month(*, month: dt.date, platform_counts: dict[int, tuple[int, int]]) -
             tasks=tasks,
             spot_passed=spot.get("n_passed", 0),
             spot_failed=spot.get("n_failed", 0),
+            work_done=work_done,
+            work_missed=work_missed,
             leader_score=leaders.get(user_id),
             computed_at=now,
         )

@@ -382,6 +382,16 @@ class PointsRules(models.Model):
     per_task = models.DecimalField(_("每件办结任务"), max_digits=5, decimal_places=2, default=Decimal(2))
     per_spot_pass = models.DecimalField(_("抽查合格加分"), max_digits=5, decimal_places=2, default=Decimal(5))
     per_spot_fail = models.DecimalField(_("抽查不合格扣分"), max_digits=5, decimal_places=2, default=Decimal(10))
+    per_work_done = models.DecimalField(
+        _("每次到期走访/回访"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        help_text=_("重点人员走访、调解回访等到期工作（settings.REVIEW_DUE_WORK）"),
+    )
+    per_work_missed = models.DecimalField(
+        _("每件逾期未走访/回访扣分"), max_digits=5, decimal_places=2, default=Decimal(1)
+    )
     per_leader_point = models.DecimalField(
         _("领导评议权重（每分）"),
         max_digits=4,
@@ -435,6 +445,8 @@ class MonthlyRating(FieldworkRow):
     spot_passed = models.PositiveSmallIntegerField(_("抽查合格"), default=0)
     spot_failed = models.PositiveSmallIntegerField(_("抽查不合格"), default=0)
     leader_score = models.PositiveSmallIntegerField(_("领导评议分"), null=True, blank=True)
+    work_done = models.PositiveIntegerField(_("到期走访/回访"), default=0)
+    work_missed = models.PositiveIntegerField(_("逾期走访/回访"), default=0)
     points = models.DecimalField(_("积分"), max_digits=8, decimal_places=2)
     rating = models.CharField(_("评定"), max_length=12, choices=Rating.choices)
     dismissal_review = models.BooleanField(_("提请解聘审查"), default=False)

@@ -33,8 +33,10 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from care import figures as care_figures
 from disputes import figures as dispute_figures
 from grids.levels import AreaLevel
+from grids.models import HouseholdColour
 from grids.scoping import VIEW, VIEW_CREDIT, VIEW_INSURANCE, in_scope
 from incidents.constants import CaseStatus, Urgency
 from incidents.reviews.models import SubjectKind, WeeklyEvaluation, WeeklyScore
@@ -337,3 +339,44 @@ def _stability(scope: OversightScope, now: dt.datetime) -> dict:
 
 
 STABILITY = Panel("stability", _("社会稳定指数"), _stability, width=2)
+
+
+def _care(scope: OversightScope, now: dt.datetime) -> dict:
+    """关爱守护: key people in care, visits due today and overdue, 一人四管 gaps, the 三色 split and
+    volunteer hours of the area (counts only; the lists behind them are scoped pages)."""
+    f = care_figures.area_figures(scope.cases_filter, timezone.localdate(now))
+    plans, colours = reverse("care:home"), reverse("care:colours")
+    return {
+        "figures": [
+            {"label": str(_("在管重点人员")), "value": f["plans"], "unit": "人", "href": plans},
+            {"label": str(_("今日到期走访")), "value": f["due_today"], "unit": "人", "href": plans, "tone": "warning"},
+            {
+                "label": str(_("逾期未走访")),
+                "value": f["overdue"],
+                "unit": "人",
+                "href": f"{plans}?overdue=1",
+                "tone": "danger" if f["overdue"] else "",
+            },
+            {
+                "label": str(_("一人四管不全")),
+                "value": f["keepers_missing"],
+                "unit": "人",
+                "href": f"{plans}?keepers_complete=0",
+            },
+        ],
+        "rows": [
+            {"label": str(label), "value": f["colours"][colour], "href": colours}
+            for colour, label in HouseholdColour.choices
+        ]
+        + [
+            {"label": str(_("三色变更待确认")), "value": f["colour_changes_pending"], "href": colours},
+            {
+                "label": str(_("志愿者 / 服务小时")),
+                "value": f"{f['volunteers']} / {f['hours'] or 0}",
+                "href": reverse("care:volunteers"),
+            },
+        ],
+    }
+
+
+CARE = Panel("care", _("关爱守护"), _care, width=4)

@@ -44,6 +44,8 @@ class DailyReviewSerializer(serializers.ModelSerializer):
             "untouched",
             "urged",
             "escalated",
+            "work_due",
+            "work_overdue",
             "as_of",
         ]
 

@@ -14,7 +14,11 @@
    (已处置 past its 核查 limit) — urged to the verifier (the township for its villages' cases,
    otherwise the centre), never escalated (there is no level above); the centre's notice goes
    to its operators and its duty leader (指挥中心领导).
-2. the figures of every village and township, one aggregate query, upserted on (area, day).
+2. the work falling due outside the case loop (settings.REVIEW_DUE_WORK, governance/duework.py:
+   visits to key people, follow-up visits after a mediation …): each source urges what is
+   overdue (once per item and day) and its due / overdue counts per base grid join the figures;
+3. the figures of every village and township, one aggregate query (plus one per due-work
+   source), upserted on (area, day).
 
 Re-running for the same day, or retrying after a crash between two townships, finds the urges
 already written (the unique key on (case, day)) and writes no second event or notice; the
@@ -34,7 +38,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance import jobs
+from governance import duework, jobs
 from governance.notifications import notify_batch
 from governance.workflow import move_locked
 from grids.levels import AreaLevel
@@ -56,6 +60,7 @@ CENTRE_STATES = (CaseStatus.REPORTED, CaseStatus.REGISTERED, CaseStatus.RETURNED
 VERIFY_STATES = (CaseStatus.DISPOSED,)  # disposed, waiting for 核查
 SYSTEM = _("系统（日清）")
 FIGURES = ("new", "closed", "open", "due_today", "overdue", "untouched", "urged", "escalated")
+WORK_FIGURES = ("work_due", "work_overdue")
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -76,6 +81,7 @@ def run_daily_review(*, at: dt.datetime | None = None, job_id: int | None = None
         urged += urge_township(township_id=township_id, day=day, at=at, rules=rules)
         if job_id:
             jobs.advance(job_id)
+    urged += duework.urge_all(day, at)
     rows = store_figures(day=day, at=at)
     if job_id:
         summary = _("%(day)s：%(rows)d 个区域，新督办 %(n)d 件") % {"day": day, "rows": rows, "n": urged}
@@ -294,12 +300,39 @@ def _figures_by_village(day: dt.date, at: dt.datetime):
     )
 
 
+def _work_by_village(day: dt.date, at: dt.datetime) -> list[dict]:
+    """The registered due work (grid → (due, overdue)) summed per village, with its area ids."""
+    by_grid = duework.counts_by_grid(day, at)
+    if not by_grid:
+        return []
+    grid_paths = dict(Area.objects.filter(pk__in=by_grid).values_list("id", "path"))
+    ids = dict(
+        Area.objects.filter(path__in={p[:n] for p in grid_paths.values() for n in (4, 8, 12)}).values_list("path", "id")
+    )
+    villages: dict[int, dict] = {}
+    for grid_id, (due, overdue) in by_grid.items():
+        path = grid_paths[grid_id]
+        row = villages.setdefault(
+            ids[path[:12]],
+            {"county_id": ids[path[:4]], "township_id": ids[path[:8]], "village_id": ids[path[:12]]},
+        )
+        row["work_due"] = row.get("work_due", 0) + due
+        row["work_overdue"] = row.get("work_overdue", 0) + overdue
+    return list(villages.values())
+
+
 @transaction.atomic
 def store_figures(*, day: dt.date, at: dt.datetime) -> int:
-    """Upsert one DailyReview per village (with cases) and per township: the sums of its villages."""
+    """Upsert one DailyReview per village (with cases or due work) and per township: the sums of
+    its villages."""
     rows: dict[int, DailyReview] = {}
-    for r in _figures_by_village(day, at):
-        figures = {f: r[f] for f in FIGURES}
+    for r in [*_figures_by_village(day, at), *_work_by_village(day, at)]:
+        figures = {f: r.get(f, 0) for f in (*FIGURES, *WORK_FIGURES)}
+        if r["village_id"] in rows:  # a village with cases and due work: add the work figures
+            for f in WORK_FIGURES:
+                setattr(rows[r["village_id"]], f, figures[f])
+                setattr(rows[-r["township_id"]], f, getattr(rows[-r["township_id"]], f) + figures[f])
+            continue
         rows[r["village_id"]] = DailyReview(
             day=day,
             level=AreaLevel.VILLAGE,
@@ -321,13 +354,13 @@ def store_figures(*, day: dt.date, at: dt.datetime) -> int:
                 as_of=at,
             ),
         )
-        for f in FIGURES:
+        for f in (*FIGURES, *WORK_FIGURES):
             setattr(town, f, getattr(town, f) + figures[f])
     DailyReview.objects.bulk_create(
         rows.values(),
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["area", "day"],
-        update_fields=[*FIGURES, "as_of"],
+        update_fields=[*FIGURES, *WORK_FIGURES, "as_of"],
     )
     return len(rows)

@@ -22,6 +22,7 @@ COLUMNS = [
     ("red_urges", "红牌督办"),
     ("reports", "上报数"),
     ("overdue", "超期数"),
+    ("work_overdue", "逾期走访/回访"),
     ("satisfaction", "平均满意度"),
 ]
 

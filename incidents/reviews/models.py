@@ -38,6 +38,13 @@ class ReviewRules(models.Model):
     deduct_yellow = models.DecimalField(_("黄牌督办扣分（每次）"), max_digits=5, decimal_places=2, default=Decimal(1))
     deduct_red = models.DecimalField(_("红牌督办扣分（每次）"), max_digits=5, decimal_places=2, default=Decimal(3))
     deduct_overdue = models.DecimalField(_("超期扣分（每件）"), max_digits=5, decimal_places=2, default=Decimal(1))
+    deduct_work_overdue = models.DecimalField(
+        _("逾期未走访/回访扣分（每件）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        help_text=_("周末仍逾期的到期工作（settings.REVIEW_DUE_WORK：重点人员走访、调解回访等）"),
+    )
     board_size = models.PositiveSmallIntegerField(_("红黑榜各列几名"), default=3)
 
     class Meta:
@@ -68,6 +75,8 @@ class DailyReview(InVillage):
     untouched = models.PositiveIntegerField(_("今日未处理"), default=0)
     urged = models.PositiveIntegerField(_("自动督办"), default=0)
     escalated = models.PositiveIntegerField(_("超期上提"), default=0)
+    work_due = models.PositiveIntegerField(_("今日到期走访/回访"), default=0)
+    work_overdue = models.PositiveIntegerField(_("逾期走访/回访"), default=0)
     as_of = models.DateTimeField(_("统计时刻"))
 
     class Meta:
@@ -148,6 +157,7 @@ class WeeklyScore(InVillage):
     red_urges = models.PositiveIntegerField(_("红牌督办"), default=0)
     reports = models.PositiveIntegerField(_("上报数"), default=0)
     overdue = models.PositiveIntegerField(_("超期数"), default=0)
+    work_overdue = models.PositiveIntegerField(_("逾期走访/回访"), default=0)
     satisfaction = models.DecimalField(_("平均满意度"), max_digits=3, decimal_places=2, null=True, blank=True)
     close_rate = models.DecimalField(_("结案率"), max_digits=5, decimal_places=4, null=True, blank=True)
     on_time_rate = models.DecimalField(_("按期结案率"), max_digits=5, decimal_places=4, null=True, blank=True)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance import jobs
+from governance import duework, jobs
 from governance.roles import Role
 from grids.levels import AreaLevel
 from grids.models import Area, Assignment
@@ -38,6 +38,7 @@ FIGURES = (
     "red_urges",
     "reports",
     "overdue",
+    "work_overdue",
     "satisfaction",
 )
 RATES = ("close_rate", "on_time_rate")
@@ -52,12 +53,14 @@ FORMULAS = [
     ("黄牌/红牌督办", gettext_lazy("本周黄牌、红牌督办次数（含日清自动督办）")),
     ("上报数", gettext_lazy("本周上报事件数（网格员按上报人，区域按事发地）")),
     ("超期数", gettext_lazy("统计时仍在办且已过期限的件数")),
+    ("逾期走访/回访", gettext_lazy("周末仍逾期未做的到期工作（重点人员走访、调解回访等，网格员按其网格）")),
     ("平均满意度", gettext_lazy("本周结案且已回访件的满意度平均值（1–5）")),
     (
         "得分",
         gettext_lazy(
             "结案率×结案率权重 + 按期结案率×按期权重 + 平均满意度/5×满意度权重 + min(上报数×上报加分, 上限)"
-            " − 返工数×返工扣分 − 黄牌×黄牌扣分 − 红牌×红牌扣分 − 超期数×超期扣分，最低 0 分"
+            " − 返工数×返工扣分 − 黄牌×黄牌扣分 − 红牌×红牌扣分 − 超期数×超期扣分"
+            " − 逾期走访/回访×其扣分，最低 0 分"
         ),
     ),
     ("名次", gettext_lazy("同类对象按得分从高到低；同分同名次（1、2、2、4）")),
@@ -122,7 +125,27 @@ def _merge(*sources, key):
     return merged
 
 
-def _area_subjects(level: str, kind: str, column: str, start, end) -> list[WeeklyScore]:
+def _work_figures(end) -> dict[str, dict[int, dict]]:
+    """Registered due work still overdue at the week's end, per grid, village and township column
+    ({"grid_id": {id: {"work_overdue": n}}, "village_id": …, "township_id": …})."""
+    last_day = timezone.localdate(end) - dt.timedelta(days=1)
+    by_grid = {g: overdue for g, (_due, overdue) in duework.counts_by_grid(last_day, end).items() if overdue}
+    columns: dict[str, dict[int, dict]] = {"grid_id": {}, "village_id": {}, "township_id": {}}
+    if not by_grid:
+        return columns
+    grid_paths = dict(Area.objects.filter(pk__in=by_grid).values_list("id", "path"))
+    ids = dict(
+        Area.objects.filter(path__in={p[:n] for p in grid_paths.values() for n in (8, 12)}).values_list("path", "id")
+    )
+    for grid_id, overdue in by_grid.items():
+        path = grid_paths[grid_id]
+        for column, key in (("grid_id", grid_id), ("village_id", ids[path[:12]]), ("township_id", ids[path[:8]])):
+            row = columns[column].setdefault(key, {"work_overdue": 0})
+            row["work_overdue"] += overdue
+    return columns
+
+
+def _area_subjects(level: str, kind: str, column: str, start, end, work) -> list[WeeklyScore]:
     cases, events = _case_figures(column, start, end), _event_figures(column, start, end)
     areas = Area.objects.filter(level=level).values_list("id", "name", "path")
     paths = dict(Area.objects.filter(level__in=[AreaLevel.COUNTY, AreaLevel.TOWNSHIP]).values_list("path", "id"))
@@ -136,7 +159,7 @@ def _area_subjects(level: str, kind: str, column: str, start, end) -> list[Weekl
                 county_id=paths[path[:4]],
                 township_id=paths[path[:8]],
                 village_id=area_id if level == AreaLevel.VILLAGE else None,
-                **_merge(cases, events, key=area_id),
+                **_merge(cases, events, work[column], key=area_id),
             )
         )
     return subjects
@@ -162,8 +185,9 @@ def _department_subjects(start, end) -> list[WeeklyScore]:
     return subjects
 
 
-def _worker_subjects(start, end) -> list[WeeklyScore]:
-    """Each grid worker in post answers for their grid's cases; their reports count by reporter."""
+def _worker_subjects(start, end, work) -> list[WeeklyScore]:
+    """Each grid worker in post answers for their grid's cases and due work; their reports count
+    by reporter."""
     cases, events = _case_figures("grid_id", start, end), _event_figures("grid_id", start, end)
     reports = dict(
         Case.objects.filter(created_at__gte=start, created_at__lt=end, reporter__isnull=False)
@@ -181,7 +205,7 @@ def _worker_subjects(start, end) -> list[WeeklyScore]:
     )
     subjects = []
     for user_id, full_name, username, grid_id, path in posts:
-        figures = _merge(cases, events, key=grid_id)
+        figures = _merge(cases, events, work["grid_id"], key=grid_id)
         figures["reports"] = reports.get(user_id, 0)
         subjects.append(
             WeeklyScore(
@@ -218,6 +242,7 @@ def score(row: WeeklyScore, rules: ReviewRules) -> Decimal:
         - row.yellow_urges * rules.deduct_yellow
         - row.red_urges * rules.deduct_red
         - row.overdue * rules.deduct_overdue
+        - row.work_overdue * rules.deduct_work_overdue
     )
     return max(total, Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -236,14 +261,18 @@ def run_weekly_evaluation(
     week_start = week_start or last_week(at)
     start, end = week_bounds(week_start)
     rules = ReviewRules.current()
+    work = _work_figures(end)
     builders = [
         (
             SubjectKind.TOWNSHIP,
-            lambda: _area_subjects(AreaLevel.TOWNSHIP, SubjectKind.TOWNSHIP, "township_id", start, end),
+            lambda: _area_subjects(AreaLevel.TOWNSHIP, SubjectKind.TOWNSHIP, "township_id", start, end, work),
         ),
-        (SubjectKind.VILLAGE, lambda: _area_subjects(AreaLevel.VILLAGE, SubjectKind.VILLAGE, "village_id", start, end)),
+        (
+            SubjectKind.VILLAGE,
+            lambda: _area_subjects(AreaLevel.VILLAGE, SubjectKind.VILLAGE, "village_id", start, end, work),
+        ),
         (SubjectKind.DEPARTMENT, lambda: _department_subjects(start, end)),
-        (SubjectKind.GRID_WORKER, lambda: _worker_subjects(start, end)),
+        (SubjectKind.GRID_WORKER, lambda: _worker_subjects(start, end, work)),
     ]
     if job_id:
         jobs.set_total(job_id, len(builders) + 1, _("周评 %(w)s 起") % {"w": week_start})
@@ -273,6 +302,7 @@ RULE_FIELDS = (
     "deduct_yellow",
     "deduct_red",
     "deduct_overdue",
+    "deduct_work_overdue",
 )
 
 

@@ -42,6 +42,9 @@ def test_report_to_closure_in_the_browser(loop, contexts, screenshot, tmp_path):
         viewport=PHONE, geolocation={"latitude": 34.405, "longitude": 115.905}, permissions=["geolocation"]
     )
     sign_in(phone, "gw")
+    assert phone.url.endswith("/care/today/")  # the grid worker lands on 今日走访; reporting is one tap
+    phone.click("main a.btn:has-text(\"上报事件\")")
+    phone.wait_for_load_state("networkidle")
     assert phone.url.endswith("/report/")
     phone.wait_for_function("() => document.getElementById('r-location').textContent.includes('已定位')")
     phone.select_option("#r-category", label="道路堆物占道")

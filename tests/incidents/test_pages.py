@@ -28,7 +28,7 @@ def numbers_on(page: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "who, lands_on",
-    [("operator", "/desk/"), ("officer", "/inbox/"), ("worker", "/report/"), ("police", "/inbox/")],
+    [("operator", "/desk/"), ("officer", "/inbox/"), ("worker", "/care/today/"), ("police", "/inbox/")],
 )
 def test_each_role_lands_on_its_work(client, loop, who, lands_on):
     user = {"operator": loop.operator, "officer": officer(loop), "worker": loop.worker, "police": loop.police}[who]

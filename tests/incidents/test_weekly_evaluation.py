@@ -106,6 +106,7 @@ def test_figures_score_and_rank_on_a_known_week(loop, week_set):
         "red_urges": 1,
         "reports": 5,  # A–E
         "overdue": 1,
+        "work_overdue": 0,  # no due work (settings.REVIEW_DUE_WORK) in this village
         "satisfaction": Decimal("4.00"),
     }
     assert village.close_rate == Decimal("0.5000")  # 2 / 4

@@ -1,0 +1,17 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("plans", views.PlanViewSet, basename="care-plan")
+router.register("visits", views.VisitViewSet, basename="care-visit")
+router.register("volunteers", views.VolunteerViewSet, basename="care-volunteer")
+router.register("pairs", views.PairViewSet, basename="care-pair")
+router.register("units", views.UnitViewSet, basename="care-unit")
+router.register("colour-changes", views.ColourChangeViewSet, basename="care-colour-change")
+urlpatterns = [
+    path("visits/<int:pk>/photo/", views.VisitPhotoView.as_view(), name="care-visit-photo"),
+    path("figures/", views.FiguresView.as_view(), name="care-figures"),
+    *router.urls,
+]
