@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0008_party_offender'),
+        ('incidents', '0009_due_work_figures'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credit', '0003_veto_two_people_pension'),
+        ('credit', '0004_fact_source_key'),
     ]
 
     operations = [
