@@ -60,12 +60,16 @@ TODO_STATES = {
 }
 
 
+def todo_states(user) -> set[str]:
+    """The claim states that wait for a step of this user's roles."""
+    if user.is_superuser:
+        return {s for states in TODO_STATES.values() for s in states}
+    return {s for role, states in TODO_STATES.items() if role in user.role_names() for s in states}
+
+
 def todo_for(user):
     """The claims waiting for the user's step, in the user's scope."""
-    states = {s for role, states in TODO_STATES.items() if role in user.role_names() for s in states}
-    if user.is_superuser:
-        states = {s for states in TODO_STATES.values() for s in states}
-    return claims_for(user).filter(status__in=states)
+    return claims_for(user).filter(status__in=todo_states(user))
 
 
 def insurers_for(user):

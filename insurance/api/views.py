@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 from governance.actions import add_action_endpoints
 
 from .. import actions, figures, selectors, services
-from ..constants import ClaimStatus
 from ..models import Claim, ClaimPhoto, Insurer, Policy, PremiumSchedule
 from . import serializers as s
+from .filters import ClaimFilter, PolicyFilter
 
 YEAR = OpenApiParameter("year", int, description="年度，默认今年")
 
@@ -82,10 +82,7 @@ class PremiumScheduleViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, vie
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="乡镇团体保单（按辖区；保险公司人员只见本公司保单）",
-        parameters=[YEAR, OpenApiParameter("township", int, description="乡镇")],
-    ),
+    list=extend_schema(summary="乡镇团体保单（按辖区；保险公司人员只见本公司保单）"),
     retrieve=extend_schema(summary="保单详情"),
     create=extend_schema(
         summary="出具乡镇团体保单", request=s.PolicyInputSerializer, responses={201: s.PolicySerializer}
@@ -93,18 +90,13 @@ class PremiumScheduleViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, vie
 )
 class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = s.PolicySerializer
+    filterset_class = PolicyFilter
     pagination_class = None
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Policy.objects.none()
-        qs = selectors.policies_for(self.request.user).order_by("-year", "township__code")
-        params = self.request.query_params
-        if params.get("year", "").isdigit():
-            qs = qs.filter(year=int(params["year"]))
-        if params.get("township", "").isdigit():
-            qs = qs.filter(township_id=int(params["township"]))
-        return qs
+        return selectors.policies_for(self.request.user).order_by("-year", "township__code")
 
     def create(self, request):
         data = s.PolicyInputSerializer(data=request.data)
@@ -127,15 +119,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="理赔案件（按辖区，游标分页）",
-        parameters=[
-            OpenApiParameter("status", str, enum=ClaimStatus.values, description="状态"),
-            OpenApiParameter("township", int, description="乡镇"),
-            OpenApiParameter("year", int, description="保单年度"),
-            OpenApiParameter("todo", bool, description="只看等待我处理的"),
-        ],
-    ),
+    list=extend_schema(summary="理赔案件（按辖区，游标分页）"),
     retrieve=extend_schema(summary="理赔详情（含时间线和当前可执行操作）"),
     create=extend_schema(
         summary="报案（须关联盗窃事件或填写公安报案回执号）",
@@ -144,21 +128,15 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     ),
 )
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    filterset_class = ClaimFilter
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Claim.objects.none()
         user = self.request.user
         if self.action != "list":
             return selectors.claim_detail_queryset(user)
-        params = self.request.query_params
-        qs = selectors.todo_for(user) if params.get("todo") in ("1", "true") else selectors.claims_for(user)
-        if params.get("status") in ClaimStatus.values:
-            qs = qs.filter(status=params["status"])
-        if params.get("township", "").isdigit():
-            qs = qs.filter(township_id=int(params["township"]))
-        if params.get("year", "").isdigit():
-            qs = qs.filter(policy__year=int(params["year"]))
-        return qs
+        return selectors.claims_for(user)
 
     def get_serializer_class(self):
         return s.ClaimListSerializer if self.action == "list" else s.ClaimDetailSerializer

@@ -293,6 +293,20 @@ def test_todo_lists_what_waits_for_each_role(cover, as_user):
     assert todo(cover.claims_officer) == []
 
 
+def test_claim_list_filters_by_status_and_township_and_refuses_a_bad_value(cover, as_user):
+    reported = cover.report()
+    verified = cover.report(item="羊两只", peril=cover.perils["livestock"])
+    Claim.objects.filter(pk=verified.pk).update(status="verified")
+    client = as_user(cover.operator)
+    ids = lambda **q: [c["id"] for c in client.get(URL, q).json()["results"]]  # noqa: E731
+    assert ids(status="verified") == [verified.pk]
+    assert ids(status="reported") == [reported.pk]
+    assert ids(township=reported.township_id, status="reported") == [reported.pk]
+    assert ids(township=reported.township_id + 100000) == []
+    bad = client.get(URL, {"status": "nonsense"})
+    assert bad.status_code == 400 and "status" in bad.json()
+
+
 @pytest.mark.parametrize("n", [2, 12])
 def test_claim_list_query_count_does_not_grow(cover, as_user, django_assert_max_num_queries, n):
     for i in range(n):
