@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from governance.routers import Router
 
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("plans", views.PlanViewSet, basename="care-plan")
 router.register("visits", views.VisitViewSet, basename="care-visit")
 router.register("volunteers", views.VolunteerViewSet, basename="care-volunteer")
