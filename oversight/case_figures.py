@@ -22,6 +22,7 @@ from grids.levels import AreaLevel
 from grids.models import Area
 from incidents.constants import OPEN_STATES, CaseStatus, Urgency
 from incidents.models import Case, Category
+from incidents.selectors import overdue_q
 
 from .models import StabilityIndex
 from .scope import OversightScope
@@ -51,7 +52,7 @@ def headline(scope: OversightScope, now: dt.datetime) -> dict:
     new_today = cases.filter(created_at__gte=today).count()
     open_figures = cases.filter(status__in=OPEN_STATES).aggregate(
         open=Count("id"),
-        overdue=Count("id", filter=Q(due_at__lt=now)),
+        overdue=Count("id", filter=overdue_q(now)),
         urgent=Count("id", filter=Q(urgency=Urgency.URGENT)),
     )
     closed = cases.filter(status=CaseStatus.CLOSED, closed_at__gte=window).aggregate(
@@ -140,7 +141,7 @@ def open_by_area(scope: OversightScope, column: str, now: dt.datetime) -> dict[i
         for row in _cases(scope)
         .filter(status__in=OPEN_STATES)
         .values(column)
-        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+        .annotate(open=Count("id"), overdue=Count("id", filter=overdue_q(now)))
     }
 
 
@@ -148,7 +149,7 @@ def open_case_points(scope: OversightScope, now: dt.datetime, *, overdue_only: b
     """The newest open cases with a location inside the scope, as plain rows for the map."""
     qs = _cases(scope).filter(status__in=OPEN_STATES, lat__isnull=False, lng__isnull=False)
     if overdue_only:
-        qs = qs.filter(due_at__lt=now)
+        qs = qs.filter(overdue_q(now))
     return qs.order_by("-id").values(
         "id", "number", "lat", "lng", "status", "urgency", "due_at", "category__name", "grid__name"
     )[:limit]

@@ -22,7 +22,10 @@
 
 Re-running for the same day, or retrying after a crash between two townships, finds the urges
 already written (the unique key on (case, day)) and writes no second event or notice; the
-figures come out the same because the 超期 figure counts the cases urged that day too.
+figures of a re-run at the same moment come out the same. 超期 is the one definition the
+dashboard, the desk and the inbox count too (`incidents.selectors.overdue_q`): open cases past
+their current deadline at the review's moment. The centre's backlog (no deadline yet) and the
+cases passed up (a new deadline) are counted under 自动督办 and 超期上提, not under 超期.
 The number of queries depends on the number of townships, never on the number of cases.
 """
 
@@ -48,6 +51,7 @@ from ..constants import OPEN_STATES, CaseStatus, HandlingLevel, Phase, UnitKind,
 from ..deadlines import limits_for
 from ..escalation import one_level_up
 from ..models import Case, CaseEvent, Unit
+from ..selectors import overdue_q
 from ..units import people_of_units
 from ..workflow import CASE_WORKFLOW
 from .models import DailyReview, DailyUrge, ReviewRules
@@ -291,7 +295,7 @@ def _figures_by_village(day: dt.date, at: dt.datetime):
             closed=Count("id", filter=Q(status=CaseStatus.CLOSED, closed_at__gte=start, closed_at__lt=end)),
             open=Count("id", filter=open_),
             due_today=Count("id", filter=open_ & Q(due_at__gte=start, due_at__lt=end)),
-            overdue=Count("id", filter=open_ & (Q(due_at__lt=at) | Q(urged_today=True))),
+            overdue=Count("id", filter=overdue_q(at)),
             untouched=Count("id", filter=open_ & Q(touched=False)),
             urged=Count("id", filter=Q(urged_today=True)),
             escalated=Count("id", filter=Q(escalated_today=True)),

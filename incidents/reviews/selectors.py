@@ -28,14 +28,14 @@ def scores_for(user, evaluation):
 
 
 def township_summary(user) -> dict:
-    """The inbox's figures: the latest day's review and week's score of the townships in scope."""
+    """The inbox's figures: the latest day's review and week's score of the top areas in scope —
+    the townships (a county user sees the first few), or a village head's own village."""
     day = latest_review_day(user)
-    rows = daily_reviews_for(user).filter(day=day, level=AreaLevel.TOWNSHIP).order_by("area__path")
-    daily = list(rows[:MAX_SHOWN]) if day else []
+    rows = list(daily_reviews_for(user).filter(day=day).order_by("area__depth", "area__path")[:MAX_SHOWN]) if day else []
+    daily = [r for r in rows if r.level == rows[0].level]
+    kind = SubjectKind.VILLAGE if daily and daily[0].level == AreaLevel.VILLAGE else SubjectKind.TOWNSHIP
     evaluation = evaluations().order_by("-week_start").first()
     weekly = (
-        list(scores_for(user, evaluation).filter(kind=SubjectKind.TOWNSHIP).order_by("rank")[:MAX_SHOWN])
-        if evaluation
-        else []
+        list(scores_for(user, evaluation).filter(kind=kind).order_by("rank")[:MAX_SHOWN]) if evaluation else []
     )
     return {"day": day, "daily": daily, "evaluation": evaluation, "weekly": weekly}

@@ -4,7 +4,10 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+
+from grids.levels import AreaLevel
 
 from ..sections import weekly_sections
 from . import selectors, weekly
@@ -19,15 +22,47 @@ def _date(value: str):
         return None
 
 
+def _grouped(rows: list) -> list[dict]:
+    """The day's rows as township groups, each with its villages (a village head's scope holds
+    villages only: one group without a township row)."""
+    groups: dict[int, dict] = {}
+    for row in rows:
+        group = groups.setdefault(row.township_id, {"township": None, "villages": []})
+        if row.level == AreaLevel.TOWNSHIP:
+            group["township"] = row
+        else:
+            group["villages"].append(row)
+    return list(groups.values())
+
+
 @login_required
 def daily(request):
+    """日清: one row per township with its villages folded under it; `township` and `q` (a
+    village's name) narrow the list and unfold what they find."""
     day = _date(request.GET.get("day", "")) or selectors.latest_review_day(request.user)
-    rows = list(selectors.daily_reviews_for(request.user).filter(day=day).order_by("area__path")) if day else []
-    return render(
-        request,
-        "reviews/daily.html",
-        {"day": day, "rows": rows, "previous": day - dt.timedelta(days=1) if day else None},
-    )
+    reviews = selectors.daily_reviews_for(request.user).filter(day=day) if day else None
+    townships = list(reviews.filter(level=AreaLevel.TOWNSHIP).order_by("area__path")) if day else []
+    township, q = request.GET.get("township", ""), request.GET.get("q", "").strip()
+    rows = []
+    if day:
+        if township.isdigit():
+            reviews = reviews.filter(township_id=int(township))
+        if q:
+            reviews = reviews.filter(Q(level=AreaLevel.TOWNSHIP) | Q(area__name__contains=q))
+        rows = list(reviews.order_by("area__path"))
+    groups = _grouped(rows)
+    if q:
+        groups = [g for g in groups if g["villages"]]
+    context = {
+        "day": day,
+        "groups": groups,
+        "townships": townships,
+        "township": township,
+        "q": q,
+        "unfolded": bool(q or township.isdigit()),
+        "previous": day - dt.timedelta(days=1) if day else None,
+    }
+    return render(request, "reviews/daily.html", context)
 
 
 @login_required

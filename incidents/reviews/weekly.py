@@ -12,7 +12,7 @@ import logging
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -341,9 +341,11 @@ def _store(week_start, at, rules, rows) -> WeeklyEvaluation:
 
 
 def board(evaluation: WeeklyEvaluation, kind: str, scores) -> tuple[list, list]:
-    """红黑榜: the top and the bottom `board_size` of one kind (from a scoped queryset)."""
+    """红黑榜: the scores among the county's top and bottom `board_size` ranks of one kind, from a
+    scoped queryset — a township ranked 12th is on neither board, whoever looks."""
     size = ReviewRules.current().board_size
+    ranked = WeeklyScore.objects.filter(evaluation=evaluation, kind=kind).aggregate(last=Max("rank"))["last"] or 0
     of_kind = scores.filter(evaluation=evaluation, kind=kind)
-    top = list(of_kind.order_by("rank", "name")[:size])
-    bottom = list(of_kind.order_by("-rank", "name")[:size])
-    return top, [b for b in bottom if b not in top]
+    top = list(of_kind.filter(rank__lte=size).order_by("rank", "name"))
+    bottom = list(of_kind.filter(rank__gt=max(ranked - size, size)).order_by("-rank", "name"))
+    return top, bottom

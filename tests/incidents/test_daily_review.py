@@ -93,7 +93,7 @@ def check_known_day(loop, day_set):
         "closed": 1,  # resolved
         "open": 5,
         "due_today": 2,  # unsigned (11:00), and the escalated village case's new sign-for clock (19:30)
-        "overdue": 3,  # township, village, unsigned
+        "overdue": 2,  # township, unsigned (the village case was passed up: a new deadline at 19:30)
         "untouched": 3,  # township, village, fresh: nobody acted on them today
         "urged": 3,
         "escalated": 1,

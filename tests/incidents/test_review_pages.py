@@ -10,7 +10,8 @@ import time_machine
 from governance.roles import Role
 from grids import services
 from incidents.models import WeeklyScore
-from incidents.reviews import daily, weekly
+from incidents.reviews import daily, selectors, weekly
+from incidents.reviews.models import ReviewRules
 from tests.factories import UserFactory
 from tests.incidents.test_daily_review import REVIEW_AT, day_set  # noqa: F401 - fixture
 from tests.incidents.test_weekly_evaluation import MONDAY, week_set  # noqa: F401 - fixture
@@ -49,7 +50,7 @@ def test_daily_api_is_scoped_and_filtered(reviewed, as_user, django_assert_max_n
     with django_assert_max_num_queries(8):
         body = own.get("/api/v1/reviews/daily/", {"day": "2025-11-12", "level": "village"}).json()
     assert [r["area_name"] for r in body["results"]] == ["肖旗乡1村"]
-    assert body["results"][0]["overdue"] == 3
+    assert body["results"][0]["overdue"] == 2
     other = as_user(world.officers[world.a.code]).get("/api/v1/reviews/daily/").json()
     assert other["results"] == []
 
@@ -62,6 +63,25 @@ def test_weekly_page_ranks_and_boards_within_scope(evaluated, loop, client):
     client.force_login(loop.operator)
     page = client.get("/reviews/weekly/?kind=village").content.decode()
     assert "肖旗乡1村" in page and "39.83" in page
+
+
+def test_the_boards_hold_only_the_county_top_and_bottom_ranks_whoever_looks(evaluated, loop):
+    """A township officer's scoped rows: their village ranked 2nd of 4 is on neither board of one."""
+    ReviewRules.objects.update_or_create(pk=1, defaults={"board_size": 1})
+    last = max(WeeklyScore.objects.filter(evaluation=evaluated, kind="village").values_list("rank", flat=True))
+    for officer in loop.world.officers.values():
+        own = selectors.scores_for(officer, evaluated)
+        top, bottom = weekly.board(evaluated, "village", own)
+        assert [s.rank for s in top] == list(own.filter(kind="village", rank=1).values_list("rank", flat=True))
+        assert [s.rank for s in bottom] == list(own.filter(kind="village", rank=last).values_list("rank", flat=True))
+
+
+def test_a_village_head_sees_the_own_village_in_the_inbox(reviewed, client):
+    head = reviewed.village_heads[TOWN]
+    client.force_login(head)
+    page = client.get("/inbox/").content.decode()
+    village = reviewed.world.villages[TOWN][0]
+    assert f'data-daily="{village.pk}"' in page and "还没有日清记录" not in page
 
 
 def test_weekly_api_scores_and_404_outside(evaluated, loop, as_user, django_assert_max_num_queries):
