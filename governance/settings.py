@@ -305,6 +305,11 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Top navigation: (label, url name, roles allowed or None for all). Apps add their pages here.
+# Everyone who works with cases (not the insurer, the credit cooperative or the credit committee).
+CASE_ROLES = [
+    "command_operator", "command_leader", "township_officer", "department_officer", "village_head", "grid_leader",
+    "grid_police", "grid_worker", "admin",
+]
 OVERSIGHT_ROLES = ["command_operator", "command_leader", "township_officer", "village_head", "admin"]
 REVIEW_ROLES = ["command_operator", "command_leader", "township_officer", "admin"]
 INSURANCE_FIGURE_ROLES = ["command_operator", "command_leader", "township_officer", "insurer", "admin"]
@@ -319,7 +324,7 @@ PETITION_ROLES = ["command_operator", "command_leader", "township_officer", "vil
 NAV_ITEMS = [
     ("工作台", "incidents:desk", ["command_operator", "command_leader"]),
     ("收件箱", "incidents:inbox", ["township_officer", "village_head", "department_officer"]),
-    ("上报事件", "incidents:report", None),
+    ("上报事件", "incidents:report", CASE_ROLES),
     ("我的上报", "incidents:my-reports", ["grid_worker", "grid_leader", "grid_police", "village_head"]),
     ("巡查走访", "grids:fieldwork", ["grid_worker"]),
     (
@@ -332,7 +337,7 @@ NAV_ITEMS = [
             ("家家帮 · 挨户防", "care:neighbours", CARE_ROLES),
         ],
     ),
-    ("搜索", "incidents:search", None),
+    ("搜索", "incidents:search", CASE_ROLES),
     (
         "日清周评",
         [
@@ -380,7 +385,7 @@ NAV_ITEMS = [
         "系统",
         [
             ("管理控制台", "console:home", ["admin", "command_leader"]),
-            ("接口文档", "api-docs", None),
+            ("接口文档", "api-docs", ["admin", "command_operator", "command_leader"]),
             ("后台管理", "admin:index", ["admin"]),
         ],
     ),

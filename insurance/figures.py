@@ -18,6 +18,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -25,10 +26,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from grids.levels import AreaLevel
+from grids.scoping import VIEW_INSURANCE, granted_areas
 from incidents import selectors as incident_selectors
 
 from .constants import ClaimStatus
@@ -131,7 +135,25 @@ def township_figures(user, year: int) -> list[Figures]:
     ]
 
 
-def county_total(rows: list[Figures], year: int) -> Figures:
+def thefts_known_before(year: int) -> bool:
+    """Whether the platform's records reach back to the year before `year`'s policies, so the
+    投保前一年 theft figures mean something (a young platform has none: the column would be zeros)."""
+    first = incident_selectors.theft_cases().aggregate(first=Min("created_at"))["first"]
+    return first is not None and timezone.localtime(first).date() <= dt.date(year - 1, 1, 1)
+
+
+def sees_whole_county(user) -> bool:
+    """Whether the user's figures are the county's (not one township's own)."""
+    grants = granted_areas(user, VIEW_INSURANCE)
+    return grants is None or any(g.level == AreaLevel.COUNTY for g in grants)
+
+
+def total_for(user, rows: list[Figures], year: int) -> Figures:
+    """The total row as the user sees it: 全县合计 for the county, 合计 for a township's own rows."""
+    return county_total(rows, year, label=_("全县合计") if sees_whole_county(user) else _("合计"))
+
+
+def county_total(rows: list[Figures], year: int, *, label: str | None = None) -> Figures:
     """The sum of the townships' rows; the averages weighted (days by claims paid)."""
     population = sum(r.population for r in rows)
     premium = sum((r.premium for r in rows), Decimal("0"))
@@ -142,7 +164,7 @@ def county_total(rows: list[Figures], year: int) -> Figures:
     return Figures(
         year=year,
         township=0,
-        township_name=_("全县合计"),
+        township_name=label or _("全县合计"),
         policy=0,
         population=population,
         tier="",

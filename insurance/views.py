@@ -165,7 +165,7 @@ def figures_page(request):
     """县级汇总: per township premium, claims, loss ratio, days to payment, thefts per 10,000."""
     year = _year(request)
     rows = figures.township_figures(request.user, year)
-    total = figures.county_total(rows, year)
+    total = figures.total_for(request.user, rows, year)
     chart = {
         "towns": [r.township_name for r in rows],
         "premium": [float(r.premium) for r in rows],
@@ -175,7 +175,14 @@ def figures_page(request):
     return render(
         request,
         "insurance/figures.html",
-        {"rows": rows, "total": total, "year": year, "years": figures.years_for(request.user), "chart": chart},
+        {
+            "rows": rows,
+            "total": total,
+            "year": year,
+            "years": figures.years_for(request.user),
+            "chart": chart,
+            "before_known": figures.thefts_known_before(year),
+        },
     )
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from governance import accounts
@@ -26,6 +27,7 @@ from .. import selectors, services
 from ..levels import AreaLevel
 from ..models import Area, Assignment
 from ..scoping import MANAGE_ASSIGNMENTS, VIEW, granted_areas, in_scope
+from ..transfer.columns import AREAS, ASSIGNMENTS, COLUMNS, HOUSEHOLDS
 from ..transfer.importers import import_file
 from ..transfer.reading import UnreadableFile
 from ..transfer.views import MAX_UPLOAD_BYTES
@@ -311,4 +313,34 @@ def imports(request):
             except UnreadableFile as exc:
                 form.add_error("file", exc.message)
     status = 400 if request.method == "POST" and (form.errors or (report and not report.ok)) else 200
-    return render(request, "grids/console/imports.html", {"form": form, "report": report}, status=status)
+    context = {"form": form, "report": report, "layouts": IMPORT_LAYOUTS}
+    return render(request, "grids/console/imports.html", context, status=status)
+
+
+# The column layouts shown on the import page (the importer's own COLUMNS, so they never drift).
+IMPORT_LAYOUTS = [
+    (
+        _lazy("区划"),
+        COLUMNS[AREAS],
+        _lazy(
+            "上级在前、下级在后；层级填 县/乡镇/村/网格/微网格；只有县的上级代码为空；"
+            "中心经纬度要么都填、要么都空。"
+        ),
+    ),
+    (
+        _lazy("人员分配"),
+        COLUMNS[ASSIGNMENTS],
+        _lazy(
+            "角色填中文名称；开始日期为 YYYY-MM-DD，空着即今天；不存在的用户名会新建账号（须填姓名），"
+            "由管理员设置密码后才能登录。"
+        ),
+    ),
+    (
+        _lazy("住户"),
+        COLUMNS[HOUSEHOLDS],
+        _lazy(
+            "每位成员一行，户编号相同的行是同一户；三色填 绿/黄/红；与户主关系填 户主/配偶/子女/父母/孙辈/其他；"
+            "身份证号请存为文本（Excel 只保留 15 位数字）。"
+        ),
+    ),
+]

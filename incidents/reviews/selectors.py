@@ -31,7 +31,8 @@ def township_summary(user) -> dict:
     """The inbox's figures: the latest day's review and week's score of the top areas in scope —
     the townships (a county user sees the first few), or a village head's own village."""
     day = latest_review_day(user)
-    rows = list(daily_reviews_for(user).filter(day=day).order_by("area__depth", "area__path")[:MAX_SHOWN]) if day else []
+    top_first = daily_reviews_for(user).filter(day=day).order_by("area__depth", "area__path")
+    rows = list(top_first[:MAX_SHOWN]) if day else []
     daily = [r for r in rows if r.level == rows[0].level]
     kind = SubjectKind.VILLAGE if daily and daily[0].level == AreaLevel.VILLAGE else SubjectKind.TOWNSHIP
     evaluation = evaluations().order_by("-week_start").first()

@@ -3,8 +3,8 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from grids.levels import AreaLevel

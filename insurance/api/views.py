@@ -193,7 +193,7 @@ class FiguresView(APIView):
     def get(self, request):
         year = _year(request)
         rows = figures.township_figures(request.user, year)
-        total = figures.county_total(rows, year)
+        total = figures.total_for(request.user, rows, year)
         return Response(s.FiguresSerializer({"year": year, "townships": rows, "total": total}).data)
 
 
@@ -210,7 +210,7 @@ class FiguresExportView(APIView):
 
 def xlsx_response(user, year: int) -> HttpResponse:
     rows = figures.township_figures(user, year)
-    body = figures.to_xlsx(rows, figures.county_total(rows, year), year)
+    body = figures.to_xlsx(rows, figures.total_for(user, rows, year), year)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="insurance-{year}-{timezone.localdate():%Y%m%d}.xlsx"'
     return response

@@ -49,3 +49,76 @@ def test_point1_dashboard_desk_and_daily_review_show_one_overdue_count(contexts,
     shown = page.locator("tbody[data-villages] tr").all_inner_texts()
     assert len(shown) == 1 and "肖旗乡1村" in shown[0]
     assert page.watch.console_errors == [] and page.watch.external_requests == []
+
+
+def _menu(page) -> str:
+    return page.inner_html("#mainNav")
+
+
+def test_point5_each_role_menu_holds_what_it_can_use(contexts, known, screenshot):
+    from governance.roles import Role
+    from grids import services
+    from tests.factories import UserFactory
+
+    world = known.world
+    people = {
+        "gw-menu": (world.grids["411425100"][0], Role.GRID_WORKER),
+        "insurer-menu": (world.county, Role.INSURER),
+        "coop-menu": (world.county, Role.CREDIT_COOPERATIVE),
+        "head-menu": (world.villages["411425100"][0], Role.VILLAGE_HEAD),
+    }
+    for username, (area, role) in people.items():
+        services.assign(user=UserFactory(username=username), area=area, role=role)
+
+    phone = sign_in(contexts(PHONE), "gw-menu")
+    menu = _menu(phone)
+    assert "上报事件" in menu and "接口文档" not in menu and "/api/docs/" not in menu
+    screenshot(phone, "point5-menu-grid-worker-390x844")
+    for username in ("insurer-menu", "coop-menu"):
+        menu = _menu(sign_in(contexts(DESK), username))
+        assert "上报事件" not in menu and "接口文档" not in menu and "/report/" not in menu
+    head = sign_in(contexts(DESK), "head-menu")
+    for path in ("/oversight/", "/oversight/map/"):
+        head.goto(head.base + path)
+        switch = head.locator("#area-switch")  # a village head sees one area: no empty or one-entry switch
+        assert switch.count() == 0 or switch.locator("option").count() > 1
+        assert world.villages["411425100"][0].name in head.inner_text("h1")
+    desk = sign_in(contexts(DESK), "zhihui")
+    assert "接口文档" in _menu(desk)
+    desk.goto(desk.base + "/api/docs/")
+    desk.click(".api-docs-back a")  # the way back from the English Swagger UI
+    desk.wait_for_load_state("networkidle")
+    assert "/api/" not in desk.url
+    for p in (phone, head, desk):
+        assert p.watch.console_errors == [] and p.watch.external_requests == []
+
+
+WRAPPED_BUTTONS = """() => [...document.querySelectorAll('.btn')].filter(b => b.offsetParent !== null).filter(b => {
+    const s = getComputedStyle(b);
+    const inner = b.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom);
+    return inner > 1.5 * parseFloat(s.lineHeight);
+}).map(b => b.textContent.trim())"""
+
+
+def test_point4_desk_widgets_buttons_labels_and_help_on_the_page(contexts, known, screenshot):
+    from governance.roles import Role
+    from grids import services
+    from tests.factories import UserFactory
+
+    services.assign(user=UserFactory(username="coop-desk"), area=known.world.county, role=Role.CREDIT_COOPERATIVE)
+    desk = sign_in(contexts(DESK), "zhihui")
+    desk.goto(desk.base + "/desk/")
+    assert desk.evaluate(WRAPPED_BUTTONS) == []
+    screenshot(desk, "point4-desk-1600x900")
+    coop = sign_in(contexts(DESK), "coop-desk")
+    assert coop.evaluate(WRAPPED_BUTTONS) == []
+    admin = sign_in(contexts(DESK), "admin1")
+    admin.goto(admin.base + "/console/people/?q=zhihui")
+    roles = admin.inner_text("#people")
+    assert "指挥中心值班员" in roles and "command_operator" not in roles
+    admin.goto(admin.base + "/console/imports/")
+    admin.click("#import-layouts summary")
+    assert "区划代码*" in admin.inner_text("#import-layouts") and "docs/" not in admin.inner_text("main")
+    screenshot(admin, "point4-console-imports-1600x900")
+    for p in (desk, coop, admin):
+        assert p.watch.console_errors == [] and p.watch.external_requests == []

@@ -120,3 +120,12 @@ def test_grid_worker_reports_a_claim_from_the_page(cover):
     assert response.status_code == 302 and response.url == f"/insurance/claims/{claim.pk}/"
     assert claim.incident == incident and claim.reported_by == cover.worker
     assert "代农户报案" not in client_for(cover.claims_officer).get("/insurance/?all=1").content.decode()
+
+
+def test_a_township_sees_its_own_total_and_money_with_separators(cover):
+    own = client_for(cover.officer_a).get("/insurance/figures/").content.decode()
+    assert "全县" not in own and "赔付率（合计）" in own
+    assert "赔付率（全县合计）" in client_for(cover.operator).get("/insurance/figures/").content.decode()
+    premium = cover.policies["a"].premium
+    policies = client_for(cover.operator).get("/insurance/policies/").content.decode()
+    assert premium >= 1000 and f"{premium:,.0f}" in policies and f">{premium:.0f}<" not in policies
