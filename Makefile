@@ -7,15 +7,25 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REQ_HASH := $(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 STAMP := $(VENV)/.installed-$(REQ_HASH)
-# The demo runs with DEBUG on (plain HTTP on localhost) unless the caller says otherwise.
-RUN_ENV := DEBUG=$${DEBUG:-true}
+# The demo runs with DEBUG off, so people meet the Chinese error pages, never Django's technical
+# page; plain HTTP on localhost is allowed by turning off the HTTPS-only cookies and redirect, and
+# its keys are random ones kept under var/ (created once by `make keys`; back them up with the data).
+DEMO_KEYS := var/secret_key var/identity_key
+RUN_ENV := DEBUG=$${DEBUG:-false} SECRET_KEY="$$(cat var/secret_key)" IDENTITY_KEY="$$(cat var/identity_key)" \
+  SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
 # On PostgreSQL, migrations, the demo load and the role grants run as the tables' owner; the web
 # server and the worker as the application role `manage.py db_app_role` prepares (docs/security.md).
 OWNER_ENV := $(RUN_ENV) DATABASE_AS=owner
 
-.PHONY: install run migrate demo serve test test-fast lint bench clean
+.PHONY: install keys run migrate demo serve test test-fast lint bench clean
 
 install: $(STAMP)
+
+keys: $(DEMO_KEYS)
+
+$(DEMO_KEYS):
+	@mkdir -p var
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,7 +33,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
-migrate: install
+migrate: install keys
 	$(OWNER_ENV) $(PY) manage.py migrate --noinput -v0
 	$(OWNER_ENV) $(PY) manage.py db_app_role -v0
 
@@ -34,17 +44,12 @@ run: demo
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 	@$(MAKE) --no-print-directory serve
 
-# Web server and Celery worker (with beat) together; Ctrl-C stops both.
-serve:
-	@mkdir -p var/log
+# Web server and Celery worker (with beat) together, their output in var/log/; the banner with the
+# address and the demo accounts stays on screen; Ctrl-C stops both (demo/management/commands/serve_demo.py).
+serve: keys
 	@APP_DB="$$($(OWNER_ENV) $(PY) manage.py db_app_role --print-env)" || exit 1; \
 	if [ -n "$$APP_DB" ]; then export "$$APP_DB"; fi; \
-	trap 'kill 0' EXIT INT TERM; \
-	$(RUN_ENV) $(VENV)/bin/celery -A governance worker --beat --concurrency 1 --loglevel INFO \
-	  --schedule var/celerybeat-schedule --logfile var/log/celery.log & \
-	$(RUN_ENV) $(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/; \
-	$(RUN_ENV) $(VENV)/bin/gunicorn governance.wsgi --config python:governance.gunicorn_conf \
-	  --bind $(HOST):$(PORT) --workers 2 --access-logfile var/log/access.log
+	$(RUN_ENV) exec $(PY) manage.py serve_demo --host $(HOST) --port $(PORT)
 
 test: install
 	@.ci/ensure-services

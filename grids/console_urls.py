@@ -10,6 +10,7 @@ urlpatterns = [
     path("areas/<int:pk>/", views.area_detail, name="area"),
     path("areas/<int:pk>/children/", views.area_children, name="area-children"),
     path("areas/<int:pk>/assign/", views.assign, name="assign"),
+    path("areas/<int:pk>/rename/", views.rename, name="rename"),
     path("assignments/<int:pk>/end/", views.end, name="end"),
     path("assignments/<int:pk>/transfer/", views.transfer, name="transfer"),
     path("vacancies/", views.vacancies, name="vacancies"),

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node
 
+from governance.audit import append_only
 from governance.roles import Role, role_choices
 
 from .codes import code_regex
@@ -61,6 +63,28 @@ class Area(MP_Node):
 
     def __str__(self):
         return f"{self.name}（{self.code}）"
+
+
+class AreaNameChange(models.Model):
+    """区划名称更正：管理员更正一个区域名称的记录（谁、何时、原名、新名、依据），只增不改。"""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="name_changes", verbose_name=_("区域"))
+    old_name = models.CharField(_("原名称"), max_length=100)
+    new_name = models.CharField(_("新名称"), max_length=100)
+    reason = models.CharField(_("依据"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("区划名称更正")
+        verbose_name_plural = _("区划名称更正")
+        ordering = ["-created_at", "-id"]
+        triggers = append_only()
+
+    def __str__(self):
+        return f"{self.old_name} → {self.new_name}"
 
 
 class AreaUserPermission(UserObjectPermissionBase):

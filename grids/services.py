@@ -22,7 +22,7 @@ from governance.roles import Role
 from . import spatial
 from .codes import validate_area_code
 from .levels import AreaLevel, child_level
-from .models import Area, AreaUserPermission, Assignment
+from .models import Area, AreaNameChange, AreaUserPermission, Assignment
 from .permissions import ROLE_AREA_PERMISSIONS, ROLE_LEVELS
 from .scoping import forget_grants
 
@@ -166,6 +166,28 @@ def update_area(*, area: Area, **changes) -> Area:
     area.save(update_fields=list(changes))
     if "boundary" in changes:
         transaction.on_commit(spatial.invalidate)
+    return area
+
+
+@transaction.atomic
+def rename_area(*, area: Area, name: str, reason: str, actor) -> Area:
+    """更正名称: an admin corrects an area's name, with the reason (the source of the right
+    spelling); the change is kept in the append-only AreaNameChange record."""
+    name, reason = (name or "").strip(), (reason or "").strip()
+    errors: dict[str, list] = {}
+    if not name:
+        errors["name"] = [_("请填写新名称。")]
+    elif len(name) > Area._meta.get_field("name").max_length:
+        errors["name"] = [_("名称不能超过 100 个字。")]
+    if not reason:
+        errors["reason"] = [_("请写明更正的依据（如民政部区划信息查询平台的名称）。")]
+    _raise(errors)
+    area = Area.objects.select_for_update().defer("boundary").get(pk=area.pk)
+    if name == area.name:
+        _raise({"name": [_("新名称与现名称相同。")]})
+    AreaNameChange.objects.create(area=area, old_name=area.name, new_name=name, reason=reason, actor=actor)
+    area.name = name
+    area.save(update_fields=["name"])
     return area
 
 

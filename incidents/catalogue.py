@@ -25,6 +25,7 @@ DEPARTMENTS = [
     ("labour", "县人力资源和社会保障局"),
     ("civil", "县民政局"),
     ("health", "县卫生健康委员会"),
+    ("transport", "县交通运输局"),
 ]
 
 # (code, name, level, urgency, default department, children: (code, name, level, department))
@@ -154,6 +155,21 @@ CATEGORIES = [
             ("XA01", "命案", L.DEPARTMENT, "police"),
             ("XA02", "电信网络诈骗", L.DEPARTMENT, "police"),
             ("XA03", "其他刑事案件", L.DEPARTMENT, "police"),
+        ],
+    ),
+    # 道路交通: a blocked or damaged road goes to the transport bureau; a broken street light is the
+    # township's (village and town lighting is maintained by the township, the county seat's by 城管
+    # through a routing rule an admin adds).
+    (
+        "DL",
+        "道路交通",
+        L.DEPARTMENT,
+        Urgency.NORMAL,
+        "transport",
+        [
+            ("DL01", "道路阻断", L.DEPARTMENT, "transport"),
+            ("DL02", "路灯损坏", L.TOWNSHIP, None),
+            ("DL03", "道路破损", L.DEPARTMENT, "transport"),
         ],
     ),
 ]

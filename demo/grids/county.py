@@ -14,6 +14,10 @@ from grids.models import Area
 from .layout import COUNTY_RECT, Rect, tile
 
 CSV_PATH = Path(__file__).resolve().parent.parent / "data" / "yucheng_411425.csv"
+# Names the statistics data spells differently from the civil-affairs place-name record (code,
+# the statistics spelling, the right one, the source); checked against a second source by
+# tests/demo/test_division_names.py — see docs/imports.md, "Checking division names".
+CORRECTIONS_PATH = CSV_PATH.parent / "name_corrections.csv"
 COUNTY_CODE = "411425"
 BASE_GRID_TARGET = 2257  # Yucheng's base grids (and grid managers), as the county reports them
 BATCH = 1000
@@ -67,10 +71,23 @@ class Node:
         return self.name.endswith(("居委会", "社区"))
 
 
+def name_corrections(path: Path = CORRECTIONS_PATH) -> dict[str, tuple[str, str]]:
+    """{code: (the statistics spelling, the right name)}."""
+    with path.open(encoding="utf-8") as f:
+        return {r["code"]: (r["statistics_name"], r["name"]) for r in csv.DictReader(f)}
+
+
 def read_divisions(path: Path = CSV_PATH) -> Node:
-    """The county with all its townships and villages from the CSV, children in code order."""
+    """The county with all its townships and villages from the CSV, children in code order, with
+    the recorded name corrections applied (a correction whose statistics spelling no longer
+    matches the CSV is an error: the data changed and the correction needs a look)."""
     with path.open(encoding="utf-8") as f:
         rows = sorted(csv.DictReader(f), key=lambda r: r["code"])
+    for code, (wrong, right) in name_corrections().items():
+        row = next((r for r in rows if r["code"] == code), None)
+        if row is None or row["name"].strip() != wrong:
+            raise ValueError(f"{CORRECTIONS_PATH.name}: {code} is not {wrong} in {path.name}")
+        row["name"] = right
     nodes: dict[str, Node] = {}
     county = None
     for row in rows:

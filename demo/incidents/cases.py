@@ -41,6 +41,7 @@ CATEGORY_WEIGHTS = {
     "ZA01": 4, "ZA02": 1, "ZA03": 3, "AQ01": 3, "WJ01": 4, "WJ02": 2, "CZ01": 3, "XS01": 2, "FW01": 3, "FW02": 3,
     "YJ01": 0.3, "YJ02": 0.2, "YJ03": 0.2,
     "AQ02": 0.05, "XA01": 0.01, "XA02": 0.4, "XA03": 0.3,
+    "DL01": 2, "DL02": 4, "DL03": 3,
 }  # fmt: skip
 OTHER_WEIGHT = 1  # a category an admin added
 SELF_RESOLVABLE = {"MD01", "MD02", "XF01", "XF02", "HJ01", "HJ02", "FW02"}  # small matters fixed on the spot

@@ -95,3 +95,10 @@ class ImportForm(ConsoleForm):
     )
     file = forms.FileField(label=_("文件（CSV 或 XLSX）"))
     dry_run = forms.BooleanField(label=_("试运行（只校验，不写入）"), required=False, initial=True)
+
+
+class RenameAreaForm(ConsoleForm):
+    """更正名称 (platform admins): the right name and where it comes from."""
+
+    name = forms.CharField(label=_("新名称"), max_length=100)
+    reason = forms.CharField(label=_("依据"), max_length=200, help_text=_("如：民政部全国行政区划信息查询平台"))

@@ -31,7 +31,7 @@ from ..transfer.columns import AREAS, ASSIGNMENTS, COLUMNS, HOUSEHOLDS
 from ..transfer.importers import import_file
 from ..transfer.reading import UnreadableFile
 from ..transfer.views import MAX_UPLOAD_BYTES
-from .forms import AssignForm, EndForm, ImportForm, PersonForm, TransferForm
+from .forms import AssignForm, EndForm, ImportForm, PersonForm, RenameAreaForm, TransferForm
 
 SEARCH_LIMIT = 50
 LIST_LIMIT = 200
@@ -101,7 +101,7 @@ def area_children(request, pk):
     return render(request, "grids/console/_children.html", {"children": children})
 
 
-def _area_page(request, area, *, assign_form=None, status=200):
+def _area_page(request, area, *, assign_form=None, rename_form=None, status=200):
     user = request.user
     scoped = selectors.assignments_for(user).defer("area__boundary")
     vacant = selectors.vacant_grids(user).filter(path__startswith=area.path).defer("boundary")
@@ -119,6 +119,8 @@ def _area_page(request, area, *, assign_form=None, status=200):
             "manage": manage,
             "links": gather("AREA_LINKS", area),
             "assign_form": assign_form or (AssignForm(actor=user, area=area) if manage else None),
+            "rename_form": rename_form or (RenameAreaForm() if user.is_platform_admin else None),
+            "name_changes": area.name_changes.select_related("actor")[:LIST_LIMIT],
         },
         status=status,
     )
@@ -127,6 +129,20 @@ def _area_page(request, area, *, assign_form=None, status=200):
 @console_view
 def area_detail(request, pk):
     return _area_page(request, get_object_or_404(_areas(request.user), pk=pk))
+
+
+@console_view
+@require_POST
+def rename(request, pk):
+    """更正名称 (area page form, platform admins): kept in the area's name-change record."""
+    admin_only(request)
+    area = get_object_or_404(_areas(request.user), pk=pk)
+    form = RenameAreaForm(request.POST)
+    old = area.name
+    if submit(form, lambda data: services.rename_area(area=area, actor=request.user, **data)):
+        messages.success(request, _("已将“%(old)s”更正为“%(new)s”。") % {"old": old, "new": form.cleaned_data["name"]})
+        return redirect("grids-console:area", pk=area.pk)
+    return _area_page(request, area, rename_form=form, status=400)
 
 
 def _require_manage(user, area) -> None:

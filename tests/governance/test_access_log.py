@@ -38,5 +38,7 @@ def test_the_access_log_keeps_the_path_and_drops_the_query_and_referrer():
 def test_make_serve_uses_this_configuration():
     from pathlib import Path
 
-    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
-    assert "--config python:governance.gunicorn_conf" in makefile
+    root = Path(__file__).resolve().parents[2]
+    assert "manage.py serve_demo" in (root / "Makefile").read_text()  # `make serve` runs gunicorn through it
+    serve = (root / "demo" / "management" / "commands" / "serve_demo.py").read_text()
+    assert '"--config", "python:governance.gunicorn_conf"' in serve

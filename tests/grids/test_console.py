@@ -178,3 +178,26 @@ def test_an_area_page_carries_the_links_upper_apps_register(admin, world, settin
     assert ">态势</a>" not in admin.get(f"/console/areas/{world.grids[A][0].id}/").content.decode()
     settings.AREA_LINKS = []
     assert ">态势</a>" not in admin.get(f"/console/areas/{world.a.id}/").content.decode()
+
+
+def test_an_admin_corrects_an_area_name_with_its_source_and_the_record_is_kept(admin, client, world):
+    from django.db import DatabaseError, transaction
+
+    from grids.models import Area, AreaNameChange
+
+    town = world.towns[0]
+    url = f"/console/areas/{town.pk}/rename/"
+    refused = admin.post(url, {"name": "大侯镇", "reason": ""})
+    assert refused.status_code == 400 and "必填" in refused.content.decode()
+    assert admin.post(url, {"name": town.name, "reason": "核对"}).status_code == 400  # nothing to correct
+    done = admin.post(url, {"name": "大侯镇", "reason": "民政部全国行政区划信息查询平台"}, follow=True)
+    page = done.content.decode()
+    assert "已将“城关镇”更正为“大侯镇”" in page and "民政部全国行政区划信息查询平台" in page
+    assert Area.objects.get(pk=town.pk).name == "大侯镇"
+    change = AreaNameChange.objects.get(area=town)
+    assert (change.old_name, change.new_name, change.actor) == ("城关镇", "大侯镇", world.admin)
+    with pytest.raises(DatabaseError), transaction.atomic():  # the record is append-only
+        AreaNameChange.objects.filter(pk=change.pk).update(new_name="x")
+    client.force_login(world.officers[A])  # not an admin
+    assert client.post(url, {"name": "某镇", "reason": "x"}).status_code == 403
+    assert Area.objects.get(pk=town.pk).name == "大侯镇"

@@ -266,3 +266,12 @@ def test_the_migration_keeps_intakes_keys_in_the_kernels_table():
     assert (row.user_id, row.scope, row.key, row.request_hash, row.object_id, row.created_at) == (
         user.pk, intake.INTAKE_SCOPE, "k-old", "h" * 64, None, when
     )
+
+
+def test_road_and_traffic_matters_have_their_categories_and_routes(loop, report):
+    """道路交通 (issue 22): a blocked or damaged road goes to the transport bureau, a broken street
+    light to the grid's township."""
+    assert loop.category("DL01").parent.name == "道路交通"
+    assert report(category="DL01").suggested_unit.code == "dept-transport"
+    assert report(category="DL03").suggested_unit.code == "dept-transport"
+    assert report(category="DL02").suggested_unit == loop.town_unit("411425200")  # 肖旗乡's grid

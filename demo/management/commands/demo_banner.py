@@ -9,20 +9,21 @@ from demo import grids as county_demo
 from governance.roles import Role
 from grids.models import Assignment
 
-# (role, which account of that role to show)
-SHOWN = (
-    (Role.ADMIN, Q(user__username="admin")),
-    (Role.COMMAND_OPERATOR, Q(user__username="zhihui")),
-    (Role.COMMAND_LEADER, Q(user__username="zhihui-lead")),
-    (Role.TOWNSHIP_OFFICER, Q(user__username__startswith="town-")),
-    (Role.VILLAGE_HEAD, Q(user__username__startswith="vh-")),
-    (Role.GRID_LEADER, Q(user__username__startswith="gl-")),
-    (Role.GRID_POLICE, Q(user__username__startswith="police-")),
-    (Role.GRID_WORKER, Q(user__username__startswith="gw-")),
-    (Role.INSURER, Q(user__username="baoxian")),  # demo.insurance
-    (Role.CREDIT_COMMITTEE, Q(user__username__startswith="credit-")),
-    (Role.CREDIT_COOPERATIVE, Q(user__username="coop")),
-)
+# Which account of a role to show when it has several; every role with an active account is shown.
+PREFERRED = {
+    Role.ADMIN: Q(user__username="admin"),
+    Role.COMMAND_OPERATOR: Q(user__username="zhihui"),
+    Role.COMMAND_LEADER: Q(user__username="zhihui-lead"),
+    Role.TOWNSHIP_OFFICER: Q(user__username__startswith="town-"),
+    Role.DEPARTMENT_OFFICER: Q(user__username__startswith="dept-"),
+    Role.VILLAGE_HEAD: Q(user__username__startswith="vh-"),
+    Role.GRID_LEADER: Q(user__username__startswith="gl-"),
+    Role.GRID_POLICE: Q(user__username__startswith="police-"),
+    Role.GRID_WORKER: Q(user__username__startswith="gw-"),
+    Role.INSURER: Q(user__username="baoxian"),  # demo.insurance
+    Role.CREDIT_COMMITTEE: Q(user__username__startswith="credit-"),
+    Role.CREDIT_COOPERATIVE: Q(user__username="coop"),
+}
 
 
 def _width(text: str) -> int:
@@ -42,20 +43,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         url = options["url"].rstrip("/") + "/"
         rows = []
-        for role, which in SHOWN:
-            a = (
-                Assignment.objects.filter(which, role=role, end_date__isnull=True, user__is_active=True)
-                .select_related("user", "area")
-                .order_by("area__path", "user__username")
-                .first()
-            )
+        for role in Role:
+            active = Assignment.objects.filter(role=role, end_date__isnull=True, user__is_active=True)
+            ordered = active.select_related("user", "area").order_by("area__path", "user__username")
+            a = ordered.filter(PREFERRED.get(role, Q())).first() or ordered.first()
             if a:
                 rows.append((Role(role).label, a.user.username, a.user.full_name, a.area.name))
         out = [
             "",
             "网格治理指挥平台（演示）",
             f"  访问地址：{url}",
-            f"  接口文档：{url}api/docs/",
+            f"  接口文档：{url}api/docs/（系统管理员、指挥中心）",
         ]
         if rows:
             widths = [max(_width(r[i]) for r in rows) + 2 for i in range(3)]
