@@ -71,7 +71,7 @@ def test_the_cooperative_looks_up_and_grants(cw, page_as, run_round, time_machin
     coop.post("/credit/cooperative/grant/", {"subject": subject.pk, "amount": "300000"})
     line = CreditLine.objects.get()
     coop.post(f"/credit/cooperative/lines/{line.pk}/movements/", {"kind": "draw", "amount": "1000"})
-    assert "1000" in coop.get("/credit/cooperative/").content.decode()
+    assert "1,000" in coop.get("/credit/cooperative/").content.decode()  # money with thousands separators
 
 
 def test_who_sees_which_page(cw, page_as):
