@@ -1,4 +1,5 @@
-from django.contrib import admin
+from axes.utils import reset as reset_lockouts
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,23 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + ((_("平台信息"), {"fields": ("full_name", "phone")}),)
     list_display = ("username", "full_name", "phone", "is_active", "is_staff")
     search_fields = ("username", "full_name", "phone")
+    actions = ["unlock_sign_in", "disable_and_sign_out"]
+
+    @admin.action(description=_("解除登录锁定"), permissions=["change"])
+    def unlock_sign_in(self, request, queryset):
+        for username in queryset.values_list("username", flat=True):
+            reset_lockouts(username=username)
+        unlocked = _("已解除 %(count)d 个账号的登录锁定。") % {"count": queryset.count()}
+        self.message_user(request, unlocked, messages.SUCCESS)
+
+    @admin.action(description=_("停用账号（立即注销其全部会话和 API 令牌）"), permissions=["change"])
+    def disable_and_sign_out(self, request, queryset):
+        disabled = 0
+        for user in queryset.filter(is_active=True):
+            user.is_active = False
+            user.save()  # governance.sessions ends the sessions and tokens
+            disabled += 1
+        self.message_user(request, _("已停用 %(count)d 个账号。") % {"count": disabled}, messages.SUCCESS)
 
 
 @admin.register(Job)

@@ -19,7 +19,19 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("平台内核")
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_save, pre_save
+
+        from . import sessions
         from .schedules import ensure_periodic_tasks
+
+        User = get_user_model()
+        user_logged_in.connect(sessions.mark_signed_in, dispatch_uid="governance.sessions.mark_signed_in")
+        pre_save.connect(sessions.remember_active, sender=User, dispatch_uid="governance.sessions.remember_active")
+        post_save.connect(
+            sessions.end_access_of_disabled, sender=User, dispatch_uid="governance.sessions.end_access_of_disabled"
+        )
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="governance.ensure_role_groups")
         post_migrate.connect(ensure_periodic_tasks, sender=self, dispatch_uid="governance.ensure_periodic_tasks")

@@ -11,12 +11,28 @@ created when missing after every migrate (governance/schedules.py).
 import os
 
 from celery import Celery, shared_task
+from celery.signals import beat_init, worker_init
+from django.core.exceptions import ImproperlyConfigured
+
+from governance.keys import require_keys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
 
 app = Celery("governance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+@beat_init.connect
+def refuse_without_keys(**_signal):
+    """The worker and beat refuse to start without production's keys (governance/keys.py). Celery
+    logs and swallows a receiver's exception, so this one leaves with the message instead."""
+    try:
+        require_keys()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"ImproperlyConfigured: {exc}") from exc
+
 
 RETRY_ON = (ConnectionError, TimeoutError)
 

@@ -35,24 +35,24 @@ class RequestIdMiddleware:
         return response
 
 
-def _is_api(request) -> bool:
+def is_api(request) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
 def bad_request(request, exception):
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": _("请求有误。")}, status=400)
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request, exception):
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": str(exception) or _("您没有执行该操作的权限。")}, status=403)
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception):
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": _("未找到。")}, status=404)
     return defaults.page_not_found(request, exception)
 
@@ -60,7 +60,7 @@ def page_not_found(request, exception):
 def server_error(request):
     request_id = getattr(request, "request_id", "") or uuid.uuid4().hex
     logger.error("500 on %s %s, request id %s", request.method, request.path, request_id)
-    if _is_api(request):
+    if is_api(request):
         body = {"detail": _("服务器内部错误，请稍后重试；反馈问题时请提供请求编号。"), "request_id": request_id}
         return JsonResponse(body, status=500)
     return defaults.server_error(request)

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from governance.schedules import Periodic
@@ -25,10 +24,12 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 
-def _secret(variable: str, minimum: int) -> str:
+def _secret(variable: str) -> str:
     """A key from the environment. Only the demo (DEBUG=true) may fall back to a random one kept
-    under var/ (so a restart keeps sessions and encrypted data); production refuses to start
-    without it rather than invent a key nobody has backed up."""
+    under var/ (so a restart keeps sessions and encrypted data); production never invents a key
+    nobody has backed up. A missing key does not stop the settings from loading (a management
+    command without keys still runs): the web server, Celery and `check --deploy` refuse to start
+    without it (governance/keys.py)."""
     value = env.str(variable, default="")
     if not value and DEBUG:
         path = VAR_DIR / variable.lower()
@@ -36,15 +37,13 @@ def _secret(variable: str, minimum: int) -> str:
             path.write_text(secrets.token_urlsafe(50))
             path.chmod(0o600)
         value = path.read_text().strip()
-    if not DEBUG and len(value) < minimum:
-        raise ImproperlyConfigured(f"{variable} must be set (at least {minimum} characters) when DEBUG is false.")
     return value
 
 
-SECRET_KEY = _secret("SECRET_KEY", 50)
+SECRET_KEY = _secret("SECRET_KEY")
 # Key for the encrypted ID-card numbers and their keyed lookup hash; set it apart from
 # SECRET_KEY in production so rotating one does not make the other's data unreadable.
-IDENTITY_KEY = _secret("IDENTITY_KEY", 32)
+IDENTITY_KEY = _secret("IDENTITY_KEY")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -58,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -87,9 +87,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "governance.sessions.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into its answer (governance/lockout.py)
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -137,6 +139,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "governance.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username before the password is tried
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -148,7 +151,18 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "governance.passwords.CharacterKindsValidator", "OPTIONS": {"minimum_kinds": 3}},
 ]
+# Sign-in lock-out (django-axes, governance/lockout.py): this many wrong passwords for one username
+# on the page, the admin or the token endpoint lock it for LOGIN_LOCKOUT_MINUTES; an admin unlocks.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+# By username only: offices share one address behind NAT on the intranet, so an address lock would
+# shut a whole township out; the token endpoint is throttled per address too (TOKEN_LOGIN_RATE).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # "add ip_address": see the line above
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "governance.lockout.locked_out"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -290,7 +304,8 @@ SPECTACULAR_SETTINGS = {
 # Security: strict by default outside DEBUG (`manage.py check --deploy` passes).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_AGE = 12 * 60 * 60  # at most this long after sign-in (governance/sessions.py) …
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)  # … and this long without a request
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

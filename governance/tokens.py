@@ -1,11 +1,13 @@
 """API tokens (django-rest-knox): issued for a username and password, valid for API_TOKEN_TTL_HOURS,
-stored only as a SHA-512 digest, revoked one by one or all at once (docs/security.md)."""
+stored only as a SHA-512 digest, revoked one by one or all at once (docs/security.md). Wrong
+passwords count towards the account's sign-in lock-out like the page's (governance/lockout.py)."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox import views as knox_views
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 
@@ -32,8 +34,12 @@ class IssueToken(knox_views.LoginView):
     @extend_schema(summary="用用户名和密码换取 API 令牌（有效期有限，服务器只存其摘要）", request=AuthTokenSerializer,
                    responses=TOKEN_ANSWER, tags=["auth"])
     def post(self, request, format=None):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        # Django's request, not DRF's: django-axes marks a lock-out on it for AxesMiddleware.
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request._request})
+        if not serializer.is_valid():
+            # Answered here, not raised: DRF's exception handler would roll the request's
+            # transaction back, and with it django-axes' count of this failure.
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         request.user = serializer.validated_data["user"]
         return super().post(request, format)
 
