@@ -2,14 +2,14 @@
 confirmed by the township (`governance.workflow.perform` on COLOUR_WORKFLOW); every step is an
 append-only event and the confirmed changes are the household's colour history. Each colour has
 a contact rhythm (在线/一线/热线, every N days; `ColourRhythm`, edited in the admin) that the grid
-worker's task list follows: a household is due for contact when no visit (grids' 入户走访) has
-been logged within its colour's period."""
+worker's task list and 日清 follow, for every colour alike: a household is due for contact when no
+contact (logged as grids' 入户走访) has been logged within its colour's period."""
 
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,21 +131,46 @@ def act(action: str, *, change_id: int, actor, note: str = "", version: int | No
     return change
 
 
+# Red (热线) before yellow (一线) before green (在线) in a task list.
+URGENCY = Case(
+    When(colour=HouseholdColour.RED, then=Value(0)),
+    When(colour=HouseholdColour.YELLOW, then=Value(1)),
+    default=Value(2),
+)
+
+
 def rhythms() -> dict[str, ColourRhythm]:
     return {r.colour: r for r in ColourRhythm.objects.all()}
 
 
-def contacts_due(households, day: dt.date | None = None):
-    """The households (a queryset) whose colour's contact period has passed without a visit,
-    each annotated with nothing more than the filter: one query, an EXISTS per colour."""
-    day = day or timezone.localdate()
+def _uncontacted(day: dt.date, late_by: int = 0) -> Q:
+    """Households whose last contact (or, never contacted, their registration) lies at least
+    their colour's period + `late_by` days before `day`: 0 → due or overdue, 1 → overdue."""
     tz = timezone.get_current_timezone()
     q = Q(pk__in=[])
     for colour, rhythm in rhythms().items():
-        since = dt.datetime.combine(day - dt.timedelta(days=rhythm.every_days - 1), dt.time.min, tz)
+        since = dt.datetime.combine(day - dt.timedelta(days=rhythm.every_days - 1 + late_by), dt.time.min, tz)
         recent = HouseholdVisit.objects.filter(household=OuterRef("pk"), at__gte=since)
-        q |= Q(colour=colour) & ~Q(Exists(recent))
-    return households.filter(q)
+        q |= Q(colour=colour, created_at__lt=since) & ~Q(Exists(recent))
+    return q
+
+
+def contacts_due(households, day: dt.date | None = None):
+    """The households (a queryset) due or overdue for contact on `day`: one query, an EXISTS per
+    colour. Rule: due on the last contact's date (never contacted: the registration's) + the
+    colour's period; overdue after that day."""
+    return households.filter(_uncontacted(day or timezone.localdate()))
+
+
+def contact_counts(day: dt.date) -> dict[int, tuple[int, int]]:
+    """Base grid → (households due for contact on `day`, households overdue): one query."""
+    rows = (
+        Household.objects.filter(_uncontacted(day))
+        .values("grid_id")
+        .annotate(due_or_overdue=Count("id"), overdue=Count("id", filter=_uncontacted(day, late_by=1)))
+        .order_by()
+    )
+    return {r["grid_id"]: (r["due_or_overdue"] - r["overdue"], r["overdue"]) for r in rows}
 
 
 def pending_for(user):

@@ -1,5 +1,5 @@
-"""Key people's visits as due work for 日清, 周评 and the monthly points (settings.REVIEW_DUE_WORK,
-governance/duework.py)."""
+"""Due work for 日清, 周评 and the monthly points (settings.REVIEW_DUE_WORK, governance/duework.py):
+key people's visits, and the 三色 households' contacts (every colour's rhythm)."""
 
 import datetime as dt
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.duework import DueWork
 
-from . import services
+from . import colours, services
 from .models import CarePlan, CareVisit, VisitUrge
 
 
@@ -53,4 +53,18 @@ VISITS = DueWork(
     urge=services.urge_overdue,
     worker_counts=worker_counts,
     url_name="care:home",
+)
+
+
+def contact_counts(day: dt.date, at: dt.datetime) -> dict[int, tuple[int, int]]:
+    return colours.contact_counts(day)
+
+
+# A contact is logged as grids' 入户走访, which the monthly points already count as a visit: this
+# source adds the due / overdue figures to 日清 and 周评, not a second count of the same work.
+CONTACTS = DueWork(
+    key="care.contacts",
+    label=_("三色户联系"),
+    counts=contact_counts,
+    url_name="care:today",
 )

@@ -102,9 +102,9 @@ def today(request):
         .order_by("next_due", "id")[:PAGE_SIZE]
     )
     contacts = list(
-        colours.contacts_due(selectors.households_in_care(request.user).exclude(colour=HouseholdColour.GREEN), day)
+        colours.contacts_due(selectors.households_in_care(request.user), day)
         .only("id", "number", "head_name", "address", "colour")
-        .order_by("colour", "number")[:PAGE_SIZE]
+        .order_by(colours.URGENCY, "number")[:PAGE_SIZE]
     )
     return render(
         request,

@@ -471,7 +471,7 @@ ROLE_HOME = [
 
 # Work that falls due on a rhythm outside the case loop, read by 日清, 周评 and the grid workers'
 # monthly points (dotted paths to governance.duework.DueWork objects; see docs/architecture.md).
-REVIEW_DUE_WORK = ["care.duework.VISITS", "disputes.duework.FOLLOW_UPS"]
+REVIEW_DUE_WORK = ["care.duework.VISITS", "care.duework.CONTACTS", "disputes.duework.FOLLOW_UPS"]
 
 # Records other apps contribute to governance credit (dotted paths to callables returning
 # governance.contributions.Contribution rows; credit proposes them as facts).

@@ -24,6 +24,7 @@ AREA_PERMISSIONS = (
     ("change_area_records", _("维护辖区数据")),
     ("manage_assignments", _("管理网格人员分配")),
     ("view_identity", _("查看完整身份证号和电话")),
+    ("view_key_persons", _("查看居民的重点人员标签")),
     ("view_insurance_records", _("查看辖区平安家园保险数据")),
     ("view_credit_records", _("查看辖区综治信用数据")),
 )

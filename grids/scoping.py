@@ -17,6 +17,7 @@ VIEW = "view_area_records"
 CHANGE = "change_area_records"
 MANAGE_ASSIGNMENTS = "manage_assignments"
 VIEW_IDENTITY = "view_identity"
+VIEW_KEY_PERSONS = "view_key_persons"
 VIEW_INSURANCE = "view_insurance_records"
 VIEW_CREDIT = "view_credit_records"
 

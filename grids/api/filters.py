@@ -25,6 +25,7 @@ from ..models import (
     RegisterStatus,
     Resident,
 )
+from ..scoping import VIEW_KEY_PERSONS
 
 
 class IdFilter(df.NumberFilter):
@@ -160,7 +161,7 @@ class HouseholdFilter(df.FilterSet):
             queryset=KeyPersonTag.objects.all(),
             to_field_name="code",
             method="filter_tag",
-            label=_("重点人员标签代码：有该标签成员的户"),
+            label=_("重点人员标签代码：有该标签成员的户（只在可查看重点人员的辖区内）"),
         ),
     )
     head_name = df.CharFilter(field_name="head_name", lookup_expr="icontains", label=_("户主姓名（包含）"))
@@ -186,7 +187,9 @@ class HouseholdFilter(df.FilterSet):
         return queryset.filter(**{Household.area_fields[level]: value})
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(Exists(Resident.objects.filter(household=OuterRef("pk"), tags=value)))
+        # Only where the caller may see the tags: elsewhere the filter would reveal them.
+        tagged = queryset.restrict(self.request.user, VIEW_KEY_PERSONS)
+        return tagged.filter(Exists(Resident.objects.filter(household=OuterRef("pk"), tags=value)))
 
 
 class MonthlyRatingFilter(df.FilterSet):

@@ -19,7 +19,7 @@ from ..household_services import ResidentInput
 from ..identity import age_band, decrypt_id_number, parse_id_number
 from ..levels import AreaLevel
 from ..models import Area, Assignment, Household, HouseholdColour, RegisterStatus, Relation, Resident
-from ..scoping import VIEW_IDENTITY, in_scope
+from ..scoping import VIEW_IDENTITY, VIEW_KEY_PERSONS, in_scope
 
 User = get_user_model()
 
@@ -58,6 +58,11 @@ class FixedFieldsMixin:
 def _show_identity(serializer, area_scoped_obj) -> bool:
     """Whether the caller may read full ID numbers and phones of this object (in memory)."""
     return in_scope(serializer.context["request"].user, VIEW_IDENTITY, area_scoped_obj)
+
+
+def _show_key_persons(serializer, area_scoped_obj) -> bool:
+    """Whether the caller may read the residents' key-person tags of this object (in memory)."""
+    return in_scope(serializer.context["request"].user, VIEW_KEY_PERSONS, area_scoped_obj)
 
 
 # ---------------------------------------------------------------------------- areas
@@ -287,10 +292,12 @@ class KeyPersonTagSerializer(serializers.Serializer):
 
 
 class ResidentSerializer(serializers.ModelSerializer):
-    """居民；无权查看身份信息时身份证号和手机号脱敏显示，出生日期不显示（只给年龄段）。"""
+    """居民；无权查看身份信息时身份证号和手机号脱敏显示，出生日期不显示（只给年龄段）；
+    无权查看重点人员标签时标签为空。"""
 
-    # Rendered with `show_identity` in the context, decided once per household. The masked number
-    # hides exactly the birth date: without view_identity the birth date is never sent.
+    # Rendered with `show_identity` and `show_key_persons` in the context, decided once per
+    # household. The masked number hides exactly the birth date: without view_identity the birth
+    # date is never sent; without view_key_persons no tag is.
 
     relation_label = serializers.CharField(source="get_relation_display", read_only=True, label=_("与户主关系名称"))
     id_number = serializers.SerializerMethodField(label=_("身份证号"), help_text=_("无权查看时为脱敏号码"))
@@ -298,7 +305,7 @@ class ResidentSerializer(serializers.ModelSerializer):
     age_band = serializers.SerializerMethodField(label=_("年龄段"), help_text=_("如“30–39岁”；无身份证号时为空"))
     sex = serializers.SerializerMethodField(label=_("性别"))
     phone = serializers.SerializerMethodField(label=_("手机号"), help_text=_("无权查看时为脱敏号码"))
-    tags = KeyPersonTagSerializer(many=True, read_only=True, label=_("重点人员标签"))
+    tags = serializers.SerializerMethodField(label=_("重点人员标签"), help_text=_("无权查看重点人员时为空"))
 
     class Meta:
         model = Resident
@@ -328,6 +335,12 @@ class ResidentSerializer(serializers.ModelSerializer):
     def get_age_band(self, obj) -> str:
         return age_band(obj.birth_date)
 
+    @extend_schema_field(KeyPersonTagSerializer(many=True))
+    def get_tags(self, obj):
+        if not self.context.get("show_key_persons"):
+            return []
+        return KeyPersonTagSerializer(obj.tags.all(), many=True).data
+
     @extend_schema_field(serializers.ChoiceField(choices=[("male", _("男")), ("female", _("女"))], allow_null=True))
     def get_sex(self, obj):
         return None if obj.is_male is None else ("male" if obj.is_male else "female")
@@ -346,6 +359,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
         source="get_register_status_display", read_only=True, label=_("户籍/居住名称")
     )
     identity_visible = serializers.SerializerMethodField(label=_("可查看完整身份证号和电话"))
+    key_persons_visible = serializers.SerializerMethodField(label=_("可查看重点人员标签"))
 
     class Meta:
         model = Household
@@ -369,6 +383,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "register_status_label",
             "registered_place",
             "identity_visible",
+            "key_persons_visible",
             "created_at",
             "updated_at",
         ]
@@ -376,6 +391,9 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     def get_identity_visible(self, obj) -> bool:
         return _show_identity(self, obj)
+
+    def get_key_persons_visible(self, obj) -> bool:
+        return _show_key_persons(self, obj)
 
     def get_phone(self, obj) -> str:
         return obj.phone if _show_identity(self, obj) else mask_phone(obj.phone)
@@ -390,7 +408,11 @@ class HouseholdDetailSerializer(HouseholdSerializer):
 
     @extend_schema_field(ResidentSerializer(many=True))
     def get_residents(self, obj):
-        context = {**self.context, "show_identity": _show_identity(self, obj)}
+        context = {
+            **self.context,
+            "show_identity": _show_identity(self, obj),
+            "show_key_persons": _show_key_persons(self, obj),
+        }
         residents = sorted(obj.residents.all(), key=lambda r: r.pk)  # prefetched: order in memory
         return ResidentSerializer(residents, many=True, context=context).data
 

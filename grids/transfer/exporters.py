@@ -4,6 +4,7 @@ Rows come from the scoped selectors, in chunks (`.iterator(chunk_size=…)` with
 so memory and the number of queries stay flat however many rows there are. ID numbers and
 phones are exported in full only where the caller holds `view_identity` (checked in memory per
 row); elsewhere they are masked — a masked file is for reading, it does not re-import.
+Residents' key-person tags are exported only where the caller holds `view_key_persons`.
 `user=None` means a trusted operator (the management command): everything, unmasked.
 """
 
@@ -23,7 +24,7 @@ from governance.spreadsheets import safe_text, write_sheet
 
 from ..identity import decrypt_id_number
 from ..models import Area, Assignment, Household, KeyPersonTag, RegisterStatus, Relation, Resident
-from ..scoping import VIEW_IDENTITY, in_scope
+from ..scoping import VIEW_IDENTITY, VIEW_KEY_PERSONS, in_scope
 from ..selectors import areas_for, assignments_for, households_for
 from . import columns as C
 
@@ -110,6 +111,7 @@ def _household_rows(user, under: Area | None) -> Iterator[list]:
     statuses, relations = _labels(RegisterStatus), _labels(Relation)
     for h in qs.order_by("number").iterator(chunk_size=CHUNK_SIZE):
         full = user is None or in_scope(user, VIEW_IDENTITY, h)
+        tagged = user is None or in_scope(user, VIEW_KEY_PERSONS, h)
         shared = [
             h.number,
             (h.micro_grid or h.grid).code,
@@ -125,7 +127,7 @@ def _household_rows(user, under: Area | None) -> Iterator[list]:
             yield shared + [""] * len(C.RESIDENT_COLUMNS)
         for r in residents:
             id_text = decrypt_id_number(r.id_number_encrypted) if full else r.id_number_masked
-            tags = "、".join(t.name for t in r.tags.all())
+            tags = "、".join(t.name for t in r.tags.all()) if tagged else ""
             yield shared + [r.name, relations[r.relation], id_text, phone_text(r.phone, full), tags]
 
 

@@ -4,16 +4,20 @@ history is kept; each colour's contact rhythm drives the grid worker's task list
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from care import colours
 from care.models import ColourChange, ColourChangeEvent, ColourRhythm
+from governance import duework
 from governance.approvals import waiting_for
 from governance.errors import Conflict
 from grids import fieldwork
 from grids.models import Household
+from incidents.reviews import daily
+from incidents.reviews.models import DailyReview
 
 
 def test_village_proposes_township_confirms_and_history_is_kept(care):
@@ -101,6 +105,7 @@ def test_colour_api_and_pages(care, as_user):
 
 
 def test_contact_rhythm_drives_the_task_list(care, as_user):
+    """Due on the last contact's date (never contacted: the registration's) + the colour's period."""
     red, yellow = care.households
     Household.objects.filter(pk=red.pk).update(colour="red")
     Household.objects.filter(pk=yellow.pk).update(colour="yellow")
@@ -108,12 +113,39 @@ def test_contact_rhythm_drives_the_task_list(care, as_user):
     ColourRhythm.objects.filter(colour="yellow").update(every_days=14)
     scope = Household.objects.all()
     today = timezone.localdate()
-    assert set(colours.contacts_due(scope, today)) == {red, yellow}
+    assert set(colours.contacts_due(scope, today)) == set()  # registered today
+    assert set(colours.contacts_due(scope, today + dt.timedelta(days=7))) == {red}
+    assert set(colours.contacts_due(scope, today + dt.timedelta(days=14))) == {red, yellow}
     fieldwork.record_visit(worker=care.worker, household_id=red.pk, note="上门看望")
-    assert set(colours.contacts_due(scope, today)) == {yellow}
-    assert set(colours.contacts_due(scope, today + dt.timedelta(days=6))) == {yellow}
-    assert set(colours.contacts_due(scope, today + dt.timedelta(days=7))) == {red, yellow}  # a week later
-    page = as_user(care.worker).get("/care/today/").content.decode()
-    assert red.head_name not in page  # contacted today
-    assert yellow.head_name not in page  # on the next grid, not the worker's
-    assert as_user(care.head).get("/care/today/").content.decode().count("contact-form") == 1
+    assert set(colours.contacts_due(scope, today + dt.timedelta(days=6))) == set()
+    assert set(colours.contacts_due(scope, today + dt.timedelta(days=7))) == {red}  # a week after the contact
+    with time_machine.travel(timezone.now() + dt.timedelta(days=14), tick=False):
+        page = as_user(care.worker).get("/care/today/").content.decode()
+        assert red.head_name in page and "连心户" in page
+        assert yellow.head_name not in page  # on the next grid, not the worker's
+        assert as_user(care.head).get("/care/today/").content.decode().count("contact-form") == 2
+
+
+def test_green_households_online_contact_is_a_task_and_due_work(care, as_user):
+    """放心户 (在线, every 30 days) are due like yellow and red: on the worker's list and in 日清."""
+    green = care.households[0]
+    assert green.colour == "green" and ColourRhythm.objects.get(colour="green").mode == "online"
+    ColourRhythm.objects.filter(colour="green").update(every_days=30)
+    grid = green.grid
+    start = timezone.localdate()
+    assert duework.counts_by_grid(start + dt.timedelta(days=29), timezone.now()).get(grid.id) is None
+    assert duework.counts_by_grid(start + dt.timedelta(days=30), timezone.now())[grid.id] == (1, 0)
+    assert duework.counts_by_grid(start + dt.timedelta(days=31), timezone.now())[grid.id] == (0, 1)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=31), tick=False):
+        page = as_user(care.worker).get("/care/today/").content.decode()
+        assert green.head_name in page and "放心户" in page and "在线" in page
+        assert daily.run_daily_review() == 0  # nothing is urged for a contact
+        review = DailyReview.objects.get(day=timezone.localdate(), area=green.village)
+        assert (review.work_due, review.work_overdue) == (0, 2)  # both green households of the village
+        answer = as_user(care.worker).post(
+            "/api/v1/fieldwork/visits/", {"household": green.pk, "note": "微信联系，一切正常"},
+            HTTP_IDEMPOTENCY_KEY="green-contact-1",
+        )
+        assert answer.status_code == 201, answer.content
+        assert green.head_name not in as_user(care.worker).get("/care/today/").content.decode()
+        assert duework.counts_by_grid(timezone.localdate(), timezone.now()).get(grid.id) is None
