@@ -3,8 +3,10 @@ red/black list (红黑榜)."""
 
 import datetime as dt
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grids.scoping import VIEW_CREDIT
 
@@ -68,6 +70,34 @@ def figures(user, *, level: str = "township", day: dt.date | None = None) -> lis
     for r in draws:
         row(r["area"], r["area_name"])["drawn"] = r["total"] or 0
     return sorted(rows.values(), key=lambda r: r["name"])
+
+
+def area_summary(area_filter: dict, day: dt.date) -> dict:
+    """The wall-screen dashboard's credit figures of one area (`area_filter`: {"county_id" |
+    "township_id" | "village_id": id}), counts and sums only — no subject, score or veto reason —
+    so any viewer of the area's dashboard may share them. Four aggregate queries.
+
+    - grades: ratings in effect on `day` per grade (best first), vetoed ones apart;
+    - lines: credit lines granted (count, sum) and drawn (sum of drawdowns, before repayments);
+    - pending: proposed facts waiting for the evaluation group (待评定).
+    """
+    in_effect = Rating.objects.filter(
+        round__status=RoundStatus.EFFECTIVE, valid_from__lte=day, valid_until__gt=day, **area_filter
+    )
+    grades: dict[str, int] = {}
+    vetoed = 0
+    for r in in_effect.values("grade", "vetoed").annotate(n=Count("id"), best=Max("score")).order_by("-best"):
+        if r["vetoed"]:
+            vetoed += r["n"]
+        else:
+            label = r["grade"] or str(_("未评级"))
+            grades[label] = grades.get(label, 0) + r["n"]
+    lines = CreditLine.objects.filter(**area_filter).aggregate(lines=Count("id"), granted=Coalesce(Sum("amount"), 0))
+    drawn = LoanMovement.objects.filter(
+        kind=MovementKind.DRAW, **{f"line__{column}": value for column, value in area_filter.items()}
+    ).aggregate(drawn=Coalesce(Sum("amount"), 0))["drawn"]
+    pending = Fact.objects.filter(status=FactStatus.PROPOSED, **area_filter).count()
+    return {"grades": grades, "vetoed": vetoed, **lines, "drawn": drawn, "pending": pending}
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:

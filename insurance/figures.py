@@ -35,7 +35,8 @@ from grids.levels import AreaLevel
 from grids.scoping import VIEW_INSURANCE, granted_areas
 from incidents import selectors as incident_selectors
 
-from .constants import ClaimStatus
+from .constants import OPEN_CLAIM_STATES, ClaimStatus
+from .models import Claim, Policy
 from .selectors import policies_for
 
 BEFORE_DAYS = 365
@@ -232,3 +233,46 @@ def to_xlsx(rows: list[Figures], total: Figures, year: int) -> bytes:
 
 def _cell(value):
     return float(value) if isinstance(value, Decimal) else value
+
+
+def area_summary(area_filter: dict, policy_filter: dict, day: dt.date) -> dict:
+    """The wall-screen dashboard's insurance figures of one area, counts and sums only (no names),
+    so any viewer of the area's dashboard may share them. Two aggregate queries.
+
+    `area_filter` ({"county_id" | "township_id" | "village_id": id}) selects the claims;
+    `policy_filter` the policies — a village is covered by its township's policy, so a village's
+    dashboard passes the township here and gets no loss ratio (its claims are a part of the
+    township's, its premium is not).
+
+    - insured population and premium: the policies in force on `day`;
+    - claims open: not yet settled, declined or withdrawn (any policy);
+    - settled this year: claims paid in `day`'s calendar year, with the amount;
+    - loss ratio: paid on the policies in force / their premium.
+    """
+    in_force = Policy.objects.filter(starts_on__lte=day, ends_on__gte=day, **policy_filter)
+    policies = in_force.aggregate(
+        policies=Count("id"),
+        population=Coalesce(Sum("population"), 0),
+        premium=Coalesce(Sum("premium"), Value(Decimal("0")), output_field=DecimalField()),
+    )
+    settled = Q(status=ClaimStatus.SETTLED)
+    claims = Claim.objects.filter(**area_filter).aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_CLAIM_STATES)),
+        settled_this_year=Count("id", filter=settled & Q(paid_on__year=day.year)),
+        paid_this_year=Coalesce(
+            Sum("paid_amount", filter=settled & Q(paid_on__year=day.year)),
+            Value(Decimal("0")),
+            output_field=DecimalField(),
+        ),
+        paid_in_force=Coalesce(
+            Sum("paid_amount", filter=settled & Q(policy__in=in_force.values("pk"))),
+            Value(Decimal("0")),
+            output_field=DecimalField(),
+        ),
+    )
+    same_area = policy_filter == area_filter
+    return {
+        **policies,
+        **claims,
+        "loss_ratio": _ratio(claims["paid_in_force"], policies["premium"]) if same_area else None,
+    }

@@ -34,12 +34,15 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from care import figures as care_figures
+from credit import figures as credit_figures
 from disputes import figures as dispute_figures
 from grids.levels import AreaLevel
-from grids.models import HouseholdColour
+from grids.models import Area, HouseholdColour
 from grids.scoping import VIEW, VIEW_CREDIT, VIEW_INSURANCE, in_scope
 from incidents.constants import CaseStatus, Urgency
 from incidents.reviews.models import SubjectKind, WeeklyEvaluation, WeeklyScore
+from insurance import figures as insurance_figures
+from insurance.constants import ClaimStatus
 
 from . import case_figures
 from .case_figures import stability_rows
@@ -233,11 +236,10 @@ def _trend(scope: OversightScope, now: dt.datetime) -> dict:
 
 
 TODAY = Panel("today", _("今日态势"), _today, width=12)
-TREND = Panel("trend", _("近30日事件趋势"), _trend, width=6)
-BY_AREA = Panel("by_area", _("分区域在办事件"), _by_area, width=6)
+TREND = Panel("trend", _("近30日事件趋势"), _trend, width=4)
+BY_AREA = Panel("by_area", _("分区域在办事件"), _by_area, width=4)
 BY_CATEGORY = Panel("by_category", _("近30日事件分类"), _by_category, width=4)
 
-# Placeholders that other features replace in settings.DASHBOARD_PANELS (same key) as they land.
 # Whose ranking a dashboard shows: the level below the area, as 周评 ranks it.
 RANKED_BELOW = {
     AreaLevel.COUNTY: (SubjectKind.TOWNSHIP, "county_id"),
@@ -265,16 +267,126 @@ def _weekly_ranking(scope: OversightScope, now: dt.datetime) -> dict:
 
 
 WEEKLY_RANKING = Panel("weekly_ranking", _("周评排名"), _weekly_ranking, width=2)
-INSURANCE = Panel(
-    "insurance",
-    _("平安家园保险"),
-    placeholder=_("保险功能上线后在此显示参保与理赔概况。"),
-    width=2,
-    perm=VIEW_INSURANCE,
-)
-CREDIT = Panel(
-    "credit", _("综治信用"), placeholder=_("信用功能上线后在此显示评级与授信概况。"), width=2, perm=VIEW_CREDIT
-)
+
+
+def _count(n) -> str:
+    return f"{n:,}"
+
+
+def _wan(yuan) -> str:
+    """Yuan as 万元 with one decimal and thousands separators (2,150,000 → "215.0")."""
+    return f"{float(yuan) / 10_000:,.1f}"
+
+
+def _policy_filter(scope: OversightScope) -> dict:
+    """Policies are bought per township: a village's dashboard shows its township's policy."""
+    if scope.area.level == AreaLevel.VILLAGE:
+        return {"township__path": scope.area.path[: 2 * Area.steplen]}
+    return scope.cases_filter
+
+
+def _insurance(scope: OversightScope, now: dt.datetime) -> dict:
+    """平安家园保险 of the area: insured population (policies in force), claims open and settled
+    this year, the loss ratio; counts and sums only, each linking to the scoped insurance pages."""
+    today = timezone.localdate(now)
+    f = insurance_figures.area_summary(scope.cases_filter, _policy_filter(scope), today)
+    claims = reverse("insurance:claims")
+    ratio = f["loss_ratio"]
+    village = scope.area.level == AreaLevel.VILLAGE
+    return {
+        "figures": [
+            {
+                "key": "insured",
+                "label": str(_("所属乡镇参保人口") if village else _("参保人口")),
+                "value": _count(f["population"]),
+                "unit": str(_("人")),
+                "href": f"{reverse('insurance:policies')}?year={today.year}",
+                "tone": "" if f["policies"] else "warning",
+            },
+            {
+                "key": "claims_open",
+                "label": str(_("在办理赔")),
+                "value": _count(f["open"]),
+                "unit": str(_("件")),
+                "href": f"{claims}?all=1",
+                "tone": "warning" if f["open"] else "",
+            },
+            {
+                "key": "claims_settled",
+                "label": str(_("今年已赔付")),
+                "value": _count(f["settled_this_year"]),
+                "unit": str(_("件")),
+                "href": f"{claims}?status={ClaimStatus.SETTLED.value}",
+                "tone": "success",
+            },
+            {
+                "key": "loss_ratio",
+                "label": str(_("赔付率")),
+                "value": f"{ratio * 100:.1f}" if ratio is not None else "—",
+                "unit": "%" if ratio is not None else "",
+                "href": f"{reverse('insurance:figures')}?year={today.year}",
+            },
+        ],
+        "note": (
+            str(_("今年赔付 %(paid)s 万元；保费 %(premium)s 万元"))
+            % {"paid": _wan(f["paid_this_year"]), "premium": _wan(f["premium"])}
+            if not village
+            else str(_("保单按乡镇投保，赔付率见乡镇大屏"))
+        ),
+    }
+
+
+INSURANCE = Panel("insurance", _("平安家园保险"), _insurance, width=2, perm=VIEW_INSURANCE)
+
+
+def _credit(scope: OversightScope, now: dt.datetime) -> dict:
+    """综治信用 of the area: ratings in effect by grade, lines granted and drawn, facts waiting for
+    the evaluation group; counts and sums only (no subject, score or veto reason)."""
+    f = credit_figures.area_summary(scope.cases_filter, timezone.localdate(now))
+    overview, lending = reverse("credit:overview"), reverse("credit:cooperative")
+    return {
+        "figures": [
+            {
+                "key": "lines",
+                "label": str(_("授信户数")),
+                "value": _count(f["lines"]),
+                "unit": str(_("户")),
+                "href": lending,
+            },
+            {
+                "key": "granted",
+                "label": str(_("授信额度")),
+                "value": _wan(f["granted"]),
+                "unit": str(_("万元")),
+                "href": lending,
+            },
+            {
+                "key": "drawn",
+                "label": str(_("累计用信")),
+                "value": _wan(f["drawn"]),
+                "unit": str(_("万元")),
+                "href": lending,
+            },
+            {
+                "key": "pending",
+                "label": str(_("待评定事实")),
+                "value": _count(f["pending"]),
+                "unit": str(_("条")),
+                "href": reverse("credit:proposals"),
+                "tone": "warning" if f["pending"] else "",
+            },
+        ],
+        "rows": [{"label": grade, "value": _count(n), "href": overview} for grade, n in f["grades"].items()]
+        + (
+            [{"label": str(_("一票否决")), "value": _count(f["vetoed"]), "tone": "danger", "href": overview}]
+            if f["vetoed"]
+            else []
+        ),
+        "note": str(_("有效评级 %(n)s 户")) % {"n": _count(sum(f["grades"].values()) + f["vetoed"])},
+    }
+
+
+CREDIT = Panel("credit", _("综治信用"), _credit, width=2, perm=VIEW_CREDIT)
 
 
 def _disputes(scope: OversightScope, now: dt.datetime) -> dict:
@@ -318,7 +430,10 @@ def _disputes(scope: OversightScope, now: dt.datetime) -> dict:
     }
 
 
-DISPUTES = Panel("disputes", _("矛盾调解与信访"), _disputes, width=4)
+DISPUTES = Panel("disputes", _("矛盾调解与信访"), _disputes, width=2)
+
+
+STABILITY_ROWS = 8  # the worst townships; the index page behind each row lists all of them
 
 
 def _stability(scope: OversightScope, now: dt.datetime) -> dict:
@@ -329,12 +444,15 @@ def _stability(scope: OversightScope, now: dt.datetime) -> dict:
         return {"note": str(_("尚未计算稳定指数（每周一凌晨计算上一周）。"))}
     week = rows[0]["week_start"]
     href = f"{reverse('oversight:stability')}?week={week.isoformat()}"
+    note = str(_("%(week)s 当周，指数越低越需关注")) % {"week": week.isoformat()}
+    if len(rows) > STABILITY_ROWS:
+        note += str(_("；共 %(n)d 个乡镇，列出最低的 %(shown)d 个")) % {"n": len(rows), "shown": STABILITY_ROWS}
     return {
         "rows": [
             {"label": r["township__name"], "value": f"{r['index']:.1f}", "tone": TONES[r["colour"]], "href": href}
-            for r in rows
+            for r in rows[:STABILITY_ROWS]
         ],
-        "note": str(_("%(week)s 当周，指数越低越需关注")) % {"week": week.isoformat()},
+        "note": note,
     }
 
 
@@ -379,4 +497,4 @@ def _care(scope: OversightScope, now: dt.datetime) -> dict:
     }
 
 
-CARE = Panel("care", _("关爱守护"), _care, width=4)
+CARE = Panel("care", _("关爱守护"), _care, width=2)

@@ -5,18 +5,25 @@
   "use strict";
   var wall = document.body.classList.contains("wall");
   var PALETTE = ["#2f7ed8", "#dc3545", "#20c997", "#fd7e14", "#6f42c1", "#0dcaf0"];
+  // Chart text follows the wall's root font (which follows the screen's width: 4K walls get
+  // twice the size of 1920); 12 px elsewhere.
+  function fontSize() {
+    return wall ? Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.75) : 12;
+  }
 
   function option(spec, animate) {
     var horizontal = spec.kind === "hbar";
-    var categoryAxis = { type: "category", data: spec.labels, axisLabel: { interval: horizontal ? 0 : "auto", hideOverlap: true } };
-    var valueAxis = { type: "value", minInterval: 1 };
+    var size = fontSize();
+    var categoryAxis = { type: "category", data: spec.labels, axisLabel: { interval: horizontal ? 0 : "auto", hideOverlap: true, fontSize: size } };
+    var valueAxis = { type: "value", minInterval: 1, axisLabel: { fontSize: size } };
     return {
       color: PALETTE,
       backgroundColor: "transparent",
       animation: animate,
       tooltip: { trigger: "axis", axisPointer: { type: spec.kind === "line" ? "line" : "shadow" } },
-      legend: spec.series.length > 1 ? { top: 0 } : undefined,
-      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 28 : 8, bottom: 8, containLabel: true },
+      textStyle: { fontSize: size },
+      legend: spec.series.length > 1 ? { top: 0, textStyle: { fontSize: size }, itemHeight: size, itemWidth: size * 2 } : undefined,
+      grid: { left: 8, right: 16, top: spec.series.length > 1 ? size * 2.3 : 8, bottom: 8, containLabel: true },
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxis,
       series: spec.series.map(function (s) {

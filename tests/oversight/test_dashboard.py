@@ -135,10 +135,16 @@ def test_trend_and_categories(client, known):
     }  # HJ01 folds into 环境卫生, MD02 into 矛盾纠纷; 40-day-old case left out
 
 
-def test_placeholders_are_listed_until_their_feature_lands(client, known):
+COMING = Panel("coming", "即将上线", placeholder="上线后在此显示。")
+
+
+def test_every_panel_has_its_feature_and_a_placeholder_shows_its_note(client, known):
     shown = dashboard(client, known.operator)
-    assert {"weekly_ranking", "insurance", "credit", "stability"} <= set(shown)
-    assert shown["insurance"]["placeholder"] and shown["insurance"]["content"]["note"]
+    assert {"weekly_ranking", "insurance", "credit", "stability", "care", "disputes"} <= set(shown)
+    assert not any(p["placeholder"] for p in shown.values())
+    with override_settings(DASHBOARD_PANELS=["oversight.panels.TODAY", "tests.oversight.test_dashboard.COMING"]):
+        coming = dashboard(client, known.operator)["coming"]
+    assert coming["placeholder"] and coming["content"] == {"note": "上线后在此显示。"}
 
 
 def test_weekly_ranking_shows_the_latest_published_week_of_the_level_below(client, known):
@@ -212,8 +218,9 @@ def _more_cases(known, n):
 def test_query_counts_do_not_grow_with_the_cases(client, known, django_assert_max_num_queries, extra):
     _more_cases(known, extra)
     client.force_login(known.operator)
-    # cold cache: session, user, roles, grants, area + ≈ 18 aggregates (the care panel's 4, the disputes panel's 2)
-    with django_assert_max_num_queries(28):
+    # cold cache: session, user, roles, grants, area + ≈ 24 aggregates (the care panel's 4, the disputes
+    # panel's 2, the insurance panel's 2, the credit panel's 4)
+    with django_assert_max_num_queries(34):
         assert client.get("/oversight/").status_code == 200
     # warm cache: no aggregate at all — savepoints, session, user, roles, one grant read per panel
     # permission, the area and the area switch
