@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Job, User
+from .models import CalendarDay, Job, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,3 +52,11 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "name", "is_workday")
+    list_filter = ("is_workday", "name")
+    date_hierarchy = "date"
+    search_fields = ("name",)

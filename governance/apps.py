@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,9 +22,11 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_save, pre_save
+        from django.db.models.signals import pre_save
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from . import sessions
+        from .models import CalendarDay
         from .schedules import ensure_periodic_tasks
 
         User = get_user_model()
@@ -35,3 +38,12 @@ class GovernanceConfig(AppConfig):
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="governance.ensure_role_groups")
         post_migrate.connect(ensure_periodic_tasks, sender=self, dispatch_uid="governance.ensure_periodic_tasks")
+        post_save.connect(calendar_changed, sender=CalendarDay, dispatch_uid="governance.calendar_saved")
+        post_delete.connect(calendar_changed, sender=CalendarDay, dispatch_uid="governance.calendar_deleted")
+
+
+def calendar_changed(sender, **kwargs):
+    """Every process reads the holiday calendar again once the change is committed."""
+    from . import workdays
+
+    transaction.on_commit(workdays.invalidate)

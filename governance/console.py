@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from . import workdays
 from .actions import form_errors
 from .registry import entries
 from .roles import Role
@@ -102,4 +103,6 @@ def sections():
 
 @console_view
 def home(request):
-    return render(request, "console/home.html", {"sections": sections()})
+    return render(
+        request, "console/home.html", {"sections": sections(), "calendar_missing": workdays.missing_years()}
+    )

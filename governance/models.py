@@ -143,3 +143,22 @@ class AttachmentBase(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class CalendarDay(models.Model):
+    """节假日安排：国务院办公厅每年公布的放假日期和调休上班日，由管理员录入；计算工作日时
+    先查这里，再查 chinese-calendar 的数据（governance/workdays.py）。"""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(
+        _("上班"), default=False, help_text=_("勾选：调休上班日（周末上班）；不勾选：放假日。")
+    )
+    name = models.CharField(_("节日"), max_length=20, help_text=_("如：春节、国庆节。"))
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}（{'上班' if self.is_workday else '放假'}）"

@@ -174,6 +174,9 @@ LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
+# Working days (governance/workdays.py): from this month on, next year's holiday calendar is
+# expected (the State Council publishes its notice in the autumn) and its absence is warned.
+HOLIDAY_NOTICE_MONTH = env.int("HOLIDAY_NOTICE_MONTH", default=11)
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -3,21 +3,18 @@
 Limits come per category × handling level × phase (sign for, handle, verify), falling back to
 the parent category. Minutes and hours run on the clock (an urgent matter does not wait for
 Monday); working days follow the State Council's holiday calendar with its make-up working
-days (the chinese-calendar package). For a year the package has no data for yet, Saturdays and
-Sundays are taken as the rest days and a warning is logged: update chinese-calendar each
-December (tests/incidents/test_deadlines.py warns when next year is missing).
+days, as governance.workdays reads it (the calendar admins enter, then the chinese-calendar
+package, then weekends only with a warning).
 """
 
 import datetime as dt
-import logging
 
-import chinese_calendar
 from django.utils import timezone
+
+from governance.workdays import add_working_days
 
 from .constants import HandlingLevel, LimitUnit, UnitKind
 from .models import Category, TimeLimit
-
-log = logging.getLogger(__name__)
 
 UNIT_LEVEL = {
     UnitKind.VILLAGE: HandlingLevel.VILLAGE,
@@ -25,25 +22,6 @@ UNIT_LEVEL = {
     UnitKind.DEPARTMENT: HandlingLevel.DEPARTMENT,
     UnitKind.COMMAND_CENTRE: HandlingLevel.DEPARTMENT,
 }
-
-
-def is_workday(day: dt.date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        log.warning("chinese-calendar has no data for %s; counting weekends only", day.year)
-        return day.weekday() < 5
-
-
-def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
-    """The same local time on the `days`-th working day after `start`'s date."""
-    local = timezone.localtime(start)
-    day, left = local.date(), days
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if is_workday(day):
-            left -= 1
-    return local.replace(year=day.year, month=day.month, day=day.day)
 
 
 def add_limit(start: dt.datetime, amount: int, unit: str) -> dt.datetime:

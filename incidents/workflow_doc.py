@@ -69,8 +69,9 @@ back to the parent category (`incidents.deadlines`). The clock starts at dispatc
 sign-for limit runs from the dispatch, and so does the handling limit (accepting late does not
 buy time); the verification limit runs from the disposal; rework restarts the handling limit.
 Minutes and hours run on the clock (urgent matters do not wait for Monday); working days follow
-the State Council's holiday calendar with its make-up working days (the `chinese-calendar`
-package; for a year it has no data for, weekends only — upgrade the package each December).
+the State Council's holiday calendar with its make-up working days: the days admins enter
+(节假日安排), then the `chinese-calendar` package, then weekends only with a warning — see
+[calendar.md](calendar.md).
 
 The case stores `phase`, `warn_at` and `due_at`; partial indexes on `due_at` and `warn_at` over
 open cases make "overdue" and "warning" an index scan. An approved extension (延期) moves

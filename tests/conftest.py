@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from governance import workdays
 from grids import spatial
 from tests.factories import build_world
 
@@ -9,6 +10,12 @@ from tests.factories import build_world
 def fresh_spatial_index():
     """Test transactions roll back without on-commit hooks: start each test with a fresh index."""
     spatial.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_holiday_calendar():
+    """Likewise for the holiday calendar admins enter (governance.workdays)."""
+    workdays.invalidate()
 
 
 @pytest.fixture

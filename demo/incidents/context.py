@@ -9,6 +9,7 @@ from itertools import accumulate
 
 from django.utils import timezone
 
+from governance import workdays
 from governance.models import User
 from governance.roles import Role
 from grids.levels import AreaLevel
@@ -158,7 +159,7 @@ class Context:
         local = start.astimezone(self.tz)
         key = (local.date(), amount)
         if key not in self._workdays:  # the calendar is asked once per (day, amount)
-            self._workdays[key] = deadlines.add_working_days(start, amount).date()
+            self._workdays[key] = workdays.add_working_days(start, amount).date()
         day = self._workdays[key]
         return local.replace(year=day.year, month=day.month, day=day.day)
 
