@@ -24,8 +24,7 @@ class GovernanceConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_save
 
-        from . import checks  # noqa: F401  (registers the system checks)
-        from . import sessions
+        from . import checks, sessions  # noqa: F401  (importing checks registers the system checks)
         from .models import CalendarDay
         from .schedules import ensure_periodic_tasks
 
