@@ -5,13 +5,15 @@ Every task of the platform is declared with `robust_task`: delivery is at least 
 database or broker hiccup retries it with exponential back-off and jitter (5 s, 10 s, 20 s …
 at most 10 min, five times); each task states its own soft and hard time limits. Periodic
 schedules are django-celery-beat rows (admin-editable), listed in settings.PERIODIC_TASKS and
-created when missing after every migrate (governance/schedules.py).
+created when missing after every migrate (governance/schedules.py). A task asked for by a
+change goes through the transactional outbox (`governance.outbox.enqueue`), never `.delay`
+on commit, so a broker that is down loses nothing.
 """
 
 import os
 
 from celery import Celery, shared_task
-from celery.signals import beat_init, worker_init
+from celery.signals import beat_init, worker_init, worker_ready
 from django.core.exceptions import ImproperlyConfigured
 
 from governance.keys import require_keys
@@ -35,6 +37,12 @@ def refuse_without_keys(**_signal):
 
 
 RETRY_ON = (ConnectionError, TimeoutError)
+
+
+@worker_ready.connect
+def drain_outbox_on_start(sender, **kwargs):
+    """A worker that starts (e.g. after Redis came back) first sends what waited in the outbox."""
+    sender.app.send_task("governance.drain_outbox")
 
 
 def _transient_errors():

@@ -162,3 +162,26 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name}（{'上班' if self.is_workday else '放假'}）"
+
+
+class OutboxMessage(models.Model):
+    """待发任务：与业务数据同一事务写入的 Celery 任务，提交后发往队列；队列不可用时留待重发
+    (governance/outbox.py)。"""
+
+    task = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("待发任务")
+        verbose_name_plural = _("待发任务")
+        indexes = [
+            models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="outbox_pending")
+        ]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"

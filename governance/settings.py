@@ -189,8 +189,17 @@ STORAGES = {
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis down → the cache answers a miss (governance/cache.py); short time-outs so a Redis that
+# does not answer costs a request at most a second once.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "governance.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -203,7 +212,11 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if REDIS_URL:
     # An unacknowledged task comes back after this; keep it above every task's time limit.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 2 * 60 * 60,
+        "socket_connect_timeout": REDIS_TIMEOUT,
+        "socket_timeout": 5 * REDIS_TIMEOUT,
+    }
 else:
     _broker_dir = VAR_DIR / "celery-broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
@@ -224,6 +237,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Default periodic tasks: django-celery-beat rows ensured after migrate, then edited by admins
 # (governance/schedules.py). Times are Asia/Shanghai.
 PERIODIC_TASKS = [
+    Periodic("发送待发任务（每分钟，governance/outbox.py）", "governance.drain_outbox", minute="*"),
     Periodic("日清（每日 17:30）", "incidents.run_daily_review", minute="30", hour="17"),
     Periodic("周评（每周一 08:00）", "incidents.run_weekly_evaluation", minute="0", hour="8", day_of_week="1"),
     Periodic("网格员月度评定（每月 1 日 06:00）", "incidents.rate_grid_workers", minute="0", hour="6",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from .errors import Conflict
 
-__all__ = ["Conflict", "Transition", "Workflow", "move_locked", "perform"]
+__all__ = ["Conflict", "Transition", "Workflow", "lock", "move_locked", "perform"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,21 @@ class Workflow:
         return "\n".join(lines)
 
 
+def lock(queryset: models.QuerySet, pk):
+    """The row `pk` of `queryset` (with its select_related rows), locked for the rest of the
+    transaction; None when there is no such row.
+
+    The lock is taken on the bare row first, the row and its joins are read after it: locking the
+    joined query itself (`select_for_update(of=("self",))`) is wrong when the lock had to be
+    waited for, because PostgreSQL then re-reads only the locked table's row, and the joined rows
+    stay as first read — a handling unit the other transaction changed came back as NULL (a 500)
+    or as the old unit (tests/incidents/test_concurrency.py)."""
+    locked = queryset.model._base_manager.select_for_update().filter(pk=pk).values_list("pk", flat=True)
+    if not list(locked):
+        return None
+    return queryset.filter(pk=pk).first()
+
+
 def perform(
     *,
     workflow: Workflow,
@@ -114,7 +129,7 @@ def perform(
     """
     transition = workflow.get(action)
     with transaction.atomic():
-        obj = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+        obj = lock(queryset, pk)
         if obj is None or (actor is not None and not visible(actor, obj)):
             raise Http404
         if expected_version is not None and obj.version != expected_version:

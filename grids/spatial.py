@@ -44,10 +44,21 @@ def boundary_version() -> int:
     return cache.get(_VERSION_KEY, 0)
 
 
+def _index_version() -> int | None:
+    """The shared version, made 1 when missing (an emptied Redis); None while the cache is
+    unavailable (governance/cache.py): then nobody can say whether a boundary changed, and the
+    index is rebuilt on every lookup until it is back."""
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, 1, timeout=None)
+        version = cache.get(_VERSION_KEY)
+    return version
+
+
 def _current_tree():
-    version = boundary_version()
+    version = _index_version()
     with _lock:
-        if _index["version"] != version:
+        if version is None or _index["version"] != version:
             from .models import Area
 
             rows = Area.objects.filter(level__in=[AreaLevel.GRID], boundary__isnull=False).values_list("id", "boundary")

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance import outbox
 from governance.phones import normalize_phone
 from governance.roles import Role
 from grids import spatial
@@ -174,7 +175,7 @@ def submit_report(
         )
     store(case=case, uploads=uploads, user=reporter, event=event)
     if case.urgency == Urgency.URGENT and not self_resolved:
-        transaction.on_commit(lambda: handle_urgent.delay(case.pk))  # 马上办 (incidents/rapid.py)
+        outbox.enqueue(handle_urgent, case.pk)  # 马上办 (incidents/rapid.py), sent on commit
     return case
 
 

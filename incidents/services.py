@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.notifications import notify
-from governance.workflow import perform
+from governance.workflow import lock, perform
 
 from .attachments import link_to_event, store
 from .constants import CaseStatus, Outcome, Phase, UnitKind, UrgeGrade
@@ -125,7 +125,7 @@ def act(
 def _locked(case_id):
     """The case row, locked for the rest of the transaction: a branch chosen on it still holds
     when `perform` runs (None when there is no such case; `perform` then answers 404)."""
-    return case_queryset().select_for_update(of=("self",)).filter(pk=case_id).first()
+    return lock(case_queryset(), case_id)
 
 
 def _start_clock(case, phase: str, start: dt.datetime | None = None):

@@ -9,7 +9,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from governance import approvals, jobs
+from governance import approvals, jobs, outbox
 from governance.actions import action_view, failure_context
 from governance.phones import mask_phone
 from governance.spreadsheets import XLSX_TYPE
@@ -221,5 +220,5 @@ def export(request, name):
         return response
     job = jobs.start_job(kind="export_cases", requested_by=request.user, message=_("排队等待导出……"))
     query = request.GET.urlencode()
-    transaction.on_commit(lambda: tasks.export_cases.delay(job.pk, request.user.pk, name, query))
+    outbox.enqueue(tasks.export_cases, job.pk, request.user.pk, name, query)
     return redirect("job", pk=job.pk)

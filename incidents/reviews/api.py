@@ -2,7 +2,6 @@
 `run/` to start a job now (its progress at /api/v1/jobs/{id}/)."""
 
 import django_filters
-from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -12,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from governance import jobs
+from governance import jobs, outbox
 from governance.roles import Role
 
 from ..tasks import run_daily_review, run_weekly_evaluation
@@ -80,7 +79,7 @@ def start(request, kind: str, task) -> Response:
     if not (request.user.is_superuser or set(RUNNERS) & request.user.role_names()):
         raise PermissionDenied("只有指挥中心领导和管理员可以立即运行。")
     job = jobs.start_job(kind=kind, requested_by=request.user)
-    transaction.on_commit(lambda: task.delay(job_id=job.pk))
+    outbox.enqueue(task, job_id=job.pk)
     return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
 
 
