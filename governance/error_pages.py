@@ -8,13 +8,20 @@ header. The project's handler404/403/400/500 (governance/urls.py) answer an /api
 client's report finds the traceback. Errors inside DRF views are DRF's JSON already
 (governance.exceptions); these handlers cover what happens outside them: a path that matches
 no route (an id that is not a whole number, see governance.routers) and an uncaught exception.
+
+`DatabaseUnavailableMiddleware`: PostgreSQL restarting or a dropped connection is not a bug but a
+moment to wait: 503 with Retry-After (the JSON detail, or templates/503.html), nothing of the
+request saved (ATOMIC_REQUESTS). The broken connection is closed when the request ends, and the
+next request opens a fresh one (CONN_HEALTH_CHECKS).
 """
 
 import logging
 import re
 import uuid
 
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -32,6 +39,30 @@ class RequestIdMiddleware:
         request.request_id = given if SANE_ID.match(given) else uuid.uuid4().hex
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    RETRY_AFTER = "30"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        request_id = getattr(request, "request_id", "")
+        logger.error("database unavailable on %s %s, request id %s: %s", request.method, request.path, request_id,
+                     exception)
+        if is_api(request):
+            body = {"detail": _("数据库暂时不可用，操作没有保存，请稍后重试。"), "request_id": request_id}
+            response = JsonResponse(body, status=503)
+        else:
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = self.RETRY_AFTER
         return response
 
 

@@ -1,8 +1,11 @@
 """Pieces the fault tests share: a Redis server a test starts and stops itself (never the shared
-one), a free TCP port, and pointing the Celery app at another broker."""
+one), a free TCP port, pointing the Celery app at another broker, and a TCP proxy to cut the
+application off PostgreSQL without touching the shared server."""
 
+import contextlib
 import socket
 import subprocess
+import threading
 import time
 
 import kombu.pools
@@ -57,3 +60,53 @@ def use_broker(**conf):
     app.amqp._producer_pool = None
     kombu.pools.reset()
     app.conf.update(conf)
+
+
+class TcpProxy:
+    """127.0.0.1:`port` → 127.0.0.1:`target`. `cut()` drops every connection and refuses new ones
+    (the database restarting, seen from the application); `restore()` accepts again."""
+
+    def __init__(self, target: int):
+        self.target = target
+        self.port = free_port()
+        self.server = None
+        self.sockets = []
+        self.lock = threading.Lock()
+
+    def start(self) -> "TcpProxy":
+        self.server = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.server,), daemon=True).start()
+        return self
+
+    restore = start
+
+    def cut(self) -> None:
+        with contextlib.suppress(OSError):
+            self.server.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread (close alone does not)
+        self.server.close()
+        with self.lock:
+            for sock in self.sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self.sockets.clear()
+
+    def _accept(self, server):
+        while True:
+            try:
+                client, _address = server.accept()
+            except OSError:
+                return  # cut
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            with self.lock:
+                self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
