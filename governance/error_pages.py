@@ -9,14 +9,16 @@ client's report finds the traceback. Errors inside DRF views are DRF's JSON alre
 (governance.exceptions); these handlers cover what happens outside them: a path that matches
 no route (an id that is not a whole number, see governance.routers) and an uncaught exception.
 
-`DatabaseUnavailableMiddleware`: PostgreSQL restarting or a dropped connection is not a bug but a
-moment to wait: 503 with Retry-After (the JSON detail, or templates/503.html), nothing of the
-request saved (ATOMIC_REQUESTS). The broken connection is closed when the request ends, and the
-next request opens a fresh one (CONN_HEALTH_CHECKS).
+PostgreSQL restarting or a dropped connection is not a bug but a moment to wait: when the
+uncaught exception is the database's (wherever it was raised — a view, a middleware reading the
+session), handler500 answers 503 with Retry-After (the JSON detail, or templates/503.html);
+nothing of the request was saved (ATOMIC_REQUESTS). The broken connection is closed when the
+request ends, and the next request opens a fresh one (CONN_HEALTH_CHECKS).
 """
 
 import logging
 import re
+import sys
 import uuid
 
 from django.db import InterfaceError, OperationalError
@@ -39,30 +41,6 @@ class RequestIdMiddleware:
         request.request_id = given if SANE_ID.match(given) else uuid.uuid4().hex
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
-        return response
-
-
-class DatabaseUnavailableMiddleware:
-    RETRY_AFTER = "30"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        request_id = getattr(request, "request_id", "")
-        logger.error("database unavailable on %s %s, request id %s: %s", request.method, request.path, request_id,
-                     exception)
-        if is_api(request):
-            body = {"detail": _("数据库暂时不可用，操作没有保存，请稍后重试。"), "request_id": request_id}
-            response = JsonResponse(body, status=503)
-        else:
-            response = HttpResponse(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = self.RETRY_AFTER
         return response
 
 
@@ -90,8 +68,24 @@ def page_not_found(request, exception):
 
 def server_error(request):
     request_id = getattr(request, "request_id", "") or uuid.uuid4().hex
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request, request_id)
     logger.error("500 on %s %s, request id %s", request.method, request.path, request_id)
     if is_api(request):
         body = {"detail": _("服务器内部错误，请稍后重试；反馈问题时请提供请求编号。"), "request_id": request_id}
         return JsonResponse(body, status=500)
     return defaults.server_error(request)
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(request, request_id: str):
+    logger.error("database unavailable on %s %s, request id %s", request.method, request.path, request_id)
+    if is_api(request):
+        body = {"detail": _("数据库暂时不可用，操作没有保存，请稍后重试。"), "request_id": request_id}
+        response = JsonResponse(body, status=503)
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
