@@ -9,15 +9,17 @@ REQ_HASH := $(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 # The demo runs with DEBUG off, so people meet the Chinese error pages, never Django's technical
 # page; plain HTTP on localhost is allowed by turning off the HTTPS-only cookies and redirect, and
-# its keys are random ones kept under var/ (created once by `make keys`; back them up with the data).
+# its keys are random ones kept under var/ (created once by `make keys`; back them up with the data)
+# unless the environment sets SECRET_KEY / IDENTITY_KEY (an installation's /etc/grid-governance/env).
 DEMO_KEYS := var/secret_key var/identity_key
-RUN_ENV := DEBUG=$${DEBUG:-false} SECRET_KEY="$$(cat var/secret_key)" IDENTITY_KEY="$$(cat var/identity_key)" \
+RUN_ENV := DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+  IDENTITY_KEY="$${IDENTITY_KEY:-$$(cat var/identity_key)}" \
   SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
 # On PostgreSQL, migrations, the demo load and the role grants run as the tables' owner; the web
 # server and the worker as the application role `manage.py db_app_role` prepares (docs/security.md).
 OWNER_ENV := $(RUN_ENV) DATABASE_AS=owner
 
-.PHONY: install keys run migrate demo serve test test-fast lint bench clean
+.PHONY: install keys run migrate demo serve test test-fast test-upgrade lint bench backup restore clean
 
 install: $(STAMP)
 
@@ -56,6 +58,27 @@ test: install
 	@.ci/ensure-chromium
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest -n 2 --dist loadfile -q
+
+# An older release's populated schema migrated forward by this checkout, losing no row
+# (docs/operations.md). E.g. make test-upgrade UPGRADE_FROM=v1.2
+UPGRADE_FROM ?= $(shell git describe --tags --abbrev=0 2>/dev/null || echo HEAD~25)
+test-upgrade: install
+	@.ci/ensure-services
+	tests/upgrade/upgrade.sh $(UPGRADE_FROM)
+
+# Backups of a PostgreSQL installation: database, uploaded files, the keys kept under var/
+# (docs/operations.md). make backup [BACKUP_ARGS="--to /backup/grid"]
+backup: install keys
+	$(OWNER_ENV) $(PY) manage.py backup $(BACKUP_ARGS)
+
+# make restore BACKUP=<folder> into the empty database DATABASE_URL names [RESTORE_ARGS=--force]
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<YYYYMMDD-HHMMSS>"; exit 2; }
+	@mkdir -p var; for key in secret_key identity_key; do \
+	  if [ ! -e var/$$key ] && [ -e "$(BACKUP)/keys/$$key" ]; then cp -p "$(BACKUP)/keys/$$key" var/; fi; done
+	@$(MAKE) --no-print-directory keys
+	$(OWNER_ENV) $(PY) manage.py restore "$(BACKUP)" $(RESTORE_ARGS)
+	$(OWNER_ENV) $(PY) manage.py db_app_role -v0
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -27,6 +27,8 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from . import logs
+
 logger = logging.getLogger("governance.errors")
 API_PREFIX = "/api/"
 SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -39,6 +41,7 @@ class RequestIdMiddleware:
     def __call__(self, request):
         given = request.headers.get("X-Request-ID", "")
         request.request_id = given if SANE_ID.match(given) else uuid.uuid4().hex
+        logs.request_id.set(request.request_id)  # on every log record until request_finished
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response

@@ -92,6 +92,8 @@ def test_requests_survive_a_dropped_connection_and_a_database_restart(server):
     assert status == 503 and headers["Retry-After"] and "数据库暂时不可用" in json.loads(body)["detail"]
     status, headers, body = get(port, "/", **page)
     assert status == 503 and "系统正在恢复" in body and "Traceback" not in body
+    status, _headers, body = get(port, "/healthz")
+    assert status == 503 and json.loads(body)["status"] == "down"
 
     proxy.restore()
     assert get(port, "/api/v1/notifications/", **api)[0] == 200
