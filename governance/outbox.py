@@ -9,8 +9,10 @@ every worker as it starts — sends what is pending, oldest first, stopping at t
 A row is locked while it is sent (SKIP LOCKED), so the commit hook and the drain never send
 one row twice at the same time; a process that dies between sending and marking a row sent
 makes it go out twice, which the tasks allow (at-least-once delivery, docs/operations.md).
+Sent rows are kept `KEEP_SENT` for an operator's questions, then the drain deletes them.
 """
 
+import datetime as dt
 import logging
 
 from celery import current_app
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 
 BROKER_UNAVAILABLE = (KombuOperationalError, RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
 BATCH = 100
+KEEP_SENT = dt.timedelta(days=7)
 
 
 def enqueue(task, *args, **kwargs) -> OutboxMessage:
@@ -46,6 +49,7 @@ def send(message_id: int) -> bool:
 
 def drain() -> int:
     """Send the pending rows, oldest first; stop at the first failure. Returns how many went out."""
+    OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
     sent = 0
     while True:
         with transaction.atomic():
