@@ -2,6 +2,7 @@
 and rebuilt when any boundary changes (a version number in the shared cache)."""
 
 import threading
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,7 +14,7 @@ from shapely.validation import explain_validity
 from .coords import convert
 from .levels import AreaLevel
 
-_VERSION_KEY = "grids:boundary-version"
+_VERSION_KEY = "grids:boundary-token"  # a token, no longer a counter (see boundary_version)
 _lock = threading.Lock()
 _index: dict = {"version": None, "tree": None, "ids": []}
 
@@ -33,32 +34,26 @@ def shape_of(geojson):
 
 def invalidate() -> None:
     """Call after a boundary changed (on commit): every process rebuilds on its next lookup."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 1, timeout=None)
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def boundary_version() -> int:
-    """A number that changes whenever a boundary changes (for caches of drawn boundaries)."""
-    return cache.get(_VERSION_KEY, 0)
+def boundary_version() -> str:
+    """A token that changes whenever a boundary changes (for caches of drawn boundaries).
 
-
-def _index_version() -> int | None:
-    """The shared version, made 1 when missing (an emptied Redis); None while the cache is
-    unavailable (governance/cache.py): then nobody can say whether a boundary changed, and the
-    index is rebuilt on every lookup until it is back."""
+    A fresh random token, never a counter: after the cache was emptied (a Redis restart, a flush),
+    a counter would start again at a number some process's index may already carry, and that
+    process would keep answering from boundaries that are gone."""
     version = cache.get(_VERSION_KEY)
     if version is None:
-        cache.add(_VERSION_KEY, 1, timeout=None)
-        version = cache.get(_VERSION_KEY)
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(_VERSION_KEY) or uuid.uuid4().hex
     return version
 
 
 def _current_tree():
-    version = _index_version()
+    version = boundary_version()
     with _lock:
-        if version is None or _index["version"] != version:
+        if _index["version"] != version:
             from .models import Area
 
             rows = Area.objects.filter(level__in=[AreaLevel.GRID], boundary__isnull=False).values_list("id", "boundary")
