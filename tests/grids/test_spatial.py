@@ -1,7 +1,9 @@
 import pytest
+from django.core.cache import cache
 
 from grids import services, spatial
 from grids.coords import bd09_to_gcj02, convert, gcj02_to_bd09, gcj02_to_wgs84, wgs84_to_gcj02
+from grids.models import Area
 from tests.factories import square
 
 
@@ -29,6 +31,19 @@ def test_index_rebuilds_after_a_boundary_change(world, django_capture_on_commit_
         services.update_area(area=grid, boundary=square(115.80, 34.60, 0.01))
     assert spatial.grid_at(34.605, 115.805) == grid.id
     assert spatial.grid_at(34.405, 115.805) is None
+
+
+def test_index_rebuilds_after_the_cache_was_emptied(world):
+    """A flushed or restarted Redis loses the version: the next one must not match an old index."""
+    grid = world.grids["411425100"][0]
+    cache.clear()
+    spatial.invalidate()
+    assert spatial.grid_at(34.405, 115.805) == grid.id  # the index is built at this version
+    Area.objects.filter(pk=grid.pk).update(boundary=square(115.80, 34.60, 0.01))  # no on-commit hook
+    cache.clear()
+    spatial.invalidate()
+    assert spatial.grid_at(34.405, 115.805) is None
+    assert spatial.grid_at(34.605, 115.805) == grid.id
 
 
 def test_lookup_uses_the_cached_index(world, django_assert_num_queries):
