@@ -19,7 +19,7 @@ RUN_ENV := DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_k
 # server and the worker as the application role `manage.py db_app_role` prepares (docs/security.md).
 OWNER_ENV := $(RUN_ENV) DATABASE_AS=owner
 
-.PHONY: install keys run migrate demo serve test test-fast test-upgrade lint bench backup restore clean
+.PHONY: install lock audit keys run migrate demo serve test test-fast test-upgrade lint bench backup restore clean
 
 install: $(STAMP)
 
@@ -32,8 +32,27 @@ $(DEMO_KEYS):
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*; touch $@
+
+# Dependencies: edit the top-level pins in requirements.in (the platform) or requirements-dev.in
+# (tests and tools), then `make lock` writes requirements*.txt — every package, transitive ones
+# too, pinned with its hashes (pip-tools) — and `make install` installs exactly those.
+LOCK := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile -q --generate-hashes --strip-extras \
+  --no-emit-index-url --no-emit-find-links
+lock:
+	@test -x $(VENV)/bin/pip-compile || $(PY) -m pip install -q pip-tools
+	$(LOCK) -o requirements.txt requirements.in
+	$(LOCK) -o requirements-dev.txt requirements-dev.in
+
+# Security checks (docs/security.md): bandit on the production code and, with its own explained
+# skips, the demo app (also in make test: tests/governance/test_supply_chain.py); pip-audit of
+# the locked requirements, which needs its vulnerability database (PyPI's JSON API or OSV) —
+# --strict fails when it cannot be reached instead of reporting nothing found.
+audit: install
+	$(VENV)/bin/bandit -q -c pyproject.toml -r .
+	$(VENV)/bin/bandit -q -r demo -s B101,B311,B105,B404,B603
+	$(VENV)/bin/pip-audit --strict --disable-pip --require-hashes --progress-spinner off -r requirements-dev.txt
 
 migrate: install keys
 	$(OWNER_ENV) $(PY) manage.py migrate --noinput -v0

@@ -98,7 +98,8 @@ def _lock(township_id: int, day: dt.date) -> None:
     """One review of a township and day at a time (a retry racing a slow first run waits)."""
     if connection.vendor != "postgresql":
         return  # SQLite (the demo): the IMMEDIATE transaction already holds the only write lock
-    key = int.from_bytes(hashlib.sha1(f"daily:{township_id}:{day}".encode()).digest()[:8], "big", signed=True)
+    digest = hashlib.sha1(f"daily:{township_id}:{day}".encode(), usedforsecurity=False).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
