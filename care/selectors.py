@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from grids.models import Household, HouseholdColour
@@ -55,19 +55,27 @@ def due_on(qs, day: dt.date):
     return qs.filter(is_active=True, next_due=day)
 
 
+def visited_on(day: dt.date) -> Exists:
+    """A plan (the outer row) with a visit on the local date `day`."""
+    since = dt.datetime.combine(day, dt.time.min, timezone.get_current_timezone())
+    return Exists(CareVisit.objects.filter(plan=OuterRef("pk"), at__gte=since, at__lt=since + dt.timedelta(days=1)))
+
+
 def figures(user, day: dt.date | None = None) -> dict:
-    """The care scope's figures: in care, due today, overdue, incomplete 一人四管 — one query."""
+    """The care scope's figures: in care, due today, visited today, overdue, incomplete 一人四管 —
+    one query."""
     day = day or timezone.localdate()
     return plans_for(user).aggregate(
         active=Count("id", filter=Q(is_active=True)),
         due_today=Count("id", filter=Q(is_active=True, next_due=day)),
+        done_today=Count("id", filter=Q(visited_on(day), is_active=True)),
         overdue=Count("id", filter=Q(is_active=True, next_due__lt=day)),
         keepers_missing=Count("id", filter=Q(is_active=True, keepers_complete=False)),
     )
 
 
 def by_village(user, day: dt.date | None = None) -> list[dict]:
-    """Per village in scope: plans, due today, overdue, visits done today — one query."""
+    """Per village in scope: plans, due today, visited today, overdue — one query."""
     day = day or timezone.localdate()
     return list(
         active(plans_for(user))
@@ -75,6 +83,7 @@ def by_village(user, day: dt.date | None = None) -> list[dict]:
         .annotate(
             plans=Count("id"),
             due_today=Count("id", filter=Q(next_due=day)),
+            done_today=Count("id", filter=Q(visited_on(day))),
             overdue=Count("id", filter=Q(next_due__lt=day)),
             keepers_missing=Count("id", filter=Q(keepers_complete=False)),
         )

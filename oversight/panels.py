@@ -460,8 +460,9 @@ STABILITY = Panel("stability", _("社会稳定指数"), _stability, width=2)
 
 
 def _care(scope: OversightScope, now: dt.datetime) -> dict:
-    """关爱守护: key people in care, visits due today and overdue, 一人四管 gaps, the 三色 split and
-    volunteer hours of the area (counts only; the lists behind them are scoped pages)."""
+    """关爱守护: key people in care, visits due and done today and overdue, 一人四管 gaps, the 三色
+    split, volunteer hours and the 家家帮 pairs and watch units of the area (counts only; the lists
+    behind them are scoped pages)."""
     f = care_figures.area_figures(scope.cases_filter, timezone.localdate(now))
     plans, colours = reverse("care:home"), reverse("care:colours")
     return {
@@ -482,7 +483,8 @@ def _care(scope: OversightScope, now: dt.datetime) -> dict:
                 "href": f"{plans}?keepers_complete=0",
             },
         ],
-        "rows": [
+        "rows": [{"label": str(_("今日已走访")), "value": f["done_today"], "href": plans}]
+        + [
             {"label": str(label), "value": f["colours"][colour], "href": colours}
             for colour, label in HouseholdColour.choices
         ]
@@ -492,6 +494,11 @@ def _care(scope: OversightScope, now: dt.datetime) -> dict:
                 "label": str(_("志愿者 / 服务小时")),
                 "value": f"{f['volunteers']} / {f['hours'] or 0}",
                 "href": reverse("care:volunteers"),
+            },
+            {
+                "label": str(_("家家帮结对 / 挨户防 / 微网格")),
+                "value": f"{f['pairs']} / {f['watch']} / {f['micro']}",
+                "href": reverse("care:neighbours"),
             },
         ],
     }

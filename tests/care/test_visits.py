@@ -28,12 +28,16 @@ def test_schedule_and_overdue_on_a_frozen_clock(care):
         assert not selectors.overdue(plans, today).exists()
     with time_machine.travel(MONDAY + dt.timedelta(days=1), tick=False):  # not visited on its day
         assert list(selectors.overdue(selectors.plans_for(care.worker), timezone.localdate())) == [plan]
+        assert selectors.figures(care.head)["done_today"] == 0
         visit = services.record_visit(visitor=care.worker, plan_id=plan.pk, finding="身体尚好，独自生活")
         assert visit.next_due == dt.date(2026, 3, 10)  # the visit's day + 7
+        assert selectors.figures(care.head)["done_today"] == 1  # visits due / done / overdue
+        assert [row["done_today"] for row in selectors.by_village(care.head)] == [1]
         plan.refresh_from_db()
         assert plan.next_due == dt.date(2026, 3, 10)
         assert not selectors.overdue(selectors.plans_for(care.worker), timezone.localdate()).exists()
     with time_machine.travel(MONDAY + dt.timedelta(days=8), tick=False):  # due that day: not yet overdue
+        assert selectors.figures(care.head)["done_today"] == 0  # the visit was another day
         assert list(selectors.due_on(selectors.plans_for(care.worker), timezone.localdate())) == [plan]
     with time_machine.travel(MONDAY + dt.timedelta(days=9), tick=False):
         assert selectors.figures(care.head)["overdue"] == 1
