@@ -110,7 +110,7 @@ class IntegrityCheckAdmin(ReadOnlyAdmin):
 
 @admin.register(SafeVillage)
 class SafeVillageAdmin(admin.ModelAdmin):
-    list_display = ("village", "year", "source", "designated_at")
+    list_display = ("village", "year", "source", "designated_at", "withdrawn_at", "withdrawal_reason")
     list_filter = ("year",)
     raw_id_fields = ("village",)
     fields = ("village", "year", "source")

@@ -465,7 +465,8 @@ class IntegrityCheck(models.Model):
 
 
 class SafeVillage(InVillage):
-    """平安村（社区）：某年被评为平安村，其居民享受“三个10%”中的两项补贴。"""
+    """平安村（社区）：某年被评为平安村，其居民享受“三个10%”中的两项补贴；认定被撤销时记录撤销，
+    补贴随即停止（记录保留）。"""
 
     year = models.PositiveIntegerField(_("年度"))
     source = models.CharField(_("依据"), max_length=100, help_text=_("如 平安创建考核 #12，或 人工登记"))
@@ -473,11 +474,24 @@ class SafeVillage(InVillage):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     designated_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, help_text=_("空表示有效"))
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("平安村")
         verbose_name_plural = _("平安村")
-        constraints = [models.UniqueConstraint(fields=["village", "year"], name="one_safe_village_per_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "year"], condition=Q(withdrawn_at__isnull=True), name="one_safe_village_per_year"
+            ),
+            models.CheckConstraint(
+                name="safe_village_withdrawn_with_reason",
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+            ),
+        ]
         indexes = [models.Index(fields=["year", "township"], name="safevillage_year_township")]
 
     def __str__(self):

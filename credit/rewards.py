@@ -1,7 +1,8 @@
 """三个10% safe-village rewards (Longyan), as data other departments query.
 
 - A village designated 平安村 for a year (by the safe-area assessment through
-  `designate_safe_village`, or by an admin) flags its households for the two 10% subsidies:
+  `designate_safe_village`, or by an admin) flags its households for the two 10% subsidies
+  until the designation is withdrawn (`withdraw_safe_village`: the assessment revoked it):
   新农合 individual contribution subsidised 10%, basic pension of residents over 60 raised 10%.
   The pension raise goes to residents aged 60 or more on the day — age from the birth date of
   their ID number — who are enrolled in 新农保 (a `PensionEnrolment` on record).
@@ -33,6 +34,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.safe_villages import SafeVillageSink
 from grids.levels import AreaLevel
 from grids.models import Area, Household, Resident
 from grids.scoping import CHANGE, VIEW, in_scope
@@ -61,12 +63,28 @@ def designate_safe_village(village: Area, year: int, source: str, actor=None) ->
         errors["source"] = [_("请填写依据。")]
     if errors:
         raise ValidationError(errors)
-    record, _created = SafeVillage.objects.get_or_create(
+    record, _created = SafeVillage.objects.filter(withdrawn_at__isnull=True).get_or_create(
         village=village,
         year=year,
         defaults={"source": source.strip()[:100], "designated_by": actor, **village_columns(village)},
     )
     return record
+
+
+@transaction.atomic
+def withdraw_safe_village(*, village: Area, year: int, source: str, reason: str, actor=None) -> int:
+    """Withdraw the 平安村 record of `year` that `source` fed (a revoked assessment rating): its
+    households lose the rewards at once. The record stays, with who withdrew it, when and why; a
+    record another source made (an admin's) is left alone; a later designation is a new record.
+    Returns how many records were withdrawn (0 or 1)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("请填写撤销原因。")]})
+    return SafeVillage.objects.filter(
+        village=village, year=year, source=source.strip()[:100], withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now(), withdrawn_by=actor, withdrawal_reason=reason.strip()[:200])
+
+
+SAFE_VILLAGE_SINK = SafeVillageSink(designate=designate_safe_village, withdraw=withdraw_safe_village)
 
 
 PENSION_AGE = 60
@@ -111,7 +129,7 @@ def households_with_rewards(user, *, year: int, day: dt.date):
     """Households in the user's scope (view_area_records: departments query this) annotated with
     `safe_village`, `pension_raised` (residents 60+ enrolled in 新农保, counted only in a safe
     village) and `law_abiding` for `year` / `day`."""
-    safe = SafeVillage.objects.filter(village_id=OuterRef("village_id"), year=year)
+    safe = SafeVillage.objects.filter(village_id=OuterRef("village_id"), year=year, withdrawn_at__isnull=True)
     newest = current_ratings(day).filter(subject__household_id=OuterRef("pk")).order_by("-valid_from", "-id")
     clean = newest.annotate(
         clean=ExpressionWrapper(Q(vetoed=False, deduction_points=0), output_field=BooleanField())

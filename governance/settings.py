@@ -450,9 +450,9 @@ MAP_TILE_CRS = env.str("MAP_TILE_CRS", default="WGS84")
 CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
 
 # What waits for a decision, shown in the inbox (governance/approvals.py).
-# Who receives the approved 平安村 of the safe-area assessment (oversight): functions
-# (village=, year=, source=).
-SAFE_VILLAGE_SINKS = ["credit.rewards.designate_safe_village"]
+# Who receives the approved 平安村 of the safe-area assessment (oversight) and withdraws what a
+# revoked approval fed: governance.safe_villages.SafeVillageSink objects.
+SAFE_VILLAGE_SINKS = ["credit.rewards.SAFE_VILLAGE_SINK"]
 
 # Roles: each app's list of (member name, value, label), gathered into governance.roles.Role.
 ROLE_SETS = ["governance.roles.ROLES", "grids.roles.ROLES", "insurance.roles.ROLES", "credit.roles.ROLES"]

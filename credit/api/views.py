@@ -354,7 +354,7 @@ class RewardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="平安村名单", parameters=[YEAR]),
+    list=extend_schema(summary="平安村名单（有效的；撤销认定后不再列出）", parameters=[YEAR]),
     create=extend_schema(
         summary="登记平安村（管理员；平安创建考核通过服务函数写入）", responses={201: s.SafeVillageSerializer, **ERRORS}
     ),
@@ -367,7 +367,7 @@ class SafeVillageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return SafeVillage.objects.none()
         return (
             SafeVillage.objects.restrict(self.request.user, VIEW_CREDIT)
-            .filter(year=_year(self.request))
+            .filter(year=_year(self.request), withdrawn_at__isnull=True)
             .select_related("village")
         )
 

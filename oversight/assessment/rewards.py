@@ -1,9 +1,10 @@
 """The bridge to the safe-village rewards (三个10%) of the apps that grant them.
 
 Approving a village's rating publishes that village; `publish_safe_villages(year)`
-(re)publishes every approved safe village of a year. Who receives them is the registry
-settings.SAFE_VILLAGE_SINKS: functions `(village=, year=, source=)` — today
-`credit.rewards.designate_safe_village`. A path that does not import fails loudly.
+(re)publishes every approved safe village of a year; revoking the approval withdraws what it fed
+(`withdraw_safe_village`, inside the revocation's transaction). Who receives them is the registry
+settings.SAFE_VILLAGE_SINKS: `governance.safe_villages.SafeVillageSink` objects — today
+`credit.rewards.SAFE_VILLAGE_SINK`. A path that does not import fails loudly.
 """
 
 from governance.registry import entries
@@ -27,6 +28,18 @@ def publish_safe_villages(year: int, *, village_ids=None) -> int:
     count = 0
     for rating in ratings.iterator(chunk_size=500):
         for sink in sinks:
-            sink(village=rating.area, year=year, source=f"oversight.AreaRating:{rating.pk}")
+            sink.designate(village=rating.area, year=year, source=source_of(rating))
         count += 1
     return count
+
+
+def source_of(rating: AreaRating) -> str:
+    return f"oversight.AreaRating:{rating.pk}"
+
+
+def withdraw_safe_village(rating: AreaRating, *, reason: str, actor) -> int:
+    """Withdraw, in every sink, the 平安村 record `rating`'s approval fed; how many were withdrawn."""
+    return sum(
+        sink.withdraw(village=rating.area, year=rating.year, source=source_of(rating), reason=reason, actor=actor)
+        for sink in entries("SAFE_VILLAGE_SINKS")
+    )

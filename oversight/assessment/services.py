@@ -119,11 +119,25 @@ def _check_complete(rating, transition):
 
 def decide_rating(*, rating_id: int, action: str, actor, version=None, note=""):
     """认定 (approve) or 撤销认定 (revoke) a rating. Approving a 平安村 passes it on to credit's
-    safe-village rewards after commit."""
+    safe-village rewards after commit; revoking one withdraws those rewards in the same
+    transaction (the event row records how many records were withdrawn)."""
+    withdrawn = {"n": 0}
 
     def publish(rating, event):
-        if rating.level == AreaLevel.VILLAGE and rating.result == RatingResult.SAFE:
+        if _is_safe_village(rating):
             rewards.publish_safe_villages(rating.year, village_ids=[rating.area_id])
+
+    def apply(rating, transition):
+        if action == "approve":
+            _check_complete(rating, transition)
+        elif _is_safe_village(rating):
+            withdrawn["n"] = rewards.withdraw_safe_village(rating, reason=note, actor=actor)
+
+    def record(obj, t, from_state, n):
+        data = {"score": float(obj.score), "result": obj.result}
+        if action == "revoke":
+            data["safe_villages_withdrawn"] = withdrawn["n"]
+        return RatingEvent.of_transition(obj, t, from_state, n, actor=actor, data=data)
 
     return perform(
         workflow=RATING_WORKFLOW,
@@ -134,12 +148,14 @@ def decide_rating(*, rating_id: int, action: str, actor, version=None, note=""):
         visible=sees,
         expected_version=version,
         note=note,
-        apply=_check_complete if action == "approve" else None,
-        record=lambda obj, t, from_state, n: RatingEvent.of_transition(
-            obj, t, from_state, n, actor=actor, data={"score": float(obj.score), "result": obj.result}
-        ),
+        apply=apply,
+        record=record,
         after_commit=[publish] if action == "approve" else (),
     )
+
+
+def _is_safe_village(rating) -> bool:
+    return rating.level == AreaLevel.VILLAGE and rating.result == RatingResult.SAFE
 
 
 def compute_county_ratings(*, actor, county: Area, year: int) -> int:

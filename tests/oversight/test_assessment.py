@@ -1,11 +1,14 @@
 """Safe-area assessment: indicators on known data, rating rules, evidence workflow, scoping."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from grids.household_services import create_household
+from grids.models import Area
 from oversight.assessment.rating import compute_ratings, meets
 from oversight.assessment.services import review_evidence, submit_evidence
 from oversight.models import AreaRating, Evidence, Indicator, RatingEvent
@@ -210,6 +213,51 @@ def test_rating_approval_designates_the_safe_village_in_credit(county, as_user, 
     safe = SafeVillage.objects.get()
     assert (safe.village, safe.year, safe.source) == (village, YEAR, f"oversight.AreaRating:{rating.pk}")
     assert publish_safe_villages(YEAR) == 1 and SafeVillage.objects.count() == 1  # idempotent, only approved 达标
+
+
+def test_revoking_an_approved_safe_village_withdraws_its_credit_reward(
+    county, as_user, django_capture_on_commit_callbacks
+):
+    """The reward an approval fed stops when the approval is revoked (same transaction, recorded
+    with who, when and why); an admin's own designation of another village is left alone; a new
+    approval designates again."""
+    from credit.models import SafeVillage
+    from credit.rewards import designate_safe_village, households_with_rewards
+
+    village, other = county.villages["411425100"][:2]
+    designate_safe_village(other, YEAR, "人工登记", actor=county.admin)
+    approve_all_entered(county, village)
+    rating = village_rating(village)
+    leader = as_user(county.leader)
+    url = f"/api/v1/oversight/ratings/{rating.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert leader.post(url + "approve/", {"version": rating.version}, format="json").status_code == 200
+
+    def safe_households():
+        day = dt.date(YEAR, 12, 31)
+        rows = households_with_rewards(county.admin, year=YEAR, day=day).filter(safe_village=True)
+        return set(rows.values_list("village_id", flat=True))
+
+    for number, place in (("HSAFE1", village), ("HSAFE2", other)):
+        grid = Area.objects.filter(level="grid", path__startswith=place.path).first()
+        create_household(grid=grid, number=number, head_name="户主", address="村内")
+    assert safe_households() == {village.id, other.id}
+    rating.refresh_from_db()
+    r = leader.post(url + "revoke/", {"version": rating.version, "note": "复核发现命案漏报"}, format="json")
+    assert r.status_code == 200, r.content
+    withdrawn = SafeVillage.objects.get(village=village)
+    assert withdrawn.withdrawn_at is not None and withdrawn.withdrawn_by == county.leader
+    assert withdrawn.withdrawal_reason == "复核发现命案漏报"
+    assert safe_households() == {other.id}  # the reward stopped; the admin's designation stays
+    event = RatingEvent.objects.filter(rating=rating).latest("id")
+    assert (event.action, event.data["safe_villages_withdrawn"]) == ("revoke", 1)
+    listed = as_user(county.admin).get("/api/v1/credit/safe-villages/", {"year": YEAR}).json()
+    assert [row["village"] for row in listed["results"]] == [other.id]
+    rating.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert leader.post(url + "approve/", {"version": rating.version}, format="json").status_code == 200
+    assert SafeVillage.objects.filter(village=village).count() == 2  # the withdrawn record is kept
+    assert safe_households() == {village.id, other.id}
 
 
 def test_publish_without_a_sink_records_nothing_and_a_broken_sink_fails_loudly(county, settings):
