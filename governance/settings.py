@@ -377,6 +377,7 @@ NAV_ITEMS = [
         [
             ("日清", "reviews:daily", REVIEW_ROLES),
             ("周评", "reviews:weekly", REVIEW_ROLES),
+            ("抽查", "grids:spot-checks", ["township_officer", "village_head", "admin"]),
         ],
     ),
     (

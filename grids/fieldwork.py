@@ -145,10 +145,14 @@ def check_spot_checker(*, worker, checked_by) -> Assignment:
 
 @transaction.atomic
 def record_spot_check(*, worker, checked_by, day: dt.date, passed: bool, note: str = "") -> SpotCheck:
-    """抽查: recorded by someone who may change records in the worker's grid, never by the worker."""
+    """抽查: recorded by someone who may change records in the worker's grid, never by the worker,
+    for a day not in the future (the page, the API and the admin all come here)."""
     post = check_spot_checker(worker=worker, checked_by=checked_by)
+    if day is None or day > timezone.localdate():
+        raise ValidationError({"day": _("抽查日期不能晚于今天。")})
     return SpotCheck.objects.create(
-        worker=worker, checked_by=checked_by, day=day, passed=passed, note=note.strip(), **_columns(post.area)
+        worker=worker, checked_by=checked_by, day=day, passed=bool(passed), note=(note or "").strip()[:500],
+        **_columns(post.area),
     )
 
 

@@ -11,8 +11,8 @@ from governance.roles import Role
 
 from .identity import id_number_digest, parse_id_number
 from .levels import AreaLevel
-from .models import Area, Assignment, Household, Resident
-from .scoping import VIEW, granted_areas, scope_q
+from .models import Area, Assignment, Household, Resident, SpotCheck
+from .scoping import CHANGE, VIEW, granted_areas, scope_q
 
 
 def areas_for(user, perm: str = VIEW):
@@ -52,6 +52,26 @@ def assignments_for(user, perm: str = VIEW):
     if grants is None:
         return qs
     return qs.filter(scope_q(Area, grants, prefix="area__")) if grants else qs.none()
+
+
+def workers_to_spot_check(user):
+    """The posts of grid workers in post on a base grid the user may change (whom they may
+    spot-check), never the user's own."""
+    return (
+        assignments_for(user, CHANGE)
+        .filter(role=Role.GRID_WORKER, end_date__isnull=True, area__level=AreaLevel.GRID)
+        .exclude(user=user)
+        .defer("area__boundary")
+    )
+
+
+def spot_checks_for(user):
+    """抽查 rows inside the user's areas, with the people and the grid (no N+1)."""
+    return (
+        SpotCheck.objects.restrict(user, VIEW)
+        .select_related("worker", "checked_by", "grid")
+        .defer("grid__boundary")
+    )
 
 
 def people_for(user):

@@ -1,7 +1,9 @@
 """REST endpoints of grid workers' field work (/api/v1/fieldwork/…): the app posts patrol
 check-ins and household visits with an Idempotency-Key (a retried POST returns the first row);
-lists and monthly ratings are scoped to the caller's areas."""
+township and village staff record spot checks (抽查) of the workers they oversee; lists and
+monthly ratings are scoped to the caller's areas."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -9,8 +11,8 @@ from rest_framework.response import Response
 
 from governance import idempotency
 
-from .. import fieldwork
-from ..models import HouseholdVisit, MonthlyRating, PatrolCheckIn
+from .. import fieldwork, selectors
+from ..models import HouseholdVisit, MonthlyRating, PatrolCheckIn, SpotCheck
 from ..scoping import VIEW
 from .filters import MonthlyRatingFilter
 
@@ -39,6 +41,26 @@ class VisitSerializer(serializers.ModelSerializer):
         model = HouseholdVisit
         fields = ["id", "worker", "household", "grid", "note", "at"]
         read_only_fields = ["id", "worker", "grid", "at"]
+
+
+class SpotCheckSerializer(serializers.ModelSerializer):
+    worker = serializers.IntegerField(source="worker_id", label=_("网格员"), help_text=_("被抽查网格员的用户 ID"))
+    worker_name = serializers.CharField(source="worker.full_name", read_only=True, label=_("网格员姓名"))
+    checked_by_name = serializers.CharField(source="checked_by.full_name", read_only=True, label=_("抽查人姓名"))
+    grid_name = serializers.CharField(source="grid.name", read_only=True, label=_("网格名称"))
+    passed = serializers.BooleanField(label=_("合格"))
+
+    class Meta:
+        model = SpotCheck
+        fields = ["id", "worker", "worker_name", "grid", "grid_name", "checked_by", "checked_by_name", "day",
+                  "passed", "note"]
+        read_only_fields = ["id", "grid", "checked_by"]
+
+    def validate_worker(self, value):
+        post = selectors.workers_to_spot_check(self.context["request"].user).filter(user_id=value).first()
+        if post is None:
+            raise serializers.ValidationError(_("网格员不存在或不在您可抽查的网格内。"))
+        return post.user
 
 
 class MonthlyRatingSerializer(serializers.ModelSerializer):
@@ -115,6 +137,28 @@ class VisitViewSet(_FieldworkViewSet):
         return fieldwork.record_visit(
             worker=self.request.user, household_id=data["household_id"], note=data.get("note", "")
         )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="抽查记录（按辖区，新的在前）"),
+    create=extend_schema(
+        summary="登记抽查（乡镇、村对所辖网格员；不能抽查本人）", responses={201: SpotCheckSerializer}
+    ),
+)
+class SpotCheckViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = SpotCheckSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SpotCheck.objects.none()
+        return selectors.spot_checks_for(self.request.user).order_by("-id")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        row = fieldwork.record_spot_check(worker=data.pop("worker_id"), checked_by=request.user, **data)
+        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=extend_schema(summary="网格员月度评定（按辖区；可筛选提请解聘审查）"))

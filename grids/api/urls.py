@@ -10,4 +10,5 @@ router.register("households", views.HouseholdViewSet, basename="household")
 router.register("fieldwork/check-ins", fieldwork.CheckInViewSet, basename="check-in")
 router.register("fieldwork/visits", fieldwork.VisitViewSet, basename="visit")
 router.register("fieldwork/ratings", fieldwork.MonthlyRatingViewSet, basename="monthly-rating")
+router.register("fieldwork/spot-checks", fieldwork.SpotCheckViewSet, basename="spot-check")
 urlpatterns = router.urls
