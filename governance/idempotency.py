@@ -1,4 +1,5 @@
-"""Idempotent POSTs for any endpoint (the IETF Idempotency-Key draft, as case intake does it).
+"""Idempotent POSTs for any endpoint (the IETF Idempotency-Key draft): the one helper of case
+intake, grid workers' field work and care visits.
 
 `once(user=, scope=, key=, payload=, run=)` runs `run()` (which returns a saved model row) the
 first time a (user, scope, key) is seen and records the row's id; a repeat with the same body
@@ -6,6 +7,12 @@ returns that row again (created=False); a different body raises IdempotencyMisma
 concurrent repeat waits on the unique index and then sees the first one's row; a missing or
 too long key is a 400. A key expires after settings.IDEMPOTENCY_KEY_DAYS (7) days: used again
 after that, it starts a new request.
+
+An API view calls `once_for_request(request, scope=, model=, run=, files=(...))`: the key from
+the `Idempotency-Key` header, the body's fields and the named file fields' content (name, size,
+SHA-256 — a retry is the same request only with the same files) as the payload; and answers
+with `answer(created)`: 201 the first time, 200 with `Idempotent-Replayed: true` on a repeat.
+`HEADER_PARAMETER` documents the header in the OpenAPI schema.
 """
 
 import datetime as dt
@@ -17,6 +24,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from .errors import IdempotencyMismatch
 from .models import IdempotentRequest
@@ -46,3 +55,53 @@ def once(*, user, scope: str, key: str, payload, run, model):
         request.object_id = row.pk
         request.save(update_fields=["object_id"])
         return row, True
+
+
+HEADER = "Idempotency-Key"
+HEADER_PARAMETER = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="客户端生成的唯一键；网络重试时重复提交同一键只返回第一次创建的记录"
+    "（状态 200，响应头 Idempotent-Replayed: true）；同一键用于不同内容时返回 422。",
+)
+
+
+def upload_digest(upload) -> str:
+    """SHA-256 of an uploaded file's content (read in chunks, then rewound for the real reading)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def request_payload(request, files=()) -> dict:
+    """What a repeat with the same key must repeat: the body's fields (file fields named in
+    `files` left out) and, per file field, its files as (name, size, content digest)."""
+    body = request.data
+    fields = {
+        k: body.getlist(k) if hasattr(body, "getlist") else body[k] for k in body if k not in files
+    }
+    uploads = {name: sorted((f.name, f.size, upload_digest(f)) for f in request.FILES.getlist(name)) for name in files}
+    return {"data": fields, "files": uploads}
+
+
+def once_for_request(request, *, scope: str, model, run, files=()):
+    """`once` for an API request (see the module's note). Returns (row, created)."""
+    return once(
+        user=request.user,
+        scope=scope,
+        key=request.headers.get(HEADER, ""),
+        payload=request_payload(request, files),
+        run=run,
+        model=model,
+    )
+
+
+def answer(created: bool) -> dict:
+    """The status and headers of an idempotent POST's answer: Response(data, **answer(created))."""
+    if created:
+        return {"status": 201}
+    return {"status": 200, "headers": {"Idempotent-Replayed": "true"}}

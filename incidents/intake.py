@@ -2,7 +2,6 @@
 later citizens and other systems). The app's retries are made safe by the kernel's
 Idempotency-Key mechanism (governance.idempotency, scope `INTAKE_SCOPE`)."""
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 
@@ -212,12 +211,3 @@ def _parties(reporter, county, parties) -> list[CaseParty]:
         raise ValidationError(errors)
     return rows
 
-
-def upload_digest(upload) -> str:
-    """SHA-256 of an uploaded file's content (read in chunks, then rewound for the real reading):
-    a retry is the same request only if it carries the same files, not just same names and sizes."""
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()

@@ -21,13 +21,6 @@ from ..constants import Category, ColourChangeStatus, RiskLevel, ViewVia
 from ..models import CarePlan, CareVisit, ColourChange, HelpPair, Volunteer, WatchUnit
 from . import serializers as s
 
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="客户端生成的唯一键；网络重试时重复提交同一键只返回第一次的记录。",
-)
 PLAN_FILTERS = [
     OpenApiParameter("category", str, enum=Category.values, description="类别"),
     OpenApiParameter("risk_level", str, enum=RiskLevel.values, description="风险等级"),
@@ -142,7 +135,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     list=extend_schema(summary="走访记录（按关爱权限范围）"),
     create=extend_schema(
         summary="登记走访（带位置、照片；可一步转立事件；幂等）",
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[idempotency.HEADER_PARAMETER],
         request={"multipart/form-data": s.VisitInputSerializer},
         responses={201: s.CareVisitSerializer, 200: s.CareVisitSerializer},
     ),
@@ -162,11 +155,10 @@ class VisitViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
         data = s.VisitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        visit, created = idempotency.once(
-            user=request.user,
+        visit, created = idempotency.once_for_request(
+            request,
             scope="care.visit",
-            key=request.headers.get("Idempotency-Key", ""),
-            payload={k: v for k, v in request.data.items() if k != "photo"} | {"photo": bool(d.get("photo"))},
+            files=("photo",),
             run=lambda: services.record_visit(
                 visitor=request.user,
                 plan_id=d["plan"],
@@ -184,9 +176,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
             model=CareVisit,
         )
         visit = selectors.visits_for(request.user).get(pk=visit.pk)
-        return Response(
-            s.CareVisitSerializer(visit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return Response(s.CareVisitSerializer(visit).data, **idempotency.answer(created))
 
     @extend_schema(
         summary="把走访发现转立事件", request=s.RaiseCaseInputSerializer, responses={200: s.CareVisitSerializer}

@@ -4,8 +4,7 @@ township and village staff record spot checks (抽查) of the workers they overs
 monthly ratings are scoped to the caller's areas."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -15,14 +14,6 @@ from .. import fieldwork, selectors
 from ..models import HouseholdVisit, MonthlyRating, PatrolCheckIn, SpotCheck
 from ..scoping import VIEW
 from .filters import MonthlyRatingFilter
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="客户端生成的唯一键；网络重试时重复提交同一键只返回第一次的记录。",
-)
 
 
 class CheckInSerializer(serializers.ModelSerializer):
@@ -88,24 +79,17 @@ class _FieldworkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        row, created = idempotency.once(
-            user=request.user,
-            scope=self.scope,
-            key=request.headers.get("Idempotency-Key", ""),
-            payload=request.data,
-            run=lambda: self.record(serializer.validated_data),
-            model=self.model,
+        row, created = idempotency.once_for_request(
+            request, scope=self.scope, model=self.model, run=lambda: self.record(serializer.validated_data)
         )
-        return Response(
-            self.get_serializer(row).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return Response(self.get_serializer(row).data, **idempotency.answer(created))
 
 
 @extend_schema_view(
     list=extend_schema(summary="巡查打卡记录（按辖区）"),
     create=extend_schema(
         summary="巡查打卡（网格员；带位置；幂等）",
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[idempotency.HEADER_PARAMETER],
         responses={201: CheckInSerializer, 200: CheckInSerializer},
     ),
 )
@@ -124,7 +108,7 @@ class CheckInViewSet(_FieldworkViewSet):
     list=extend_schema(summary="入户走访记录（按辖区）"),
     create=extend_schema(
         summary="登记入户走访（网格员；幂等）",
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[idempotency.HEADER_PARAMETER],
         responses={201: VisitSerializer, 200: VisitSerializer},
     ),
 )

@@ -27,20 +27,6 @@ from . import serializers as s
 from .filters import CaseFilter
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description="客户端生成的唯一键；网络重试时重复提交同一键只返回第一次创建的事件。",
-)
-
-
-def _request_payload(request) -> dict:
-    """What a repeat with the same Idempotency-Key must repeat: the fields and the photos (name, size, content)."""
-    data = {k: request.data.getlist(k) if hasattr(request.data, "getlist") else request.data[k] for k in request.data}
-    files = sorted((f.name, f.size, intake.upload_digest(f)) for f in request.FILES.getlist("photos"))
-    return {"data": data, "files": files}
 
 
 @extend_schema_view(
@@ -78,7 +64,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(
         summary="上报事件（所有渠道共用的受理接口）",
         request=s.IntakeSerializer,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[idempotency.HEADER_PARAMETER],
         responses={
             201: s.CaseDetailSerializer,
             200: s.CaseDetailSerializer,
@@ -112,17 +98,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 result=data["result"],
             )
 
-        case, created = idempotency.once(
-            user=request.user,
-            scope=intake.INTAKE_SCOPE,
-            key=request.headers.get("Idempotency-Key", ""),
-            payload=_request_payload(request),
-            run=submit,
-            model=Case,
+        case, created = idempotency.once_for_request(
+            request, scope=intake.INTAKE_SCOPE, model=Case, run=submit, files=("photos",)
         )
-        if created:
-            return self.action_response(case.pk, status.HTTP_201_CREATED)
-        return self.action_response(case.pk, status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
+        reply = idempotency.answer(created)
+        return self.action_response(case.pk, reply["status"], headers=reply.get("headers"))
 
     @extend_schema(summary="下载附件", responses={200: OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="attachments/<int:attachment_id>")
