@@ -235,6 +235,8 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# A spreadsheet import of more data rows than this runs as a background job (grids.transfer.background).
+IMPORT_SYNC_ROWS = env.int("IMPORT_SYNC_ROWS", default=2000)
 # Default periodic tasks: django-celery-beat rows ensured after migrate, then edited by admins
 # (governance/schedules.py). Times are Asia/Shanghai.
 PERIODIC_TASKS = [

@@ -5,6 +5,7 @@ columns.py    the three column layouts and the words accepted in cells
 importers.py  check every row with the services' rules, then write all in one transaction
 exporters.py  the same layouts out, scoped to the caller and masked where needed
 views.py      REST endpoints (urls.py); management commands import_grids / export_grids
+background.py large imports (> settings.IMPORT_SYNC_ROWS rows) as a Celery job with progress
 
 Files: CSV (UTF-8 with or without BOM, or GBK/GB18030) or XLSX (first sheet); the header is
 row 1 and names are matched with spaces removed; an unknown or missing required column is one

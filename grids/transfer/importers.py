@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance import accounts
+from governance import accounts, jobs
 from governance.phones import normalize_phone
 from governance.roles import Role
 
@@ -35,6 +35,8 @@ from ..scoping import CHANGE, MANAGE_ASSIGNMENTS, granted_areas, in_scope
 from ..selectors import check_row_grid
 from . import columns as C
 from .reading import Row, Table, read_table
+
+PROGRESS_STEP = 200  # rows written between two progress updates of a background import
 
 
 @dataclass
@@ -673,8 +675,12 @@ IMPORTERS: dict[str, type[Importer]] = {
 }
 
 
-def import_table(kind: str, table: Table, *, actor=None, dry_run: bool = False) -> ImportReport:
-    """Check every row; unless it is a dry run and only if no row is bad, write all in one transaction."""
+def import_table(
+    kind: str, table: Table, *, actor=None, dry_run: bool = False, job_id: int | None = None
+) -> ImportReport:
+    """Check every row; unless it is a dry run and only if no row is bad, write all in one
+    transaction. With `job_id` (a background import) the rows checked and written are counted
+    on that governance Job."""
     importer = IMPORTERS[kind](actor)
     report = importer.report
     problem = C.header_problem(kind, table.header)
@@ -689,9 +695,14 @@ def import_table(kind: str, table: Table, *, actor=None, dry_run: bool = False) 
     _count_ok(report)
     if report.errors or dry_run:
         return report
+    if job_id:
+        jobs.set_total(job_id, report.rows_total + len(plans), message=_("校验通过，正在写入……"))
+        jobs.advance(job_id, report.rows_total)
     try:
         with transaction.atomic():
-            for plan in plans:
+            for i, plan in enumerate(plans, start=1):
+                if job_id and i % PROGRESS_STEP == 0:
+                    jobs.advance(job_id, PROGRESS_STEP)
                 try:
                     importer.write(plan)
                 except ValidationError as exc:
@@ -707,9 +718,11 @@ def import_table(kind: str, table: Table, *, actor=None, dry_run: bool = False) 
     return report
 
 
-def import_file(kind: str, data: bytes, filename: str = "", *, actor=None, dry_run: bool = False) -> ImportReport:
+def import_file(
+    kind: str, data: bytes, filename: str = "", *, actor=None, dry_run: bool = False, job_id: int | None = None
+) -> ImportReport:
     """Read a CSV/XLSX file and import it; raises reading.UnreadableFile for a file that cannot be read."""
-    return import_table(kind, read_table(data, filename), actor=actor, dry_run=dry_run)
+    return import_table(kind, read_table(data, filename), actor=actor, dry_run=dry_run, job_id=job_id)
 
 
 def _count_ok(report: ImportReport) -> None:

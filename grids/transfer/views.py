@@ -1,9 +1,12 @@
 """REST endpoints: import (platform admins) and export (anyone signed in, scoped) of the three
-spreadsheet kinds. Thin: parse the request, call `importers` / `exporters`, render."""
+spreadsheet kinds. Thin: parse the request, call `importers` / `exporters`, render. A file of
+more than settings.IMPORT_SYNC_ROWS rows is imported by a background job (`background`): 202."""
 
 import tempfile
 
+from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -20,10 +23,11 @@ from rest_framework.views import APIView
 from governance.spreadsheets import XLSX_TYPE
 
 from ..selectors import areas_for
+from . import background
 from . import columns as C
 from .exporters import CSV_TYPE, csv_chunks, export_rows, write_xlsx
-from .importers import import_file
-from .reading import UnreadableFile
+from .importers import import_table
+from .reading import UnreadableFile, read_table
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 FORMATS = ("csv", "xlsx")
@@ -60,6 +64,13 @@ class ImportRequestSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False, help_text="true：只校验，不写入")
 
 
+class ImportJobSerializer(serializers.Serializer):
+    job = serializers.IntegerField(help_text="后台任务 ID")
+    rows_total = serializers.IntegerField(help_text="文件中的数据行数")
+    status_url = serializers.URLField(help_text="进度和结果（API）")
+    page_url = serializers.URLField(help_text="进度页")
+
+
 class TransferDetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
@@ -77,6 +88,10 @@ class ImportView(APIView):
         request={"multipart/form-data": ImportRequestSerializer},
         responses={
             200: OpenApiResponse(ImportReportSerializer, description="全部行通过（dry_run=false 时已写入）"),
+            202: OpenApiResponse(
+                ImportJobSerializer,
+                description="行数较多：已转为后台任务，在任务页或 /api/v1/jobs/{id}/ 查看进度和报告",
+            ),
             400: OpenApiResponse(ImportReportSerializer, description="有错误的行（什么都没写入），或无法读取的文件"),
             403: OpenApiResponse(TransferDetailSerializer, description="不是平台管理员"),
         },
@@ -90,12 +105,23 @@ class ImportView(APIView):
         upload = form.validated_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             return self._too_large()
+        data, name, dry_run = upload.read(), upload.name or "", form.validated_data["dry_run"]
         try:
-            report = import_file(
-                kind, upload.read(), upload.name or "", actor=request.user, dry_run=form.validated_data["dry_run"]
-            )
+            table = read_table(data, name)
         except UnreadableFile as exc:
             return Response({"detail": exc.message}, status=status.HTTP_400_BAD_REQUEST)
+        if len(table.rows) > settings.IMPORT_SYNC_ROWS:
+            job = background.start(
+                kind=kind, data=data, filename=name, actor=request.user, dry_run=dry_run, rows=len(table.rows)
+            )
+            body = {
+                "job": job.pk,
+                "rows_total": len(table.rows),
+                "status_url": request.build_absolute_uri(reverse("job-detail", args=[job.pk])),
+                "page_url": request.build_absolute_uri(reverse("job", args=[job.pk])),
+            }
+            return Response(ImportJobSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+        report = import_table(kind, table, actor=request.user, dry_run=dry_run)
         return Response(
             ImportReportSerializer(report).data, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
         )
