@@ -251,7 +251,10 @@ PERIODIC_TASKS = [
     Periodic("信访积案：超期未办结的列入积案（每日 01:00）", "disputes.mark_backlog", minute="0", hour="1"),
     Periodic("以案定补：生成上月结算单（每月 2 日 05:00）", "disputes.build_statements", minute="0", hour="5",
              day_of_month="2"),
+    Periodic("清理无记录引用的上传文件（每日 03:15）", "governance.sweep_orphan_files", minute="15", hour="3"),
 ]
+# Uploaded files that no row refers to (a rolled-back transaction) are deleted once this old.
+ORPHAN_FILE_GRACE_HOURS = env.int("ORPHAN_FILE_GRACE_HOURS", default=24)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
