@@ -38,10 +38,14 @@ def _merge(errors: dict[str, list], exc: ValidationError) -> None:
 
 
 def check_geometry(boundary, center_lat, center_lng) -> None:
-    """A boundary (GeoJSON Polygon/MultiPolygon, lng/lat inside −180…180 / −90…90) and a centre
-    (both coordinates or neither, in range). Raises ValidationError with every field's messages."""
+    """A boundary (GeoJSON Polygon/MultiPolygon of [lng, lat] number pairs inside −180…180 /
+    −90…90, a valid polygon) and a centre (both coordinates or neither, in range). Raises
+    ValidationError with every field's messages."""
     errors: dict[str, list] = {}
-    if boundary is not None:
+    problem = spatial.coordinate_problem(boundary) if boundary is not None else None
+    if problem:
+        errors["boundary"] = [problem]
+    elif boundary is not None:
         try:
             min_lng, min_lat, max_lng, max_lat = spatial.shape_of(boundary).bounds
         except ValueError as exc:

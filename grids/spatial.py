@@ -1,6 +1,7 @@
 """Point → base grid: an in-memory STRtree over the grid polygons, built once per process
 and rebuilt when any boundary changes (a version number in the shared cache)."""
 
+import math
 import threading
 import uuid
 
@@ -17,6 +18,40 @@ from .levels import AreaLevel
 _VERSION_KEY = "grids:boundary-token"  # a token, no longer a counter (see boundary_version)
 _lock = threading.Lock()
 _index: dict = {"version": None, "tree": None, "ids": []}
+
+
+MAX_BOUNDARY_POINTS = 20_000
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def coordinate_problem(geojson) -> str | None:
+    """What is wrong with a boundary's structure before it is stored, as a Chinese message (None
+    when nothing is): only `type` and `coordinates`; rings of [经度, 纬度] pairs of finite numbers
+    (no strings, booleans, NaN, heights); at most MAX_BOUNDARY_POINTS points."""
+    if not isinstance(geojson, dict) or geojson.get("type") not in ("Polygon", "MultiPolygon"):
+        return _("边界必须是 GeoJSON 的 Polygon 或 MultiPolygon。")
+    extra = sorted(set(geojson) - {"type", "coordinates"})
+    if extra:
+        return _("边界只能包含 type 和 coordinates，不接受：%(keys)s。") % {"keys": "、".join(map(str, extra))}
+    coordinates = geojson.get("coordinates")
+    polygons = coordinates if geojson["type"] == "MultiPolygon" else [coordinates]
+    count = 0
+    for polygon in polygons if isinstance(polygons, list | tuple) else [None]:
+        if not isinstance(polygon, list | tuple) or not polygon:
+            return _("边界坐标格式不正确。")
+        for ring in polygon:
+            if not isinstance(ring, list | tuple):
+                return _("边界坐标格式不正确。")
+            for position in ring:
+                if not isinstance(position, list | tuple) or len(position) != 2 or not all(map(_is_number, position)):
+                    return _("边界的每个点须为 [经度, 纬度] 两个数字。")
+                count += 1
+    if count > MAX_BOUNDARY_POINTS:
+        return _("边界点数过多（%(n)d 个），请简化到 %(max)d 个以内。") % {"n": count, "max": MAX_BOUNDARY_POINTS}
+    return None
 
 
 def shape_of(geojson):

@@ -14,6 +14,7 @@ from governance.roles import Role
 from grids import services
 from grids.household_services import create_household
 from grids.levels import AreaLevel
+from grids.models import Area
 from grids.transfer.columns import header_of
 from grids.transfer.importers import import_file
 from tests.factories import UserFactory, square
@@ -83,6 +84,54 @@ def test_out_of_range_boundary_refused_by_the_service_and_the_api(world, as_user
     assert response.status_code == 400 and list(response.json()) == ["boundary"], response.content
     grid.refresh_from_db()
     assert grid.boundary == square(115.80, 34.40, 0.01)
+
+
+def _ring(cell):
+    """The square's ring with every position replaced by cell(lng, lat)."""
+    return [[cell(lng, lat) for lng, lat in square(115.8, 34.4, 0.01)["coordinates"][0]]]
+
+
+BAD_BOUNDARIES = {
+    "numbers as text": ({"type": "Polygon", "coordinates": _ring(lambda x, y: [str(x), str(y)])}, "两个数字"),
+    "booleans": ({"type": "Polygon", "coordinates": _ring(lambda x, y: [True, False])}, "两个数字"),
+    "a height": ({"type": "Polygon", "coordinates": _ring(lambda x, y: [x, y, 12.5])}, "两个数字"),
+    "one number": ({"type": "Polygon", "coordinates": _ring(lambda x, y: [x])}, "两个数字"),
+    "other keys": ({**square(115.8, 34.4, 0.01), "properties": {"name": "<script>"}}, "不接受：properties"),
+    "rings not lists": ({"type": "Polygon", "coordinates": ["115.8,34.4"]}, "格式不正确"),
+    "too many points": (
+        {"type": "Polygon", "coordinates": [[[115.8 + i * 1e-6, 34.4] for i in range(20_001)] + [[115.8, 34.4]]]},
+        "点数过多",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BAD_BOUNDARIES)
+def test_boundary_coordinates_are_checked_on_write(world, as_user, name):
+    """Through the API (PATCH and POST) a malformed boundary is a 400 on `boundary` with a Chinese
+    message, and nothing is written."""
+    boundary, words = BAD_BOUNDARIES[name]
+    grid = world.grids["411425100"][0]
+    client = as_user(world.admin)
+    response = client.patch(f"/api/v1/areas/{grid.id}/", {"boundary": boundary}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["boundary"], response.content
+    assert words in response.json()["boundary"][0]
+    grid.refresh_from_db()
+    assert grid.boundary == square(115.80, 34.40, 0.01)
+    village = world.villages["411425100"][0]
+    created = client.post(
+        "/api/v1/areas/",
+        {"parent": village.id, "level": "grid", "code": village.code + "009", "name": "新网格", "boundary": boundary},
+        format="json",
+    )
+    assert created.status_code == 400 and list(created.json()) == ["boundary"], created.content
+    assert not Area.objects.filter(code=village.code + "009").exists()
+
+
+def test_a_nan_coordinate_is_a_field_error_not_a_crash():
+    """JSON over the API cannot carry NaN; a caller of the service can — refused, not a 500."""
+    boundary = {"type": "Polygon", "coordinates": _ring(lambda x, y: [float("nan"), y])}
+    errors = refusal(services.check_geometry, boundary=boundary, center_lat=None, center_lng=None)
+    assert list(errors) == ["boundary"] and "两个数字" in errors["boundary"][0]
 
 
 @pytest.mark.parametrize(
