@@ -3,14 +3,18 @@ settings.IMPORT_SYNC_ROWS answers 202 with the job; the job counts rows checked 
 ends with a summary and the report as a CSV, and removes the stored upload. A short file is still
 imported in the request (200)."""
 
+import time
+
 import pytest
 from django.core.files.storage import default_storage
 
 from governance.models import Job, JobStatus
 from grids.models import Household
+from tests.celery_worker import running_worker
 from tests.grids.test_import_export import HOUSEHOLD_HEADER, _upload, csv_bytes, household_row, id_number
 
 URL = "/api/v1/imports/households/"
+BROKER = "redis://127.0.0.1:6379/12"  # a database of its own (the daily review's worker test uses 11)
 
 
 @pytest.fixture
@@ -81,3 +85,28 @@ def test_an_unreadable_large_file_is_refused_at_once(world, as_user, small_limit
     response = as_user(world.admin).post(URL, _upload(b"\x00\x01not a sheet" * 100, "h.xlsx"))
     assert response.status_code == 400 and response.json()["detail"]
     assert not Job.objects.exists()
+
+
+@pytest.fixture
+def real_worker():
+    with running_worker(BROKER):
+        yield
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_runs_on_a_real_worker(world, as_user, small_limit, real_worker):
+    """Sent to the Redis broker after the request commits; a worker thread with its own
+    database connection reads the stored file, writes the households and closes the job."""
+    grid = world.grids["411425100"][0].code
+    response = as_user(world.admin).post(URL, _upload(csv_bytes(HOUSEHOLD_HEADER, rows(grid, 3)), "h.csv"))
+    assert response.status_code == 202, response.content
+    job_id = response.json()["job"]
+    deadline = time.monotonic() + 25
+    while Job.objects.get(pk=job_id).status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        assert time.monotonic() < deadline, "the worker did not finish the import"
+        time.sleep(0.2)
+    job = Job.objects.get(pk=job_id)
+    assert (job.status, job.message) == (JobStatus.DONE, "已导入 3 行。")
+    assert Household.objects.filter(number__startswith="HB").count() == 3
+    assert stored_uploads() == []
