@@ -5,7 +5,9 @@ colours, register status and a few key-person tags. Inserted in bulk, one townsh
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from governance import bulk
 from grids.household_services import resident_identity_fields
@@ -18,6 +20,7 @@ from .county import Node
 BATCH = 2000
 # Ages are counted on a fixed day, so a seed gives the same ID numbers whenever it runs.
 AGE_ON = date(2025, 7, 1)
+REGISTERED_DAYS_AGO = 400
 SIZES, SIZE_WEIGHTS = (1, 2, 3, 4, 5, 6), (8, 16, 26, 26, 15, 9)  # 3.5 people on average
 # A base grid: 20–30 households and 70–120 people (article 000, Hanyin).
 GRID_HOUSEHOLDS = (20, 30)
@@ -108,6 +111,9 @@ class HouseholdMaker:
         self.phones: set[str] = set()
         self.tag_ids = dict(KeyPersonTag.objects.values_list("code", "id"))
         self.warnings: list[str] = []
+        # Registered long before the demo's records begin: care's contact rhythm counts from the
+        # last contact or, never contacted, from the registration.
+        self.registered_at = timezone.now() - timedelta(days=REGISTERED_DAYS_AGO)
 
     def grid_sizes(self, rng: random.Random) -> list[int]:
         """The sizes of one grid's households."""
@@ -200,6 +206,7 @@ class HouseholdMaker:
             "colour": colour,
             "register_status": status,
             "registered_place": registered_place,
+            "created_at": self.registered_at,
             "members": rows,
         }
         return household, rows

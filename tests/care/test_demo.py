@@ -1,10 +1,13 @@
 """The demo county's care (care.demo): a small county seeded once for the module (inside a
 transaction rolled back at the end); each test only reads."""
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from care import colours
 from care.models import CarePlan, CareVisit, ColourChange, ColourChangeEvent, PlanKeeper, PointsMovement, Volunteer
 from demo import care as demo
 from demo import grids as grids_demo
@@ -55,6 +58,10 @@ def test_colours_and_volunteers(seeded):
         assert ColourChangeEvent.objects.filter(change=change).count() == 2
     assert ColourChange.objects.filter(status="proposed").exists()
     assert Volunteer.objects.count() == counts["volunteers"] > 0
+    households = Household.objects.filter(county=county)
+    assert all(h.created_at < timezone.now() - dt.timedelta(days=365) for h in households[:50])
+    due = colours.contacts_due(households)  # registered long ago: every colour's contact is due
+    assert {"green", "yellow", "red"} <= set(due.values_list("colour", flat=True))
     for volunteer in Volunteer.objects.all():
         rows = list(PointsMovement.objects.filter(volunteer=volunteer).order_by("id"))
         assert sum(r.points for r in rows) == volunteer.balance == rows[-1].balance_after >= 0
