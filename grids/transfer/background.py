@@ -13,10 +13,9 @@ from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from governance import jobs
+from governance import jobs, outbox
 
 from .importers import ImportReport, import_file
 
@@ -25,7 +24,8 @@ UPLOAD_DIR = "imports"
 
 
 def start(*, kind: str, data: bytes, filename: str, actor, dry_run: bool, rows: int):
-    """Keep the upload, start the Job and queue the task after commit; returns the Job."""
+    """Keep the upload, start the Job and ask for the task through the transactional outbox (sent
+    on commit, or later when the broker is down); returns the Job."""
     suffix = PurePath(filename or "").suffix.lower()[:8]
     path = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}", ContentFile(data))
     job = jobs.start_job(
@@ -33,9 +33,7 @@ def start(*, kind: str, data: bytes, filename: str, actor, dry_run: bool, rows: 
     )
     from ..tasks import import_spreadsheet  # the task module imports this one
 
-    transaction.on_commit(
-        lambda: import_spreadsheet.delay(job.pk, kind, path, filename, actor.pk if actor else None, dry_run)
-    )
+    outbox.enqueue(import_spreadsheet, job.pk, kind, path, filename, actor.pk if actor else None, dry_run)
     return job
 
 
