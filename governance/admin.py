@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarDay, Job, User
+from .models import CalendarDay, Delivery, DeliveryAttempt, Job, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,3 +60,23 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ("is_workday", "name")
     date_hierarchy = "date"
     search_fields = ("name",)
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    fields = ("at", "ok", "status_code", "answer")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("id", "notification", "channel", "address", "status", "attempts", "due_at", "sent_at")
+    list_filter = ("channel", "status", "urgent")
+    search_fields = ("address", "notification__title")
+    list_select_related = ("notification",)
+    inlines = [DeliveryAttemptInline]

@@ -51,11 +51,12 @@ def _transient_errors():
     return (*RETRY_ON, OperationalError, InterfaceError)
 
 
-def robust_task(*, name: str, soft_time_limit: int, time_limit: int | None = None, **options):
-    """`shared_task` with the platform's retry policy and explicit time limits (seconds)."""
+def robust_task(*, name: str, soft_time_limit: int, time_limit: int | None = None, retry_on=(), **options):
+    """`shared_task` with the platform's retry policy and explicit time limits (seconds);
+    `retry_on` adds the task's own transient errors (a notification channel that is down)."""
     return shared_task(
         name=name,
-        autoretry_for=_transient_errors(),
+        autoretry_for=(*_transient_errors(), *retry_on),
         retry_backoff=5,
         retry_backoff_max=600,
         retry_jitter=True,

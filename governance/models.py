@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit import append_only
 from .roles import Role
 
 
@@ -185,3 +186,82 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task} #{self.pk}"
+
+
+class QuietMode(models.TextChoices):
+    DEFER = "defer", _("推迟到安静时段结束后发送")
+    SKIP = "skip", _("不发送（只留站内通知）")
+
+
+class NotificationPreference(models.Model):
+    """个人通知设置：站内通知之外还从哪些渠道接收，以及安静时段（紧急通知不受限）。"""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    channels = models.JSONField(_("接收渠道"), default=list, blank=True, help_text=_("站内通知之外的渠道代码"))
+    quiet_from = models.TimeField(_("安静时段开始"), null=True, blank=True)
+    quiet_until = models.TimeField(_("安静时段结束"), null=True, blank=True)
+    quiet_mode = models.CharField(_("安静时段内"), max_length=8, choices=QuietMode.choices, default=QuietMode.DEFER)
+
+    class Meta:
+        verbose_name = _("通知设置")
+        verbose_name_plural = _("通知设置")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    SKIPPED = "skipped", _("未发送")
+
+
+class Delivery(models.Model):
+    """一条通知经一个渠道（短信、群机器人、邮件）的投递；每次尝试和对方的应答记在 DeliveryAttempt。"""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(_("渠道"), max_length=20)
+    address = models.CharField(_("地址"), max_length=254, blank=True, help_text=_("手机号或邮箱"))
+    urgent = models.BooleanField(_("紧急"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+    due_at = models.DateTimeField(_("计划发送时间"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("通知投递")
+        verbose_name_plural = _("通知投递")
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="delivery_pending_due", condition=Q(status="pending", attempts=0)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} → {self.address or '-'}"
+
+
+class DeliveryAttempt(models.Model):
+    """投递记录（只增不改）：每次发送尝试的时间、结果和对方的原始应答。"""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="log")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    ok = models.BooleanField(_("成功"))
+    status_code = models.PositiveSmallIntegerField(_("应答状态码"), null=True, blank=True)
+    answer = models.TextField(_("应答"), blank=True)
+
+    class Meta:
+        verbose_name = _("投递记录")
+        verbose_name_plural = _("投递记录")
+        ordering = ["at", "id"]
+        triggers = append_only()
+
+    def __str__(self):
+        return f"{self.delivery_id} {'ok' if self.ok else 'failed'}"

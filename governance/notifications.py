@@ -1,20 +1,16 @@
-"""Notifications: an in-app inbox per user, and a pluggable channel interface.
+"""Notifications: an in-app inbox per user, and the channels beyond it.
 
-`notify(recipients, …)` writes one inbox row per recipient (bulk) and hands each row to the
-extra channels listed in settings.NOTIFICATION_CHANNELS (dotted paths of classes with a
-`send(notification)` method — e.g. an SMS gateway adapter). None is configured by default:
-nothing pretends to send a message it cannot send.
+`notify(recipients, …)` writes one inbox row per recipient (bulk) and plans its deliveries to
+the channels each recipient chose (SMS, 企业微信 / 钉钉 group robots, e-mail — the classes in
+settings.NOTIFICATION_CHANNELS, governance/channels/), sent by Celery once the transaction
+commits (governance/deliveries.py). A channel whose settings are empty is never used: nothing
+pretends to send a message it cannot send.
 """
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from . import deliveries
 from .models import Notification
-
-
-def _channels():
-    return [import_string(path)() for path in getattr(settings, "NOTIFICATION_CHANNELS", [])]
 
 
 def notify(recipients, *, kind: str, title: str, body: str = "", link: str = "") -> list[Notification]:
@@ -23,9 +19,7 @@ def notify(recipients, *, kind: str, title: str, body: str = "", link: str = "")
     rows = Notification.objects.bulk_create(
         [Notification(recipient_id=pk, kind=kind, title=title, body=body, link=link) for pk in unique]
     )
-    for channel in _channels():
-        for row in rows:
-            channel.send(row)
+    deliveries.plan(rows)
     return rows
 
 
@@ -38,9 +32,7 @@ def notify_batch(messages) -> list[Notification]:
         for pk in dict.fromkeys(recipient_ids)
     ]
     rows = Notification.objects.bulk_create(rows, batch_size=1000)
-    for channel in _channels():
-        for row in rows:
-            channel.send(row)
+    deliveries.plan(rows)
     return rows
 
 

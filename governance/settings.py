@@ -252,9 +252,38 @@ PERIODIC_TASKS = [
     Periodic("以案定补：生成上月结算单（每月 2 日 05:00）", "disputes.build_statements", minute="0", hour="5",
              day_of_month="2"),
     Periodic("清理无记录引用的上传文件（每日 03:15）", "governance.sweep_orphan_files", minute="15", hour="3"),
+    Periodic("通知：发送安静时段过后到期的消息（每分钟）", "governance.send_due_deliveries", minute="*"),
 ]
 # Uploaded files that no row refers to (a rolled-back transaction) are deleted once this old.
 ORPHAN_FILE_GRACE_HOURS = env.int("ORPHAN_FILE_GRACE_HOURS", default=24)
+
+# Notification channels beyond the in-app inbox (governance/channels/, docs/notifications.md).
+# A channel whose settings are empty shows as 未开通 on the preferences page and is never used.
+NOTIFICATION_CHANNELS = [
+    "governance.channels.sms.SmsChannel",
+    "governance.channels.robots.WecomRobot",
+    "governance.channels.robots.DingtalkRobot",
+    "governance.channels.email.EmailChannel",
+]
+# Kinds of notice that pass users' quiet hours (马上办 urgent cases).
+URGENT_NOTIFICATION_KINDS = env.list("URGENT_NOTIFICATION_KINDS", default=["urgent"])
+NOTIFICATION_HTTP_TIMEOUT = env.float("NOTIFICATION_HTTP_TIMEOUT", default=10)
+# Where links in SMS, robot messages and e-mails point (the platform's address as users reach it).
+SITE_URL = env.str("SITE_URL", default="")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_USER = env.str("SMS_GATEWAY_USER", default="")
+SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
+SMS_TEMPLATE = env.str("SMS_TEMPLATE", default="【网格治理】{title}")
+WECOM_ROBOT_URL = env.str("WECOM_ROBOT_URL", default="")
+DINGTALK_ROBOT_URL = env.str("DINGTALK_ROBOT_URL", default="")
+DINGTALK_ROBOT_SECRET = env.str("DINGTALK_ROBOT_SECRET", default="")
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

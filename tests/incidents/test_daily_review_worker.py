@@ -5,30 +5,12 @@ shows the result."""
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from governance import jobs
-from governance.celery import app
 from governance.models import Job, JobStatus
 from incidents import services
 from incidents.models import Case, DailyReview, DailyUrge
 from incidents.tasks import run_daily_review
-from tests.faults import use_broker
-
-BROKER = "redis://127.0.0.1:6379/11"  # a database of its own, emptied before the test
-
-
-@pytest.fixture
-def real_worker():
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    use_broker(broker_url=BROKER, task_always_eager=False)
-    with app.connection_for_write() as conn:
-        conn.default_channel.client.flushdb()  # no tasks left over from an earlier run
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        use_broker(**saved)
 
 
 @pytest.mark.worker
