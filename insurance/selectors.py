@@ -4,6 +4,7 @@ an insurer's staff to the policies of the insurer they work for."""
 
 from django.db.models import Prefetch, Q
 
+from governance.roles import Role
 from grids.levels import DEPTH, AreaLevel
 from grids.models import Area
 from grids.scoping import VIEW_INSURANCE, granted_areas, scope_q
@@ -76,6 +77,26 @@ def insurers_for(user):
     if is_insurer_staff(user):
         return Insurer.objects.filter(pk__in=insurer_ids(user))
     return Insurer.objects.all()
+
+
+def managed_insurers(user):
+    """The insurers whose policies `user` may issue and renew (services.may_manage_policies)."""
+    if user.is_platform_admin:
+        return Insurer.objects.all()
+    if Role.INSURER in user.role_names():
+        return Insurer.objects.filter(pk__in=insurer_ids(user))
+    return Insurer.objects.none()
+
+
+def townships_insured_by(insurers):
+    """The townships of the insurers' counties, the places a group policy is issued for."""
+    counties = [i.county.path for i in insurers.select_related("county")]
+    if not counties:
+        return Area.objects.none()
+    q = Q()
+    for path in counties:
+        q |= Q(path__startswith=path)
+    return Area.objects.filter(q, level=AreaLevel.TOWNSHIP).order_by("path")
 
 
 def schedules_for(user):

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as InputError
 
-from governance.actions import action_view, failure_context, form_errors
+from governance.actions import NON_FIELD, action_view, failure_context, form_errors
 from grids import selectors as grid_selectors
 from grids.scoping import VIEW_INSURANCE
 from incidents import selectors as incident_selectors
 
 from . import actions, figures, selectors, services
-from .api.serializers import ClaimFormSerializer
+from .api.serializers import ClaimFormSerializer, PolicyInputSerializer, RenewSerializer
 from .api.views import xlsx_response
 from .constants import ClaimStatus
 from .workflow import CLAIM_WORKFLOW
@@ -149,14 +149,97 @@ def report(request):
 @login_required
 def policies(request):
     year = _year(request)
+    managed = set(selectors.managed_insurers(request.user).values_list("pk", flat=True))
     return render(
         request,
         "insurance/policies.html",
         {
-            "policies": selectors.policies_for(request.user).filter(year=year).order_by("township__code"),
+            "policies": selectors.policies_for(request.user)
+            .filter(year=year)
+            .select_related("renewal")
+            .order_by("township__code"),
             "year": year,
             "years": figures.years_for(request.user),
+            "managed": managed,
         },
+    )
+
+
+def _write_policy(request, serializer_class, write):
+    """Validate the POST with the API's serializer and `write(validated_data)`: `(policy, {})`, or
+    `(None, errors)` with Chinese messages per field of the form, those about anything else (a
+    policy already renewed, no premium schedule for the year) under "non_field_errors"; a refusal
+    is shown as a message."""
+    serializer = serializer_class(data=request.POST)
+    try:
+        serializer.is_valid(raise_exception=True)
+        policy = write(serializer.validated_data)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return None, {}
+    except (ValidationError, InputError) as exc:
+        errors = {}
+        for field, found in form_errors(exc).items():
+            errors.setdefault(field if field in serializer.fields else NON_FIELD, []).extend(found)
+        return None, errors
+    messages.success(
+        request,
+        _("已出具保单：%(number)s，保费 %(premium)s 元。") % {"number": policy.number, "premium": policy.premium},
+    )
+    return policy, {}
+
+
+def _policy_list(policy):
+    return redirect(f"{reverse('insurance:policies')}?year={policy.year}")
+
+
+@login_required
+def policy_new(request):
+    """出具保单: the insurer's staff (their insurer) and platform admins issue a township's group
+    policy — the same serializer and service as the API."""
+    insurers = selectors.managed_insurers(request.user)
+    if not insurers.exists():
+        raise PermissionDenied(_("只有保险公司人员或系统管理员可以维护保单。"))
+    errors, form = {}, request.POST if request.method == "POST" else {"year": str(timezone.localdate().year)}
+    if request.method == "POST":
+        policy, errors = _write_policy(
+            request, PolicyInputSerializer, lambda d: services.issue_policy(actor=request.user, **d)
+        )
+        if policy:
+            return _policy_list(policy)
+    return render(
+        request,
+        "insurance/policy_form.html",
+        {
+            "form": form,
+            "chosen_perils": request.POST.getlist("perils"),
+            "errors": errors,
+            "insurers": insurers,
+            "townships": selectors.townships_insured_by(insurers),
+            "perils": selectors.perils(),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def policy_renew(request, pk):
+    """续保: next year's policy for the same township and cover, the tier from the new population."""
+    policy = get_object_or_404(selectors.policies_for(request.user), pk=pk)
+    if not services.may_manage_policies(request.user, policy.insurer):
+        raise PermissionDenied(_("只有保险公司人员或系统管理员可以维护保单。"))
+    errors = {}
+    if request.method == "POST":
+        renewal, errors = _write_policy(
+            request, RenewSerializer, lambda d: services.renew_policy(policy=policy, actor=request.user, **d)
+        )
+        if renewal:
+            return _policy_list(renewal)
+    return render(
+        request,
+        "insurance/policy_renew.html",
+        {"policy": policy, "form": request.POST, "errors": errors},
+        status=400 if errors else 200,
     )
 
 
