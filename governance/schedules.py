@@ -18,16 +18,24 @@ class Periodic:
     hour: str = "*"
     day_of_week: str = "*"
     day_of_month: str = "*"
+    every_seconds: int | None = None  # an interval shorter than cron's minute (115 timers)
 
 
 def ensure_periodic_tasks(sender=None, using="default", **kwargs) -> int:
     """Create the rows of settings.PERIODIC_TASKS that are missing; returns how many were made."""
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
     existing = set(PeriodicTask.objects.using(using).values_list("name", flat=True))
     made = 0
     for entry in settings.PERIODIC_TASKS:
         if entry.name in existing:
+            continue
+        if entry.every_seconds:
+            interval, _ = IntervalSchedule.objects.using(using).get_or_create(
+                every=entry.every_seconds, period=IntervalSchedule.SECONDS
+            )
+            PeriodicTask.objects.using(using).create(name=entry.name, task=entry.task, interval=interval)
+            made += 1
             continue
         crontab, _ = CrontabSchedule.objects.using(using).get_or_create(
             minute=entry.minute,

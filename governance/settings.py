@@ -253,6 +253,7 @@ PERIODIC_TASKS = [
              day_of_month="2"),
     Periodic("清理无记录引用的上传文件（每日 03:15）", "governance.sweep_orphan_files", minute="15", hour="3"),
     Periodic("通知：发送安静时段过后到期的消息（每分钟）", "governance.send_due_deliveries", minute="*"),
+    Periodic("115 快速响应：到时前提醒、超时标记（每 10 秒）", "incidents.watch_urgent_timers", every_seconds=10),
 ]
 # Uploaded files that no row refers to (a rolled-back transaction) are deleted once this old.
 ORPHAN_FILE_GRACE_HOURS = env.int("ORPHAN_FILE_GRACE_HOURS", default=24)

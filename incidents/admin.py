@@ -5,7 +5,17 @@ from django.contrib import admin
 
 from governance.admin import ReadOnlyAdmin
 
-from .models import Case, CaseEvent, Category, ReplyTemplate, ReviewRules, RoutingRule, TimeLimit, Unit
+from .models import (
+    Case,
+    CaseEvent,
+    Category,
+    ReplyTemplate,
+    ResponseLimit,
+    ReviewRules,
+    RoutingRule,
+    TimeLimit,
+    Unit,
+)
 
 
 class TimeLimitInline(admin.TabularInline):
@@ -13,12 +23,20 @@ class TimeLimitInline(admin.TabularInline):
     extra = 0
 
 
+class ResponseLimitInline(admin.StackedInline):
+    """“115”: an urgent category's push / dispatch / arrival limits (else its parent's, else 1/1/5 min)."""
+
+    model = ResponseLimit
+    extra = 0
+    max_num = 1
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "parent", "handling_level", "default_unit", "urgency", "is_active")
     list_filter = ("handling_level", "urgency", "is_active")
     search_fields = ("code", "name")
-    inlines = [TimeLimitInline]
+    inlines = [TimeLimitInline, ResponseLimitInline]
 
 
 @admin.register(RoutingRule)

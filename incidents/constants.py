@@ -51,6 +51,15 @@ class Urgency(models.TextChoices):
     URGENT = "urgent", _("紧急（马上办）")
 
 
+class ResponseStage(models.TextChoices):
+    """The "115" urgent response (docs/urgent.md): the moment each running timer waits for."""
+
+    PUSH = "push", _("推送指挥中心")
+    DISPATCH = "dispatch", _("派遣")
+    ARRIVE = "arrive", _("到场")
+    DONE = "done", _("已到场")
+
+
 class Phase(models.TextChoices):
     SIGN = "sign", _("签收")
     HANDLE = "handle", _("处置")

@@ -22,7 +22,7 @@ from grids.models import Area, Assignment, Household
 from grids.scoping import VIEW, in_scope
 from grids.selectors import area_columns
 
-from . import services
+from . import response, services
 from .attachments import store
 from .constants import MAX_PARTIES, PartyRole, Source, Urgency
 from .duplicates import find_possible_duplicate
@@ -174,6 +174,7 @@ def submit_report(
         )
     store(case=case, uploads=uploads, user=reporter, event=event)
     if case.urgency == Urgency.URGENT and not self_resolved:
+        response.start(case)  # the 115 timers run from this moment (incidents/response.py)
         outbox.enqueue(handle_urgent, case.pk)  # 马上办 (incidents/rapid.py), sent on commit
     return case
 

@@ -17,6 +17,7 @@ from .constants import (
     Outcome,
     PartyRole,
     Phase,
+    ResponseStage,
     Source,
     UnitKind,
     UrgeGrade,
@@ -99,6 +100,33 @@ class TimeLimit(models.Model):
     def __str__(self):
         limit = f"{self.amount}{self.get_unit_display()}"
         return f"{self.category} {self.get_level_display()} {self.get_phase_display()} {limit}"
+
+
+class ResponseLimit(models.Model):
+    """“115”时限：紧急事件 1 分钟推送指挥中心、1 分钟派遣、5 分钟到场（每个分类可单独设置）。"""
+
+    category = models.OneToOneField(
+        Category, on_delete=models.CASCADE, related_name="response_limit", verbose_name=_("分类")
+    )
+    push_seconds = models.PositiveIntegerField(_("推送指挥中心时限（秒）"), default=60)
+    dispatch_seconds = models.PositiveIntegerField(_("派遣时限（秒）"), default=60)
+    arrive_seconds = models.PositiveIntegerField(_("到场时限（秒）"), default=300)
+    alert_seconds = models.PositiveIntegerField(
+        _("到时前提醒（秒）"), default=20, help_text=_("计时剩余不足这么多秒时提醒指挥中心和处置单位")
+    )
+
+    class Meta:
+        verbose_name = _("115 响应时限")
+        verbose_name_plural = _("115 响应时限")
+        constraints = [
+            models.CheckConstraint(
+                name="response_limits_positive",
+                condition=Q(push_seconds__gt=0, dispatch_seconds__gt=0, arrive_seconds__gt=0),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.category} {self.push_seconds}/{self.dispatch_seconds}/{self.arrive_seconds}s"
 
 
 class RoutingRule(models.Model):
@@ -247,6 +275,54 @@ class CaseEvent(EventBase):
 
     def __str__(self):
         return f"{self.case_id} {self.action_label}"
+
+
+class UrgentResponse(models.Model):
+    """“115”快速响应：紧急（马上办）事件的三个时刻——推送指挥中心、派遣、到场——各自的时限和提醒。
+    每一步从上一步的实际时刻起算；只经由 incidents.response 改变。"""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="response", verbose_name=_("事件"))
+    township = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("处置单位")
+    )
+    received_at = models.DateTimeField(_("接报时间"))
+    pushed_at = models.DateTimeField(_("推送指挥中心时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("到场时间"), null=True, blank=True)
+    push_seconds = models.PositiveIntegerField(_("推送时限（秒）"))
+    dispatch_seconds = models.PositiveIntegerField(_("派遣时限（秒）"))
+    arrive_seconds = models.PositiveIntegerField(_("到场时限（秒）"))
+    alert_seconds = models.PositiveIntegerField(_("提前提醒（秒）"))
+    stage = models.CharField(_("当前计时"), max_length=8, choices=ResponseStage.choices, default=ResponseStage.PUSH)
+    due_at = models.DateTimeField(_("当前计时截止"), null=True, blank=True)
+    alerted = models.BooleanField(_("当前计时已提醒"), default=False)
+    lapsed_stage = models.CharField(
+        _("首个超时环节"), max_length=8, choices=ResponseStage.choices, blank=True, help_text=_("空表示未超时")
+    )
+    arrived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("到场确认人"),
+    )
+    arrived_lat = models.FloatField(_("到场纬度"), null=True, blank=True)
+    arrived_lng = models.FloatField(_("到场经度"), null=True, blank=True)
+    arrived_accuracy = models.FloatField(_("定位精度（米）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("115 快速响应")
+        verbose_name_plural = _("115 快速响应")
+        indexes = [
+            # the beat task's sweep and the desk's countdowns: running timers by deadline
+            models.Index(fields=["due_at"], name="response_running_due", condition=~Q(stage="done")),
+            models.Index(fields=["received_at"], name="response_received"),  # a day's or a week's figures
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.get_stage_display()}"
 
 
 class CaseParty(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from governance.notifications import notify
 
-from . import services
+from . import response, services
 from .constants import CaseStatus, UnitKind, Urgency
 from .models import Case, Unit
 from .units import people_of
@@ -25,6 +25,7 @@ def handle_urgent(*, case_id: int) -> Case | None:
     with transaction.atomic():
         unit = case.suggested_unit
         if unit is None:
+            response.pushed(case.pk)  # the centre has it (115), a person dispatches
             title = _("马上办：%(n)s 待人工分派") % {"n": case.number}
         else:
             services.register(case_id=case.pk, actor=None, note=_("马上办：紧急事件自动立案"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from governance.notifications import notify
 from governance.workflow import lock, perform
 
+from . import response
 from .attachments import link_to_event, store
 from .constants import CaseStatus, Outcome, Phase, UnitKind, UrgeGrade
 from .deadlines import stage_times
@@ -153,7 +154,10 @@ def _check_unit_for_case(unit: Unit, case: Case, kinds=None):
 
 
 def register(*, case_id, actor, version=None, note=""):
-    return act("register", case_id=case_id, actor=actor, version=version, note=note)
+    def apply(case, t):
+        response.pushed(case.pk)  # an urgent case is with the centre (115)
+
+    return act("register", case_id=case_id, actor=actor, version=version, note=note, apply=apply)
 
 
 def reject(*, case_id, actor, note, version=None):
@@ -192,6 +196,7 @@ def dispatch(*, case_id, actor, unit: Unit, version=None, note=""):
         case.handling_unit, case.dispatcher_unit = unit, None
         case.dispatched_at = timezone.now()
         _start_clock(case, Phase.SIGN, case.dispatched_at)
+        response.dispatched(case.pk, unit, case.dispatched_at)
 
     return act(
         "dispatch",
@@ -202,6 +207,26 @@ def dispatch(*, case_id, actor, unit: Unit, version=None, note=""):
         apply=apply,
         unit=unit,
         after_commit=[_notify_unit("dispatched", _("新派遣事件 %(number)s"))],
+    )
+
+
+def arrive(*, case_id, actor, lat=None, lng=None, accuracy=None, version=None, note=""):
+    """到场确认 (115): the team is on site; the phone's position goes on the timeline where given."""
+    at = timezone.now()
+    where = {"lat": lat, "lng": lng, "accuracy": accuracy} if lat is not None and lng is not None else {}
+
+    def apply(case, t):
+        response.arrived(case, actor=actor, at=at, **where)
+
+    return act(
+        "arrive",
+        case_id=case_id,
+        actor=actor,
+        version=version,
+        note=note,
+        apply=apply,
+        data={"arrived_at": at.isoformat(), **where},
+        after_commit=[_notify_people("arrived", _("事件 %(number)s 处置人员已到场"), _centre_people)],
     )
 
 

@@ -11,13 +11,19 @@ from governance import jobs
 from governance.celery import robust_task
 from governance.models import User
 
-from . import case_lists, exports, rapid
+from . import case_lists, exports, rapid, response
 from .reviews import daily, points, weekly
 
 
 @robust_task(name="incidents.handle_urgent", soft_time_limit=60)
 def handle_urgent(case_id: int) -> None:
     rapid.handle_urgent(case_id=case_id)
+
+
+@robust_task(name="incidents.watch_urgent_timers", soft_time_limit=30)
+def watch_urgent_timers() -> tuple[int, int]:
+    """115: alert before a timer lapses, mark the lapsed (every few seconds, settings.PERIODIC_TASKS)."""
+    return response.watch()
 
 
 @robust_task(name="incidents.run_daily_review", soft_time_limit=20 * 60)

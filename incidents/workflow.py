@@ -12,6 +12,7 @@ from grids.scoping import VIEW, in_scope
 
 from .constants import CaseStatus as S
 from .constants import UnitKind
+from .response import awaits_arrival
 from .units import COMMAND_ROLES, HANDLER_ROLES, acts_for
 
 VILLAGE_ROLES = (Role.VILLAGE_HEAD, Role.GRID_LEADER)
@@ -37,6 +38,11 @@ def centre(actor, case) -> bool:
 
 def handler(actor, case) -> bool:
     return acts_for(actor, case.handling_unit)
+
+
+def team_on_its_way(actor, case) -> bool:
+    """到场确认: acts for the handling unit of an urgent case whose arrival timer runs (115)."""
+    return handler(actor, case) and awaits_arrival(case)
 
 
 def _unit_kind(case):
@@ -118,6 +124,7 @@ CASE_WORKFLOW = Workflow(
             True,
             _("退回原因"),
         ),
+        T("arrive", _("到场确认"), (S.DISPATCHED,) + WORKING, None, HANDLER_ROLES, team_on_its_way),
         T("start", _("开始处置"), (S.ACCEPTED,), S.IN_PROGRESS, HANDLER_ROLES, handler),
         T("hand_down", _("下派"), WORKING, S.DISPATCHED, (Role.TOWNSHIP_OFFICER,), township_handler),
         T(

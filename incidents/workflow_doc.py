@@ -37,6 +37,7 @@ RULES = {
     "verifier": "the centre; or a township officer for a case its village handled",
     "extension_decider": "whoever dispatched the case (the centre or the township)",
     "sees": "anyone who can see the case",
+    "team_on_its_way": "acts for the handling unit of an urgent case whose 115 arrival timer runs",
     "reporter_on_the_spot": "the reporter, on a grid in their area; taken at intake only (自办结)",
 }
 

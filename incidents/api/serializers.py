@@ -226,6 +226,19 @@ class UnitActionSerializer(ActionSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), label=_("处置单位"))
 
 
+class ArriveSerializer(ActionSerializer):
+    """到场确认 (115): the phone's position where the browser gives it (all three or none)."""
+
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90, label=_("纬度"))
+    lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180, label=_("经度"))
+    accuracy = serializers.FloatField(required=False, allow_null=True, min_value=0, label=_("定位精度（米）"))
+
+    def validate(self, attrs):
+        if (attrs.get("lat") is None) != (attrs.get("lng") is None):
+            raise serializers.ValidationError({"lng": _("经纬度须同时提供。")})
+        return attrs
+
+
 class MergeSerializer(ActionSerializer):
     original = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), label=_("原事件"))
 

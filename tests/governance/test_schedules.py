@@ -9,16 +9,19 @@ from governance.schedules import ensure_periodic_tasks
 
 def test_every_default_schedule_is_a_row_for_a_registered_robust_task(db, settings):
     app.loader.import_default_modules()  # what a worker does at start: import every app's tasks
-    rows = {row.name: row for row in PeriodicTask.objects.select_related("crontab")}
+    rows = {row.name: row for row in PeriodicTask.objects.select_related("crontab", "interval")}
     for entry in settings.PERIODIC_TASKS:
         row = rows[entry.name]
         assert row.task == entry.task and row.enabled
-        assert (row.crontab.minute, row.crontab.hour, row.crontab.day_of_week) == (
-            entry.minute,
-            entry.hour,
-            entry.day_of_week,
-        )
-        assert str(row.crontab.timezone) == "Asia/Shanghai"
+        if entry.every_seconds:  # shorter than cron's minute: an interval (the 115 timers)
+            assert (row.interval.every, row.interval.period, row.crontab) == (entry.every_seconds, "seconds", None)
+        else:
+            assert (row.crontab.minute, row.crontab.hour, row.crontab.day_of_week) == (
+                entry.minute,
+                entry.hour,
+                entry.day_of_week,
+            )
+            assert str(row.crontab.timezone) == "Asia/Shanghai"
         task = app.tasks[entry.task]
         assert task.max_retries == 5 and task.soft_time_limit < task.time_limit
 
