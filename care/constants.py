@@ -56,11 +56,6 @@ CARE_ROLES = (
 PLANNER_ROLES = (Role.VILLAGE_HEAD, Role.TOWNSHIP_OFFICER, Role.ADMIN)
 
 
-class ViewVia(models.TextChoices):
-    PAGE = "page", _("页面")
-    API = "api", _("接口")
-
-
 class ContactMode(models.TextChoices):
     """Ankang's 在线、一线、热线 service for green, yellow and red households."""
 

@@ -1,6 +1,5 @@
 """Community care and watch: key people (重点人员) with care or control plans, the people
-responsible for them (一人四管), visits (走访), the log of who looked at a record, and the
-daily urges of overdue visits."""
+responsible for them (一人四管), visits (走访) and the daily urges of overdue visits."""
 
 import uuid
 
@@ -25,7 +24,6 @@ from .constants import (
     NeedKind,
     RiskLevel,
     UnitKind,
-    ViewVia,
 )
 
 
@@ -166,29 +164,6 @@ class CareVisit(AreaRow):
 
     def __str__(self):
         return f"{self.plan_id} {self.at:%Y-%m-%d}"
-
-
-class RecordView(models.Model):
-    """查阅记录（只追加）：谁在何时查看了哪一条重点人员记录。"""
-
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查阅人")
-    )
-    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="+", verbose_name=_("计划"))
-    via = models.CharField(_("途径"), max_length=8, choices=ViewVia.choices)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("重点人员查阅记录")
-        verbose_name_plural = _("重点人员查阅记录")
-        indexes = [
-            models.Index(fields=["plan", "at"], name="recordview_plan_at"),
-            models.Index(fields=["viewer", "at"], name="recordview_viewer_at"),
-        ]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
-
-    def __str__(self):
-        return f"{self.viewer_id} → {self.plan_id} {self.at:%Y-%m-%d %H:%M}"
 
 
 class VisitUrge(models.Model):

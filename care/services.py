@@ -27,8 +27,8 @@ from incidents import intake
 from incidents.constants import Source
 from incidents.models import Category as CaseCategory
 
-from .constants import FOUR_KEEPER_CATEGORIES, FOUR_KEEPERS, PLANNER_ROLES, Category, Keeper, RiskLevel, ViewVia
-from .models import CarePlan, CareVisit, PlanEvent, PlanKeeper, RecordView, VisitUrge
+from .constants import FOUR_KEEPER_CATEGORIES, FOUR_KEEPERS, PLANNER_ROLES, Category, Keeper, RiskLevel
+from .models import CarePlan, CareVisit, PlanEvent, PlanKeeper, VisitUrge
 from .scoping import may_see
 
 
@@ -242,11 +242,6 @@ def end_plan(*, actor, plan_id: int, reason: str) -> CarePlan:
     plan.save()
     _event(plan, action="end", label=_("结束"), actor=actor, note=reason.strip())
     return plan
-
-
-def log_view(*, viewer, plan, via: str = ViewVia.PAGE) -> None:
-    """Who looked at which key-person record, when (append-only; never edited)."""
-    RecordView.objects.create(viewer=viewer, plan=plan, via=via)
 
 
 def may_visit(actor, plan) -> bool:

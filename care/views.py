@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from governance import access_records
 from governance.actions import action_view, failure_context, form_errors, run_for_page
 from grids import selectors as grid_selectors
 from grids.models import HouseholdColour, Resident
@@ -124,7 +125,7 @@ def today(request):
 @login_required
 def plan_detail(request, pk):
     plan = get_object_or_404(selectors.plan_detail_queryset(request.user), pk=pk)
-    services.log_view(viewer=request.user, plan=plan)
+    access_records.key_person_opened(request, plan, str(plan))
     return render(request, "care/plan_detail.html", _plan_context(request, plan))
 
 

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from care.constants import Category, ColourChangeStatus, Keeper, MovementKind, RiskLevel
@@ -28,14 +30,13 @@ from care.models import (
     PlanEvent,
     PlanKeeper,
     PointsMovement,
-    RecordView,
     ShopItem,
     VisitUrge,
     Volunteer,
 )
 from demo.grids import COUNTY_CODE
 from demo.incidents import ResetRefused
-from governance.models import User
+from governance.models import AccessRecord, User
 from governance.roles import Role
 from grids.levels import AreaLevel
 from grids.models import Area, Assignment, Household, HouseholdColour, Resident
@@ -340,7 +341,10 @@ def reset_demo() -> None:
         return
     append_only = [
         PlanEvent.objects.filter(plan__county=county),
-        RecordView.objects.filter(plan__county=county),
+        AccessRecord.objects.filter(
+            subject="care.careplan",
+            object_id__in=CarePlan.objects.filter(county=county).annotate(key=Cast("id", CharField())).values("key"),
+        ),
         ColourChangeEvent.objects.filter(change__county=county),
         PointsMovement.objects.filter(county=county),
     ]

@@ -1,9 +1,12 @@
+import json
+
 from axes.utils import reset as reset_lockouts
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarDay, Delivery, DeliveryAttempt, Job, User
+from .models import AccessRecord, CalendarDay, ConfigChange, Delivery, DeliveryAttempt, Job, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -80,3 +83,42 @@ class DeliveryAdmin(ReadOnlyAdmin):
     search_fields = ("address", "notification__title")
     list_select_related = ("notification",)
     inlines = [DeliveryAttemptInline]
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(ReadOnlyAdmin):
+    """查阅留痕: who saw which full ID numbers, key-person records and unmasked exports."""
+
+    list_display = ("at", "user", "kind", "via", "what", "rows", "reason")
+    list_filter = ("kind", "via", "subject", ("at", admin.DateFieldListFilter))
+    search_fields = ("user__username", "user__full_name", "object_id", "what", "reason")
+    list_select_related = ("user",)
+    date_hierarchy = "at"
+    raw_id_fields = ("user",)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@admin.register(ConfigChange)
+class ConfigChangeAdmin(ReadOnlyAdmin):
+    """配置变更记录: each edit of the configuration with the fields before and after."""
+
+    list_display = ("at", "user", "via", "action", "model", "object_repr", "changed_fields")
+    list_filter = ("action", "via", "model", ("at", admin.DateFieldListFilter))
+    search_fields = ("user__username", "user__full_name", "object_id", "object_repr")
+    list_select_related = ("user",)
+    date_hierarchy = "at"
+    fields = ("at", "user", "via", "path", "action", "model", "object_id", "object_repr", "difference")
+    readonly_fields = fields
+
+    @admin.display(description=_("字段"))
+    def changed_fields(self, obj):
+        return "、".join(sorted(set(obj.before) | set(obj.after)))
+
+    @admin.display(description=_("修改前 → 修改后"))
+    def difference(self, obj):
+        names = sorted(set(obj.before) | set(obj.after))
+        rows = ((name, _json(obj.before.get(name, "")), _json(obj.after.get(name, ""))) for name in names)
+        return format_html_join("\n", "<div><code>{}</code>: {} → {}</div>", rows)

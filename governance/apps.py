@@ -25,7 +25,7 @@ class GovernanceConfig(AppConfig):
         from django.core.signals import request_finished
         from django.db.models.signals import pre_save
 
-        from . import checks, sessions  # noqa: F401  (importing checks registers the system checks)
+        from . import checks, config_changes, sessions  # noqa: F401  (importing checks registers the system checks)
         from .logs import forget_request_id
         from .models import CalendarDay
         from .schedules import ensure_periodic_tasks
@@ -36,6 +36,7 @@ class GovernanceConfig(AppConfig):
         post_save.connect(
             sessions.end_access_of_disabled, sender=User, dispatch_uid="governance.sessions.end_access_of_disabled"
         )
+        config_changes.connect()
         request_finished.connect(forget_request_id, dispatch_uid="governance.forget_request_id")
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="governance.ensure_role_groups")

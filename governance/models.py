@@ -265,3 +265,90 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.delivery_id} {'ok' if self.ok else 'failed'}"
+
+
+class AccessKind(models.TextChoices):
+    IDENTITY = "identity", _("查看完整身份证号")
+    KEY_PERSON = "key_person", _("查阅重点人员记录")
+    EXPORT = "export", _("不脱敏导出")
+
+
+class AccessVia(models.TextChoices):
+    PAGE = "page", _("页面")
+    API = "api", _("接口")
+    COMMAND = "command", _("管理命令")
+
+
+class AccessRecord(models.Model):
+    """查阅留痕（只增不改）：谁在何时看了或导出了哪些敏感个人信息——完整身份证号、重点人员记录、
+    不脱敏的导出——以及查阅理由（要求填写时）。见 governance/access_records.py。"""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("查阅人"),
+        help_text=_("空表示服务器上的管理命令"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    kind = models.CharField(_("类型"), max_length=12, choices=AccessKind.choices)
+    via = models.CharField(_("途径"), max_length=8, choices=AccessVia.choices)
+    subject = models.CharField(_("对象类型"), max_length=40, help_text=_("如 grids.household、care.careplan"))
+    object_id = models.CharField(_("对象 ID"), max_length=40, blank=True)
+    what = models.CharField(_("内容"), max_length=200)
+    rows = models.PositiveIntegerField(_("条数"), default=1)
+    reason = models.CharField(_("理由"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("查阅留痕")
+        verbose_name_plural = _("查阅留痕")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "at"], name="accessrecord_user_at"),
+            models.Index(fields=["subject", "object_id", "at"], name="accessrecord_object_at"),
+            models.Index(fields=["kind", "at"], name="accessrecord_kind_at"),
+        ]
+        triggers = append_only()
+
+    def __str__(self):
+        return f"{self.user_id or '-'} {self.get_kind_display()} {self.what}"
+
+
+class ConfigAction(models.TextChoices):
+    ADD = "add", _("新增")
+    CHANGE = "change", _("修改")
+    DELETE = "delete", _("删除")
+
+
+class ConfigChange(models.Model):
+    """配置变更记录（只增不改）：在后台、控制台或接口里对目录、分拨、时限、积分和信用规则等
+    配置的每一次新增、修改、删除，连同修改前后的值。见 governance/config_changes.py。"""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    via = models.CharField(_("途径"), max_length=12, help_text=_("admin、console、api 或 page"))
+    path = models.CharField(_("请求地址"), max_length=200, blank=True)
+    model = models.CharField(_("配置类型"), max_length=60, help_text=_("如 incidents.category"))
+    object_id = models.CharField(_("对象 ID"), max_length=40)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    action = models.CharField(_("操作"), max_length=8, choices=ConfigAction.choices)
+    before = models.JSONField(_("修改前"), default=dict, blank=True)
+    after = models.JSONField(_("修改后"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("配置变更记录")
+        verbose_name_plural = _("配置变更记录")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["model", "object_id", "at"], name="configchange_object_at"),
+            models.Index(fields=["user", "at"], name="configchange_user_at"),
+        ]
+        triggers = append_only()
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.model} {self.object_repr}"

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "governance.sessions.SessionLimitsMiddleware",
+    "governance.config_changes.ConfigChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -497,6 +498,39 @@ AREA_ROLES = ["insurance.roles.AREA_ROLES", "credit.roles.AREA_ROLES"]
 
 # The admin console's landing page: each app's list of (label, url name, description, icon).
 CONSOLE_SECTIONS = ["grids.console.SECTIONS", "incidents.console.SECTIONS"]
+
+# Configuration: every add, change and delete of these models during a request (admin, console,
+# API, pages) writes a ConfigChange row with the fields before and after (governance/config_changes.py).
+CONFIGURATION_MODELS = [
+    "auth.Group",
+    "governance.User",
+    "governance.CalendarDay",
+    "grids.Area",
+    "grids.PointsRules",
+    "incidents.Category",
+    "incidents.TimeLimit",
+    "incidents.RoutingRule",
+    "incidents.Unit",
+    "incidents.ReplyTemplate",
+    "incidents.ReviewRules",
+    "insurance.Insurer",
+    "insurance.Peril",
+    "insurance.PremiumSchedule",
+    "credit.RuleVersion",
+    "credit.RuleItem",
+    "credit.GradeBand",
+    "care.ColourRhythm",
+    "care.VolunteerRules",
+    "care.ShopItem",
+    "disputes.MediationBody",
+    "disputes.Mediator",
+    "disputes.SubsidyRate",
+    "disputes.BacklogTarget",
+    "oversight.Indicator",
+    "oversight.RatingRule",
+    "oversight.StabilityIndicator",
+    "oversight.ColourBand",
+]
 
 # Links an upper app adds to an area's console page (grids): functions area → [registry.Link].
 AREA_LINKS = ["oversight.links.area_links"]

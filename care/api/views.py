@@ -12,12 +12,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance import idempotency
+from governance import access_records, idempotency
 from governance.actions import add_action_endpoints
 
 from .. import colours, neighbours, selectors, services, volunteers
 from ..actions import ACTIONS
-from ..constants import Category, ColourChangeStatus, RiskLevel, ViewVia
+from ..constants import Category, ColourChangeStatus, RiskLevel
 from ..models import CarePlan, CareVisit, ColourChange, HelpPair, Volunteer, WatchUnit
 from . import serializers as s
 
@@ -79,7 +79,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def retrieve(self, request, *args, **kwargs):
         plan = self.get_object()
-        services.log_view(viewer=request.user, plan=plan, via=ViewVia.API)
+        access_records.key_person_opened(request, plan, str(plan))
         return Response(self.get_serializer(plan).data)
 
     def _detail(self, plan_id, code=status.HTTP_200_OK):

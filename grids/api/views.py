@@ -23,11 +23,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 
-from governance import accounts
+from governance import access_records, accounts
 
 from .. import household_services, selectors, services, spatial
 from ..models import Area
-from ..scoping import CHANGE, MANAGE_ASSIGNMENTS, granted_areas, in_scope
+from ..scoping import CHANGE, MANAGE_ASSIGNMENTS, VIEW_IDENTITY, granted_areas, in_scope
 from . import filters
 from . import serializers as s
 
@@ -389,6 +389,21 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         rows = s.HouseholdSerializer(households[:SEARCH_LIMIT], many=True, context=self.get_serializer_context())
         return Response({"results": rows.data})
 
+    def retrieve(self, request, *args, **kwargs):
+        household = self.get_object()
+        data = self.get_serializer(household).data
+        self._note_identity(household)
+        return Response(data)
+
+    def _note_identity(self, household):
+        """An access record when the answer carries residents' full ID numbers."""
+        if not in_scope(self.request.user, VIEW_IDENTITY, household):
+            return
+        shown = sum(1 for r in household.residents.all() if r.id_number_encrypted)  # prefetched
+        if shown:
+            what = _("户 %(number)s 成员身份证号") % {"number": household.number}
+            access_records.identity_shown(self.request, household, what, shown)
+
     def _render(self, household, warnings=None, status_code=status.HTTP_200_OK):
         """The household as the caller now sees it. Re-checked after the write: if it left the
         caller's scope, the error rolls the request's transaction back (ATOMIC_REQUESTS)."""
@@ -396,6 +411,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         if fresh is None:
             raise PermissionDenied(_("保存后该户不在您的辖区内，操作已撤销。"))
         data = s.HouseholdDetailSerializer(fresh, context=self.get_serializer_context()).data
+        self._note_identity(fresh)
         if warnings is not None:
             data["warnings"] = warnings
         return Response(data, status=status_code)

@@ -6,6 +6,7 @@ phones are exported in full only where the caller holds `view_identity` (checked
 row); elsewhere they are masked — a masked file is for reading, it does not re-import.
 Residents' key-person tags are exported only where the caller holds `view_key_persons`.
 `user=None` means a trusted operator (the management command): everything, unmasked.
+An export that may carry full numbers writes an access record (`note_unmasked`).
 """
 
 import csv
@@ -18,13 +19,14 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils import translation
 
+from governance import access_records
 from governance.phones import mask_phone
 from governance.roles import Role
 from governance.spreadsheets import safe_text, write_sheet
 
 from ..identity import decrypt_id_number
 from ..models import Area, Assignment, Household, KeyPersonTag, RegisterStatus, Relation, Resident
-from ..scoping import VIEW_IDENTITY, VIEW_KEY_PERSONS, in_scope
+from ..scoping import VIEW_IDENTITY, VIEW_KEY_PERSONS, granted_areas, in_scope
 from ..selectors import areas_for, assignments_for, households_for
 from . import columns as C
 
@@ -137,6 +139,15 @@ ROWS = {C.AREAS: _area_rows, C.ASSIGNMENTS: _assignment_rows, C.HOUSEHOLDS: _hou
 def export_rows(kind: str, user=None, under: Area | None = None) -> Iterator[list]:
     """The rows (without header) of `kind` that `user` may see, below `under` if given."""
     return ROWS[kind](user, under)
+
+
+def note_unmasked(kind: str, user, *, filename: str, under: Area | None, via: str, reason: str = "") -> None:
+    """The access record of an export of households (ID numbers) or assignments (phones) by
+    someone who sees full numbers somewhere (`user=None`: the management command, everything)."""
+    if kind == C.AREAS or (user is not None and granted_areas(user, VIEW_IDENTITY) == []):
+        return
+    what = filename if under is None else f"{filename}（{under.name}）"
+    access_records.unmasked_export(user, subject=f"grids.{kind}", what=what, via=via, reason=reason)
 
 
 def _csv_value(value) -> str:

@@ -20,12 +20,14 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance import access_records
+from governance.models import AccessVia
 from governance.spreadsheets import XLSX_TYPE
 
 from ..selectors import areas_for
 from . import background
 from . import columns as C
-from .exporters import CSV_TYPE, csv_chunks, export_rows, write_xlsx
+from .exporters import CSV_TYPE, csv_chunks, export_rows, note_unmasked, write_xlsx
 from .importers import import_table
 from .reading import UnreadableFile, read_table
 
@@ -152,6 +154,7 @@ class ExportView(APIView):
             KIND_PARAMETER,
             OpenApiParameter("format", OpenApiTypes.STR, enum=list(FORMATS), default="csv", description="文件格式"),
             OpenApiParameter("under", OpenApiTypes.INT, description="只导出该区域（id）及其下级"),
+            OpenApiParameter("reason", OpenApiTypes.STR, description="导出理由（记入查阅留痕）"),
         ],
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="UTF-8（带 BOM）CSV"),
@@ -176,6 +179,8 @@ class ExportView(APIView):
                 raise NotFound(_("区域不存在。"))
         rows = export_rows(kind, request.user, under)
         filename = f"{kind}-{timezone.localdate():%Y%m%d}.{fmt}"
+        reason = access_records.reason_of(request)
+        note_unmasked(kind, request.user, filename=filename, under=under, via=AccessVia.API, reason=reason)
         if fmt == "csv":
             response = StreamingHttpResponse(csv_chunks(C.header_of(kind), rows), content_type=CSV_TYPE)
             response["Content-Disposition"] = content_disposition_header(True, filename)

@@ -8,7 +8,8 @@ from django.db import IntegrityError, connection, transaction
 
 from care import selectors, services
 from care.constants import Category, Keeper
-from care.models import CarePlan, PlanEvent, RecordView
+from care.models import CarePlan, PlanEvent
+from governance.models import AccessRecord
 
 from .conftest import FOUR
 
@@ -141,20 +142,26 @@ def test_out_of_scope_is_404_on_api_and_page(care, as_user, who):
     listing = client.get("/api/v1/care/plans/").json()
     assert listing["results"] == []
     assert client.get("/api/v1/care/figures/").json()["totals"]["active"] == 0
-    assert not RecordView.objects.exists()
+    assert not AccessRecord.objects.exists()
 
 
-def test_each_view_is_logged_and_the_log_cannot_be_rewritten(care, as_user):
+def test_each_view_is_logged_in_the_access_log_and_the_log_cannot_be_rewritten(care, as_user):
     plan = care.plan()
     as_user(care.worker).get(f"/api/v1/care/plans/{plan.pk}/")
-    as_user(care.head).get(f"/care/plans/{plan.pk}/")
-    rows = list(RecordView.objects.order_by("id").values_list("viewer_id", "plan_id", "via"))
-    assert rows == [(care.worker.pk, plan.pk, "api"), (care.head.pk, plan.pk, "page")]
+    as_user(care.head).get(f"/care/plans/{plan.pk}/?reason=走访前核对")
+    rows = list(
+        AccessRecord.objects.order_by("id").values_list("user_id", "kind", "subject", "object_id", "via", "reason")
+    )
+    assert rows == [
+        (care.worker.pk, "key_person", "care.careplan", str(plan.pk), "api", ""),
+        (care.head.pk, "key_person", "care.careplan", str(plan.pk), "page", "走访前核对"),
+    ]
+    assert AccessRecord.objects.first().what == str(plan)  # the category and number, no name
     as_user(care.worker).get("/api/v1/care/plans/")  # a list is not a view of a record
-    assert RecordView.objects.count() == 2
-    with pytest.raises(Exception, match="append_only|pgtrigger"), transaction.atomic():
+    assert AccessRecord.objects.count() == 2
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM care_recordview")
+            cursor.execute("DELETE FROM governance_accessrecord")
 
 
 def test_plan_api_create_and_bad_input(care, as_user):
@@ -254,3 +261,27 @@ def test_inbox_lists_overdue_visits_and_plans_due_for_review(care, as_user):
     assert waiting_for(care.outsiders["credit_committee"]) == []
     listed = as_user(care.head).get("/api/v1/care/plans/?review_due=1").json()["results"]
     assert [p["resident_name"] for p in listed] == [care.residents[0].name]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_the_view_log_into_the_kernels_access_log(care):
+    """care 0007 copies every RecordView row (with its time) into governance.AccessRecord."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    plan = care.plan()
+    executor = MigrationExecutor(connection)
+    before = [("care", "0006_append_only_no_truncate")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    when = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+    view = old.get_model("care", "RecordView").objects.create(viewer_id=care.head.pk, plan_id=plan.pk, via="api")
+    with connection.cursor() as cursor:  # auto_now_add: the time set as an older row's would be
+        cursor.execute("ALTER TABLE care_recordview DISABLE TRIGGER USER")
+        cursor.execute("UPDATE care_recordview SET at = %s WHERE id = %s", [when, view.pk])
+        cursor.execute("ALTER TABLE care_recordview ENABLE TRIGGER USER")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    row = AccessRecord.objects.get()
+    assert (row.user_id, row.kind, row.via, row.subject, row.object_id, row.at, row.what) == (
+        care.head.pk, "key_person", "api", "care.careplan", str(plan.pk), when, str(plan)
+    )

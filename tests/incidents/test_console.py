@@ -100,3 +100,38 @@ def test_catalogue_pages_keep_their_query_counts(admin, loop, django_assert_max_
         assert admin.get("/console/categories/").status_code == 200
     with django_assert_max_num_queries(12):
         assert admin.get(f"/console/categories/{loop.category('MD02').id}/").status_code == 200
+
+
+def test_console_edits_leave_a_config_change_with_before_and_after(admin, loop):
+    """Issue 18 (2): the catalogue's edits in the console write the audit trail."""
+    from governance.models import ConfigChange
+
+    category = loop.category("MD02")
+    limit = {"level": HandlingLevel.VILLAGE, "phase": Phase.HANDLE, "unit": LimitUnit.HOURS}
+    admin.post(f"/console/categories/{category.id}/limits/", {**limit, "amount": 8, "warn_amount": 6})
+    admin.post(f"/console/categories/{category.id}/limits/", {**limit, "amount": 10, "warn_amount": 6})
+    admin.post(f"/console/categories/{category.id}/limits/", {**limit, "amount": 4, "warn_amount": 6})  # refused
+    data = {"name": "邻里矛盾", "handling_level": HandlingLevel.VILLAGE, "urgency": "normal", "is_active": "on"}
+    admin.post(f"/console/categories/{category.id}/edit/", data)
+    admin.post(
+        "/console/routing/add/",
+        {"category": category.id, "area": loop.world.a.code, "unit": loop.town_unit("411425100").id},
+    )
+    rule = RoutingRule.objects.get()
+    admin.post(f"/console/routing/{rule.id}/delete/")
+
+    rows = list(ConfigChange.objects.order_by("id"))
+    assert [(r.model, r.action) for r in rows] == [
+        ("incidents.timelimit", "add"),
+        ("incidents.timelimit", "change"),
+        ("incidents.category", "change"),
+        ("incidents.routingrule", "add"),
+        ("incidents.routingrule", "delete"),
+    ]
+    assert {r.user_id for r in rows} == {loop.world.admin.pk} and {r.via for r in rows} == {"console"}
+    added, changed, renamed = rows[0], rows[1], rows[2]
+    assert added.before == {} and (added.after["amount"], added.after["warn_amount"]) == (8, 6)
+    assert (changed.before, changed.after) == ({"amount": 8}, {"amount": 10})  # only what changed
+    assert (renamed.before, renamed.after) == ({"name": "邻里纠纷"}, {"name": "邻里矛盾"})
+    assert rows[4].before["area_id"] == loop.world.a.id and rows[4].after == {}
+    assert rows[2].path == f"/console/categories/{category.id}/edit/"

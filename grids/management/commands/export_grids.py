@@ -5,10 +5,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from governance.models import AccessVia
 from grids.models import Area
 from grids.selectors import areas_for
 from grids.transfer.columns import KINDS
-from grids.transfer.exporters import export_rows, write_csv, write_xlsx
+from grids.transfer.exporters import export_rows, note_unmasked, write_csv, write_xlsx
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 yield row
 
         rows = counted(export_rows(kind, actor, area))
+        note_unmasked(kind, actor, filename=file.name, under=area, via=AccessVia.COMMAND)
         with file.open("wb") as out:
             (write_xlsx if suffix == ".xlsx" else write_csv)(kind, rows, out)
         self.stdout.write(self.style.SUCCESS(f"已导出 {count} 行到 {file}。"))
