@@ -485,6 +485,8 @@ MAP_TILE_CRS = env.str("MAP_TILE_CRS", default="WGS84")
 
 # Case lists up to this many rows export while the user waits; longer ones run as a task.
 CASE_EXPORT_SYNC_LIMIT = env.int("CASE_EXPORT_SYNC_LIMIT", default=5000)
+# The desk with no filter and no queue exports the cases reported in the last this-many days.
+CASE_EXPORT_DEFAULT_DAYS = env.int("CASE_EXPORT_DEFAULT_DAYS", default=30)
 
 # What waits for a decision, shown in the inbox (governance/approvals.py).
 # Who receives the approved 平安村 of the safe-area assessment (oversight) and withdraws what a

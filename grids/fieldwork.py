@@ -8,7 +8,8 @@ Points of a month (weights in `PointsRules`, admin-editable):
     + work_done × per_work_done − work_missed × per_work_missed
     + leader_score × per_leader_point   (领导评议, 0–100; none entered: leader_default_score)
 
-A check-in day is a local calendar day with at least one check-in inside the worker's own grid;
+A check-in day is a local calendar day with at least one check-in inside the worker's own grid
+(one at the grid's centre from a phone that could not locate itself counts, marked with its reason);
 a visit-target day one with at least `daily_visit_target` (10, Jiashan) visits. Reports and
 completed tasks come from the incidents app (this app does not import it): the caller passes
 them in. Due work done and missed (visits to key people, follow-up visits after a mediation …)
@@ -42,10 +43,12 @@ from .levels import AreaLevel
 from .models import (
     Area,
     Assignment,
+    CheckInPosition,
     Household,
     HouseholdVisit,
     LeaderReview,
     MonthlyRating,
+    NoGpsReason,
     PatrolCheckIn,
     PointsRules,
     Rating,
@@ -94,22 +97,49 @@ def _columns(grid: Area) -> dict:
     }
 
 
+def grid_centre(grid: Area) -> tuple[float, float] | None:
+    """The grid's centre (lat, lng in BOUNDARY_CRS): the one entered, else a point inside its boundary."""
+    if grid.center_lat is not None and grid.center_lng is not None:
+        return grid.center_lat, grid.center_lng
+    if not grid.boundary:
+        return None
+    point = spatial.shape_of(grid.boundary).representative_point()
+    return point.y, point.x
+
+
 @transaction.atomic
-def check_in(*, worker, lat, lng, crs: str = "WGS84", note: str = "") -> PatrolCheckIn:
-    """巡查打卡 at the phone's position; it counts for attendance only inside the worker's grid."""
+def check_in(
+    *, worker, lat=None, lng=None, crs: str = "WGS84", note: str = "", no_gps_reason: str = ""
+) -> PatrolCheckIn:
+    """巡查打卡 at the phone's position; it counts for attendance only inside the worker's grid.
+
+    A phone that cannot locate itself checks in at the centre of the worker's own grid with the
+    reason (`NoGpsReason`); the row says so (position = grid_centre) and counts like one in the grid."""
     post = _post(worker)
-    if crs not in SYSTEMS:
-        raise ValidationError({"crs": _("坐标系只能是 WGS84、GCJ02 或 BD09。")})
-    if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValidationError({"lat": _("请提供有效的位置。")})
-    found = spatial.grid_at(lat, lng, crs)
-    grid = Area.objects.get(pk=found) if found else post.area
-    stored_lat, stored_lng = convert(lat, lng, crs, settings.BOUNDARY_CRS)
+    if lat is None and lng is None and no_gps_reason:
+        if no_gps_reason not in NoGpsReason.values:
+            raise ValidationError({"no_gps_reason": _("请选择未能定位的原因。")})
+        centre = grid_centre(post.area)
+        if centre is None:
+            raise ValidationError({"no_gps_reason": _("您的网格还没有中心点或边界，不能以网格中心打卡。")})
+        stored_lat, stored_lng = centre
+        grid, in_own_grid, position = post.area, True, CheckInPosition.GRID_CENTRE
+    else:
+        if crs not in SYSTEMS:
+            raise ValidationError({"crs": _("坐标系只能是 WGS84、GCJ02 或 BD09。")})
+        if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise ValidationError({"lat": _("请提供有效的位置，或选择未能定位的原因以网格中心打卡。")})
+        found = spatial.grid_at(lat, lng, crs)
+        grid = Area.objects.get(pk=found) if found else post.area
+        stored_lat, stored_lng = convert(lat, lng, crs, settings.BOUNDARY_CRS)
+        in_own_grid, position, no_gps_reason = found == post.area_id, CheckInPosition.GPS, ""
     return PatrolCheckIn.objects.create(
         worker=worker,
         lat=stored_lat,
         lng=stored_lng,
-        in_own_grid=found == post.area_id,
+        position=position,
+        no_gps_reason=no_gps_reason,
+        in_own_grid=in_own_grid,
         note=(note or "").strip()[:200],
         at=timezone.now(),
         **_columns(grid),

@@ -306,11 +306,29 @@ class FieldworkRow(InGrid):
         abstract = True
 
 
+class CheckInPosition(models.TextChoices):
+    GPS = "gps", _("手机定位")
+    GRID_CENTRE = "grid_centre", _("网格中心（未定位）")
+
+
+class NoGpsReason(models.TextChoices):
+    """Why a check-in carries the grid's centre instead of the phone's position."""
+
+    DENIED = "denied", _("手机未开启定位或不允许本平台定位")
+    NO_SIGNAL = "no_signal", _("定位信号弱，未能定位")
+    NO_HTTPS = "no_https", _("当前连接不是 HTTPS，浏览器不允许定位")
+    NO_DEVICE = "no_device", _("手机没有定位功能")
+
+
 class PatrolCheckIn(FieldworkRow):
-    """巡查打卡：网格员在网格内巡查时带位置的打卡。"""
+    """巡查打卡：网格员在网格内巡查时带位置的打卡；手机无法定位时以网格中心打卡并注明原因。"""
 
     lat = models.FloatField(_("纬度"))
     lng = models.FloatField(_("经度"))
+    position = models.CharField(
+        _("位置来源"), max_length=12, choices=CheckInPosition.choices, default=CheckInPosition.GPS
+    )
+    no_gps_reason = models.CharField(_("未定位原因"), max_length=12, choices=NoGpsReason.choices, blank=True)
     in_own_grid = models.BooleanField(_("在本人网格内"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
     at = models.DateTimeField(_("打卡时间"))
@@ -321,6 +339,13 @@ class PatrolCheckIn(FieldworkRow):
         indexes = [
             models.Index(fields=["worker", "at"], name="checkin_worker_at"),
             models.Index(fields=["grid", "at"], name="checkin_grid_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(  # a grid-centre check-in always says why the phone gave no position
+                name="checkin_reason_iff_grid_centre",
+                condition=Q(position=CheckInPosition.GPS, no_gps_reason="")
+                | (Q(position=CheckInPosition.GRID_CENTRE) & ~Q(no_gps_reason="")),
+            )
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ from governance.roles import Role
 from . import selectors
 from .fieldwork import record_spot_check
 from .levels import AreaLevel
-from .models import Assignment, HouseholdVisit, PatrolCheckIn, PointsRules
+from .models import Assignment, HouseholdVisit, NoGpsReason, PatrolCheckIn, PointsRules
 from .scoping import CHANGE, granted_areas
 from .selectors import households_for
 
@@ -51,6 +51,7 @@ def fieldwork(request):
             "checkins_today": PatrolCheckIn.objects.filter(worker=user, at__gte=today).count(),
             "visits_today": HouseholdVisit.objects.filter(worker=user, at__gte=today).count(),
             "visit_target": PointsRules.current().daily_visit_target,
+            "no_gps_reasons": NoGpsReason.choices,
         },
     )
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance import jobs
 from governance.celery import robust_task
@@ -38,8 +39,10 @@ def export_cases(job_id: int, user_id: int, name: str, query: str) -> None:
     user = User.objects.get(pk=user_id)
     with jobs.running(job_id):
         qs = case_lists.case_list(user, name, QueryDict(query))
-        jobs.set_total(job_id, qs.count(), message="正在导出……")
+        total = qs.count()
+        jobs.set_total(job_id, total, message=_("正在导出……"))
         jobs.attach_result(job_id, exports.filename(name), exports.to_xlsx(qs, job_id))
+        jobs.finish(job_id, _("导出完成，共 %(n)s 件。") % {"n": f"{total:,}"})
 
 
 @robust_task(name="incidents.run_weekly_evaluation", soft_time_limit=30 * 60)

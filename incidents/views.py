@@ -6,6 +6,7 @@ API uses (serializer + service). Ordinary form posts; HTMX only refreshes the de
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -48,6 +49,22 @@ def _query_without(request, *names):
     return params.urlencode()
 
 
+def _desk_export(request, filterset, now):
+    """The desk's export link: the list as filtered; the bare desk (every case the centre ever had)
+    exports the last CASE_EXPORT_DEFAULT_DAYS days instead, and says so on the button."""
+    query = _query_without(request, "before")
+    narrowed = request.GET.get("queue") or (
+        filterset.is_valid() and any(value not in (None, "", []) for value in filterset.form.cleaned_data.values())
+    )
+    if narrowed:
+        return query, _("按当前筛选")
+    days = settings.CASE_EXPORT_DEFAULT_DAYS
+    params = request.GET.copy()
+    params.pop("before", None)
+    params["created_from"] = (timezone.localtime(now) - timezone.timedelta(days=days - 1)).date().isoformat()
+    return params.urlencode(), _("近 %(days)s 天") % {"days": days}
+
+
 def _colour_rows(cases, now):
     for case in cases:
         case.colour = deadlines.colour(case, now)
@@ -60,6 +77,7 @@ def desk(request):
     now = timezone.now()
     filterset = CaseFilter(request.GET, queryset=case_lists.base_queryset(request.user, "desk", request.GET, now))
     rows, next_before = _page(filterset.qs, request) if filterset.is_valid() else ([], None)
+    export_query, export_scope = _desk_export(request, filterset, now)
     return render(
         request,
         "incidents/desk.html",
@@ -75,6 +93,8 @@ def desk(request):
             "categories": selectors.categories().filter(parent__isnull=True),
             "townships": selectors.townships_for(request.user),
             "list_name": "desk",
+            "export_query": export_query,
+            "export_scope": export_scope,
         },
     )
 

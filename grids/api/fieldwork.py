@@ -11,18 +11,24 @@ from rest_framework.response import Response
 from governance import idempotency
 
 from .. import fieldwork, selectors
-from ..models import HouseholdVisit, MonthlyRating, PatrolCheckIn, SpotCheck
+from ..models import HouseholdVisit, MonthlyRating, NoGpsReason, PatrolCheckIn, SpotCheck
 from ..scoping import VIEW
 from .filters import MonthlyRatingFilter
 
 
 class CheckInSerializer(serializers.ModelSerializer):
     crs = serializers.ChoiceField(choices=["WGS84", "GCJ02", "BD09"], default="WGS84", write_only=True)
+    lat = serializers.FloatField(label=_("纬度"), required=False, allow_null=True, default=None)
+    lng = serializers.FloatField(label=_("经度"), required=False, allow_null=True, default=None)
+    no_gps_reason = serializers.ChoiceField(
+        choices=NoGpsReason.choices, required=False, allow_blank=True, default="", label=_("未定位原因"),
+        help_text=_("手机无法定位时不传 lat/lng，传原因：以本人网格的中心打卡（position = grid_centre）"),
+    )
 
     class Meta:
         model = PatrolCheckIn
-        fields = ["id", "worker", "grid", "lat", "lng", "crs", "in_own_grid", "note", "at"]
-        read_only_fields = ["id", "worker", "grid", "in_own_grid", "at"]
+        fields = ["id", "worker", "grid", "lat", "lng", "crs", "position", "no_gps_reason", "in_own_grid", "note", "at"]
+        read_only_fields = ["id", "worker", "grid", "position", "in_own_grid", "at"]
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -88,7 +94,7 @@ class _FieldworkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
 @extend_schema_view(
     list=extend_schema(summary="巡查打卡记录（按辖区）"),
     create=extend_schema(
-        summary="巡查打卡（网格员；带位置；幂等）",
+        summary="巡查打卡（网格员；带位置，或注明未定位原因以网格中心打卡；幂等）",
         parameters=[idempotency.HEADER_PARAMETER],
         responses={201: CheckInSerializer, 200: CheckInSerializer},
     ),
@@ -100,7 +106,8 @@ class CheckInViewSet(_FieldworkViewSet):
 
     def record(self, data):
         return fieldwork.check_in(
-            worker=self.request.user, lat=data["lat"], lng=data["lng"], crs=data["crs"], note=data.get("note", "")
+            worker=self.request.user, lat=data["lat"], lng=data["lng"], crs=data["crs"], note=data.get("note", ""),
+            no_gps_reason=data["no_gps_reason"],
         )
 
 

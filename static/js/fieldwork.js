@@ -30,16 +30,29 @@
 
   var checkin = document.getElementById("checkin-form");
   var where = document.getElementById("checkin-location");
-  if (navigator.geolocation && window.isSecureContext) {
+  var submit = document.getElementById("checkin-submit");
+  // Without a position the worker checks in at the grid's centre, saying why (recorded as such).
+  function withoutPosition(reason, text) {
+    where.textContent = text;
+    checkin.no_gps_reason.value = reason;
+    checkin.no_gps_reason.disabled = false;
+    document.getElementById("checkin-no-gps").hidden = false;
+    submit.querySelector("span").textContent = "以网格中心打卡";
+    submit.disabled = false;
+  }
+  if (!window.isSecureContext) {
+    withoutPosition("no_https", "当前连接不是 HTTPS，浏览器不允许定位。");
+  } else if (!navigator.geolocation) {
+    withoutPosition("no_device", "这部手机不支持定位。");
+  } else {
     navigator.geolocation.getCurrentPosition(function (pos) {
       checkin.lat.value = pos.coords.latitude.toFixed(6);
       checkin.lng.value = pos.coords.longitude.toFixed(6);
       where.textContent = "已定位（精度约 " + Math.round(pos.coords.accuracy) + " 米）";
-      document.getElementById("checkin-submit").disabled = false;
-    }, function () { where.textContent = "未能取得定位：打卡需要位置，请开启定位后刷新页面。"; },
-    { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
-  } else {
-    where.textContent = "当前连接不支持定位：打卡需要通过 HTTPS 访问平台。";
+      submit.disabled = false;
+    }, function (error) {
+      withoutPosition(error.code === 1 ? "denied" : "no_signal", "未能取得定位。");
+    }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
   }
   checkin.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -47,7 +60,7 @@
       var badge = document.getElementById("checkins-today");
       badge.textContent = "今日 " + (parseInt(badge.textContent.replace(/\D/g, ""), 10) + 1) + " 次";
       checkin.note.value = "";
-      say("success", "已打卡。");
+      say("success", checkin.no_gps_reason.disabled ? "已打卡。" : "已以网格中心打卡，记录注明了未定位原因。");
     });
   });
 

@@ -135,7 +135,7 @@ def test_patrol_check_in_and_household_visit_from_the_phone(loop, contexts):
     phone.click("#checkin-submit")
     phone.wait_for_selector("#field-result.alert-success")
     phone.fill(f"#visit-note-{home.pk}", "家中安好")
-    phone.click(f"#visit-note-{home.pk} + button")
+    phone.click(f"form.visit-form:has(#visit-note-{home.pk}) button[type=submit]")
     phone.wait_for_function("() => document.getElementById('visits-today').textContent.includes('今日 1 / 10 户')")
     check_in = PatrolCheckIn.objects.get()
     assert check_in.in_own_grid and check_in.grid == grid

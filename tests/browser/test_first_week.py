@@ -8,6 +8,7 @@ from incidents.constants import CaseStatus
 from incidents.reviews.daily import run_daily_review
 from oversight.scope import forget_cached_figures
 from tests.browser.conftest import PHONE, sign_in  # noqa: F401  (PHONE: the phone tests below)
+from tests.insurance.conftest import cover  # noqa: F401  (the insured county, for point 6)
 from tests.oversight.conftest import build_known_cases
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -121,4 +122,37 @@ def test_point4_desk_widgets_buttons_labels_and_help_on_the_page(contexts, known
     assert "区划代码*" in admin.inner_text("#import-layouts") and "docs/" not in admin.inner_text("main")
     screenshot(admin, "point4-console-imports-1600x900")
     for p in (desk, coop, admin):
+        assert p.watch.console_errors == [] and p.watch.external_requests == []
+
+
+WRAPPED_SHORT_CELLS = """(table) => [...document.querySelectorAll(table + ' th, ' + table + ' td')].filter(c => {
+    const text = document.createRange();
+    text.selectNodeContents(c);
+    return c.textContent.trim().length <= 12
+        && text.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(c).lineHeight);
+}).map(c => c.textContent.trim())"""
+
+
+def test_point6_tables_roomy_export_scoped_and_a_finished_job_says_so(contexts, cover, settings, screenshot):  # noqa: F811
+    from incidents.models import Case
+
+    old = cover.theft()
+    Case.objects.filter(pk=old.pk).update(created_at=timezone.now() - timezone.timedelta(days=400))
+    recent = [cover.theft(), cover.theft(town="b")]
+    admin = sign_in(contexts(DESK), cover.world.admin.username)
+    for path, table in (("/console/categories/", "#categories"), ("/insurance/policies/", "#policies")):
+        admin.goto(admin.base + path)
+        assert admin.evaluate(WRAPPED_SHORT_CELLS, table) == []  # 县直部门, 启用, a date: never one char a line
+        screenshot(admin, "point6" + path.rstrip("/").replace("/", "-") + "-1600x900")
+
+    settings.CASE_EXPORT_SYNC_LIMIT = 0  # every export runs as a job
+    desk = sign_in(contexts(DESK), "zhihui")
+    desk.goto(desk.base + "/desk/")
+    assert "近 30 天" in desk.inner_text("a[data-export]")  # not all the cases the county ever had
+    desk.click("a[data-export]")
+    desk.wait_for_selector("#job-progress[data-status=done]")
+    shown = desk.inner_text("#job-progress")
+    assert f"导出完成，共 {len(recent)} 件" in shown and "正在导出" not in shown
+    screenshot(desk, "point6-export-job-done-1600x900")
+    for p in (admin, desk):
         assert p.watch.console_errors == [] and p.watch.external_requests == []

@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from shapely.geometry import Point
 
 from governance import idempotency
 from governance.models import Notification
 from governance.roles import Role
-from grids import fieldwork, services
+from grids import fieldwork, services, spatial
 from grids.models import HouseholdVisit, MonthlyRating, PatrolCheckIn, PointsRules, SpotCheck
 from tests.factories import UserFactory
 
@@ -47,6 +48,30 @@ def test_a_retried_check_in_returns_the_first_one(worker, as_user):
     assert PatrolCheckIn.objects.count() == 1
     away = post(client, "/api/v1/fieldwork/check-ins/", ELSEWHERE, "k2").json()
     assert away["in_own_grid"] is False  # recorded, but it does not count for attendance
+
+
+def test_a_phone_without_position_checks_in_at_the_grid_centre_with_its_reason(worker, world, as_user):
+    client = as_user(worker)
+    refused = post(client, "/api/v1/fieldwork/check-ins/", {"note": "巡查"}, "c1")
+    assert refused.status_code == 400 and "网格中心" in refused.json()["lat"][0]
+    wrong = post(client, "/api/v1/fieldwork/check-ins/", {"no_gps_reason": "bored"}, "c2")
+    assert wrong.status_code == 400 and "no_gps_reason" in wrong.json()
+    answer = post(client, "/api/v1/fieldwork/check-ins/", {"lat": None, "no_gps_reason": "no_signal"}, "c3").json()
+    assert (answer["position"], answer["no_gps_reason"], answer["in_own_grid"]) == ("grid_centre", "no_signal", True)
+    row = PatrolCheckIn.objects.get()
+    grid = world.grids["411425100"][0]
+    assert (row.grid, row.lat, row.lng) == (grid, grid.center_lat, grid.center_lng)
+    # with a position the reason is not kept: the row is a GPS check-in
+    gps = post(client, "/api/v1/fieldwork/check-ins/", {**OWN, "no_gps_reason": "denied"}, "c4").json()
+    assert (gps["position"], gps["no_gps_reason"]) == ("gps", "")
+    # a grid without an entered centre uses a point inside its boundary; one with neither refuses
+    type(grid).objects.filter(pk=grid.pk).update(center_lat=None, center_lng=None)
+    post(client, "/api/v1/fieldwork/check-ins/", {"no_gps_reason": "denied"}, "c5")
+    inside = PatrolCheckIn.objects.latest("id")
+    assert spatial.shape_of(grid.boundary).contains(Point(inside.lng, inside.lat))
+    type(grid).objects.filter(pk=grid.pk).update(boundary=None)
+    refused = post(client, "/api/v1/fieldwork/check-ins/", {"no_gps_reason": "denied"}, "c6")
+    assert refused.status_code == 400 and "中心点" in refused.json()["no_gps_reason"][0]
 
 
 def test_visits_are_idempotent_and_only_to_households_in_scope(worker, world, as_user, make_household):

@@ -1,7 +1,9 @@
 """Every case list exports to XLSX with the page's filters, scoped and masked; long lists run as
 a background task with a progress page and a download only its requester can see."""
 
+import html
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -9,6 +11,7 @@ from openpyxl import load_workbook
 from governance.models import Job, JobStatus
 from incidents import services
 from incidents.exports import HEADER
+from incidents.models import Case
 from tests.incidents.test_workflow import officer
 
 
@@ -34,6 +37,29 @@ def test_desk_export_keeps_the_filters_and_masks_phones(client, loop, report):
 
     rows = sheet_rows(client.get("/cases/export/desk/?status=registered").content)
     assert rows[0]["事件描述"].startswith("'=")  # a spreadsheet will not run it as a formula
+
+
+def test_the_bare_desk_exports_the_last_30_days_and_a_filtered_desk_its_filter(client, loop, report):
+    from django.utils import timezone
+
+    old = report(description="去年的堆物")
+    Case.objects.filter(pk=old.pk).update(created_at=timezone.now() - timezone.timedelta(days=400))
+    recent = report()
+    client.force_login(loop.operator)
+
+    def export_link(path):  # (href, label) of the page's export button
+        page = client.get(path).content.decode()
+        href, label = re.search(r'href="([^"]*)" data-export>.*?导出 Excel（(.*?)）', page).groups()
+        return html.unescape(href), label
+
+    since = (timezone.localdate() - timezone.timedelta(days=29)).isoformat()
+    href, label = export_link("/desk/")
+    assert (href, label) == (f"/cases/export/desk/?created_from={since}", "近 30 天")
+    assert [r["事件编号"] for r in sheet_rows(client.get(href).content)] == [recent.number]
+    for path in ("/desk/?source=grid_app", "/desk/?queue=overdue"):
+        assert export_link(path) == (path.replace("/desk/", "/cases/export/desk/"), "按当前筛选")
+    client.force_login(officer(loop))
+    assert export_link("/inbox/") == ("/cases/export/inbox/", "按当前筛选")
 
 
 def test_inbox_and_search_exports_are_scoped(client, loop, report):
@@ -62,6 +88,7 @@ def test_long_export_runs_as_a_task_with_progress(client, loop, report, settings
 
     page = client.get(response.url).content.decode()
     assert "100%" in page and f"/api/v1/jobs/{job.pk}/download/" in page and "hx-get" not in page
+    assert "导出完成，共 3 件" in page and "正在导出" not in page  # a finished job says so
     download = client.get(f"/api/v1/jobs/{job.pk}/download/")
     rows = sheet_rows(b"".join(download.streaming_content))
     assert sorted(r["事件编号"] for r in rows) == sorted(c.number for c in cases)
