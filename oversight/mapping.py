@@ -34,16 +34,20 @@ MAX_POINTS = 5000
 STATUS_LABELS = dict(CaseStatus.choices)
 
 
-def _simplified(boundaries: list[dict], tolerance: float) -> list[dict]:
-    """The GeoJSON geometries simplified and rounded (vectorised: one pass over all of them)."""
+def _simplified(boundaries: list[dict], tolerance: float) -> tuple[list[dict], list[list[float]]]:
+    """The GeoJSON geometries simplified and rounded, and a [lat, lng] inside each where its name
+    is written on the map (vectorised: one pass over all of them)."""
     shapes = shapely.from_geojson([json.dumps(b) for b in boundaries])
     shapes = shapely.set_precision(shapely.simplify(shapes, tolerance, preserve_topology=True), 1e-6)
-    return [json.loads(text) for text in shapely.to_geojson(shapes)]
+    inside = shapely.point_on_surface(shapes)
+    lats, lngs = shapely.get_y(inside), shapely.get_x(inside)
+    labels = [[round(float(lat), 6), round(float(lng), 6)] for lat, lng in zip(lats, lngs, strict=True)]
+    return [json.loads(text) for text in shapely.to_geojson(shapes)], labels
 
 
 def boundaries(scope: OversightScope, level: str) -> list[dict]:
-    """[{id, code, name, geometry}] of the areas of `level` inside the scope, simplified (cached)."""
-    key = f"oversight:geometry:{scope.cache_key}:{level}:v{spatial.boundary_version()}"
+    """[{id, code, name, geometry, label}] of the areas of `level` inside the scope, simplified (cached)."""
+    key = f"oversight:geometry-labelled:{scope.cache_key}:{level}:v{spatial.boundary_version()}"
 
     def load():
         rows = list(
@@ -51,10 +55,10 @@ def boundaries(scope: OversightScope, level: str) -> list[dict]:
             .values_list("id", "code", "name", "boundary")
             .order_by("path")
         )
-        geometries = _simplified([row[3] for row in rows], TOLERANCE[level]) if rows else []
+        geometries, labels = _simplified([row[3] for row in rows], TOLERANCE[level]) if rows else ([], [])
         return [
-            {"id": pk, "code": code, "name": name, "geometry": geometry}
-            for (pk, code, name, _boundary), geometry in zip(rows, geometries, strict=True)
+            {"id": pk, "code": code, "name": name, "geometry": geometry, "label": label}
+            for (pk, code, name, _boundary), geometry, label in zip(rows, geometries, labels, strict=True)
         ]
 
     return cache.get_or_set(key, load, GEOMETRY_TTL)
@@ -85,6 +89,7 @@ def area_layer(scope: OversightScope, level: str, now: dt.datetime) -> dict:
                     "id": area["id"],
                     "code": area["code"],
                     "name": area["name"],
+                    "label": area["label"],
                     "level": level,
                     **counts.get(area["id"], none),
                 },

@@ -14,14 +14,30 @@
 
   var map = L.map("grid-map", { preferCanvas: true, zoomSnap: 0.5, minZoom: 6, maxZoom: 18, attributionControl: !!cfg.tileUrl });
   window.gridMap = map;
+  // Boundary lines and area names are drawn above the case markers and clusters (markerPane, 600),
+  // so a cluster never hides where one area ends; neither takes clicks away from what lies below.
+  [["outlines", 640], ["labels", 645]].forEach(function (pane) {
+    map.createPane(pane[0]).style.zIndex = pane[1];
+    map.getPane(pane[0]).style.pointerEvents = "none";
+  });
+  var LABELLED = ["township", "village"]; // grids are too many to name: their name shows on hover
   if (cfg.tileUrl) {
     L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution || "", maxZoom: 19 }).addTo(map);
   }
   map.setView(cfg.center || [34.4, 115.87], 10);
 
+  function converting() {
+    return cfg.tileUrl && cfg.tileCrs !== cfg.boundaryCrs && window.gcoord;
+  }
+
   function toTiles(geojson) {
-    if (!cfg.tileUrl || cfg.tileCrs === cfg.boundaryCrs || !window.gcoord) return geojson;
-    return gcoord.transform(geojson, gcoord[cfg.boundaryCrs], gcoord[cfg.tileCrs]);
+    return converting() ? gcoord.transform(geojson, gcoord[cfg.boundaryCrs], gcoord[cfg.tileCrs]) : geojson;
+  }
+
+  function pointToTiles(latLng) {
+    if (!converting()) return latLng;
+    var lngLat = gcoord.transform([latLng[1], latLng[0]], gcoord[cfg.boundaryCrs], gcoord[cfg.tileCrs]);
+    return [lngLat[1], lngLat[0]];
   }
 
   function escapeHtml(text) {
@@ -88,6 +104,20 @@
             layer.bindTooltip(escapeHtml(feature.properties.name), { sticky: true });
           },
         });
+        entry.outline = L.geoJSON(toTiles(data), {
+          pane: "outlines", interactive: false,
+          style: { color: "#1f4e79", weight: level === "grid" ? 0.8 : 1.6, fill: false },
+        });
+        entry.group = L.layerGroup([entry.layer, entry.outline]);
+        if (LABELLED.indexOf(level) !== -1) {
+          entry.labels = data.features.map(function (f) {
+            return L.marker(pointToTiles(f.properties.label), {
+              pane: "labels", interactive: false, keyboard: false,
+              icon: L.divIcon({ className: "area-label area-label-" + level, html: "<span>" + escapeHtml(f.properties.name) + "</span>", iconSize: null }),
+            });
+          });
+          entry.labels.forEach(function (label) { entry.group.addLayer(label); });
+        }
         entry.count = data.features.length;
         layers[level] = entry;
         return entry;
@@ -102,8 +132,8 @@
 
   function show(level) {
     return load(level).then(function (entry) {
-      if (current && current !== entry) map.removeLayer(current.layer);
-      if (current !== entry) entry.layer.addTo(map);
+      if (current && current !== entry) map.removeLayer(current.group);
+      if (current !== entry) entry.group.addTo(map);
       current = entry;
       if (!fitted && entry.count) {
         // the first boundaries drawn set the view (and, with no level chosen, the zoom levels start from it)
@@ -112,6 +142,7 @@
         if (!levelSelect.value) baseZoom = map.getZoom();
       }
       if (baseZoom === null) baseZoom = map.getZoom();
+      declutter();
       statusLine.textContent = "显示 " + entry.count + " 个" + levelLabel(level) + "边界；点击区域查看事件。";
       return entry;
     }).catch(function (err) {
@@ -129,7 +160,24 @@
     return show(chosen);
   }
 
+  // Names that would overlap one already written are left out until the map is zoomed in.
+  function declutter() {
+    if (!current || !current.labels) return;
+    var placed = [];
+    current.labels.forEach(function (label) {
+      var el = label.getElement();
+      if (!el) return;
+      el.classList.remove("area-label-hidden");
+      var r = el.firstChild.getBoundingClientRect();
+      var clash = placed.some(function (p) {
+        return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+      });
+      if (clash) el.classList.add("area-label-hidden"); else placed.push(r);
+    });
+  }
+
   map.on("zoomend", function () { if (!levelSelect.value && baseZoom !== null) refreshLevel(); });
+  map.on("zoomend", declutter);
   levelSelect.addEventListener("change", refreshLevel);
   document.querySelectorAll("input[name=shade]").forEach(function (radio) {
     radio.addEventListener("change", function () {
@@ -139,6 +187,13 @@
   });
 
   // ------------------------------------------------------------------ case markers (clustered)
+  function clusterIcon(cluster) {
+    var n = cluster.getChildCount();
+    var overdue = cluster.getAllChildMarkers().some(function (m) { return m.options.overdue; });
+    var size = n < 10 ? 24 : n < 100 ? 30 : 36;
+    return L.divIcon({ html: "<span>" + n + "</span>", className: "case-cluster" + (overdue ? " overdue" : ""), iconSize: [size, size] });
+  }
+
   var casesLayer = null;
   function loadCases() {
     if (casesLayer) { map.removeLayer(casesLayer); casesLayer = null; }
@@ -147,12 +202,13 @@
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (data) {
-        var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+        // Small see-through clusters (red when one of their cases is overdue), under the boundary lines.
+        var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, iconCreateFunction: clusterIcon });
         L.geoJSON(toTiles(data), {
           pointToLayer: function (feature, latlng) {
             var p = feature.properties;
             var cls = "case-pin" + (p.overdue ? " overdue" : "") + (p.urgent ? " urgent" : "");
-            return L.marker(latlng, { icon: L.divIcon({ className: cls, iconSize: [12, 12] }), title: p.number });
+            return L.marker(latlng, { icon: L.divIcon({ className: cls, iconSize: [12, 12] }), title: p.number, overdue: p.overdue });
           },
           onEachFeature: function (feature, layer) {
             var p = feature.properties;

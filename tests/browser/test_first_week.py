@@ -156,3 +156,57 @@ def test_point6_tables_roomy_export_scoped_and_a_finished_job_says_so(contexts, 
     screenshot(desk, "point6-export-job-done-1600x900")
     for p in (admin, desk):
         assert p.watch.console_errors == [] and p.watch.external_requests == []
+
+
+def _outline_townships_and_villages(world):
+    """Give the villages and townships the union of their grids as boundary (the factory draws grids only)."""
+    from shapely import unary_union
+    from shapely.geometry import mapping, shape
+
+    from grids import spatial
+    from grids.models import Area
+
+    for area in [*world.towns, *(v for villages in world.villages.values() for v in villages)]:
+        grids = Area.objects.filter(path__startswith=area.path, level="grid").values_list("boundary", flat=True)
+        union = unary_union([shape(b) for b in grids]).buffer(0.0001).simplify(0.00005)
+        Area.objects.filter(pk=area.pk).update(boundary=mapping(union))
+    spatial.invalidate()
+
+
+MAP_LAYERS = """() => {
+  const visible = [...document.querySelectorAll('.area-label:not(.area-label-hidden) > span')];
+  const boxes = visible.map(s => s.getBoundingClientRect());
+  const overlaps = boxes.some((a, i) => boxes.some((b, j) => i < j
+      && a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top));
+  const z = name => Number(getComputedStyle(window.gridMap.getPane(name)).zIndex);
+  const cluster = document.querySelector('.case-cluster');
+  return { names: visible.map(s => s.textContent), overlaps,
+           outlinesAboveMarkers: z('outlines') > z('markerPane') && z('labels') > z('markerPane'),
+           clusterAlpha: cluster && Number(getComputedStyle(cluster).backgroundColor.split(',')[3].replace(')', '')) };
+}"""
+
+
+def test_point7_map_names_places_and_keeps_boundaries_above_clusters(contexts, known, screenshot):
+    world = known.world
+    _outline_townships_and_villages(world)
+    page = sign_in(contexts(DESK), "zhihui")
+    page.goto(page.base + "/oversight/map/")
+    page.wait_for_selector("#grid-map[data-ready='1'] .case-cluster")
+    layers = page.evaluate(MAP_LAYERS)
+    assert sorted(layers["names"]) == sorted(t.name for t in world.towns)  # 城关镇, 肖旗乡 written on the map
+    assert layers["outlinesAboveMarkers"] and 0 < layers["clusterAlpha"] < 1  # see-through, under the lines
+    screenshot(page, "point7-map-townships-1600x900")
+    page.select_option("#map-level", "village")
+    page.wait_for_function("() => document.getElementById('map-status').textContent.includes('4 个村')")
+    layers = page.evaluate(MAP_LAYERS)
+    assert layers["names"] and not layers["overlaps"]
+    assert set(layers["names"]) <= {v.name for villages in world.villages.values() for v in villages}
+    screenshot(page, "point7-map-villages-1600x900")
+    town = world.grids[world.a.code]
+    page.evaluate(  # zoomed in on 城关镇: every village's name has room
+        "([lat, lng]) => window.gridMap.setView([lat, lng], window.gridMap.getZoom() + 2, {animate: false})",
+        [town[0].center_lat, (town[0].center_lng + town[-1].center_lng) / 2],
+    )
+    page.wait_for_function("() => document.querySelectorAll('.area-label:not(.area-label-hidden)').length === 4")
+    screenshot(page, "point7-map-villages-zoomed-1600x900")
+    assert page.watch.console_errors == [] and page.watch.external_requests == []

@@ -36,6 +36,9 @@ def test_grid_layer_counts_open_and_overdue_cases_per_grid(client, known):
     assert layer_links(client)["open"].startswith("/desk/?grid={id}&status=")
     square = features[known.world.grids[A][0].id]["geometry"]
     assert square["type"] == "Polygon" and len(square["coordinates"][0]) == 5  # a square stays a square
+    lat, lng = features[known.world.grids[A][0].id]["properties"]["label"]  # where the name is written
+    (west, south), (east, north) = square["coordinates"][0][0], square["coordinates"][0][2]
+    assert min(south, north) < lat < max(south, north) and min(west, east) < lng < max(west, east)
 
 
 def test_township_layer_and_a_township_officer_sees_only_their_own(client, known):
