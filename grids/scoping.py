@@ -37,15 +37,17 @@ def granted_areas(user, perm: str) -> list[Grant] | None:
         return None
     cache = user.__dict__.setdefault("_area_grants", {})
     if perm not in cache:
-        from .models import Area
+        from .models import Area, AreaGroupPermission, AreaUserPermission
 
+        # Two indexed semi-joins, not one OR over LEFT JOINs of both permission tables (which
+        # scanned every area with its permission rows: 17-35 ms on the demo county, on every request).
+        own = AreaUserPermission.objects.filter(user=user, permission__codename=perm).values("content_object_id")
+        groups = AreaGroupPermission.objects.filter(group__user=user, permission__codename=perm).values(
+            "content_object_id"
+        )
         rows = (
-            Area.objects.filter(
-                Q(areauserpermission__user=user, areauserpermission__permission__codename=perm)
-                | Q(areagrouppermission__group__user=user, areagrouppermission__permission__codename=perm)
-            )
+            Area.objects.filter(Q(id__in=own) | Q(id__in=groups))
             .values_list("id", "level", "path")
-            .distinct()
             .order_by("path")
         )
         grants: list[Grant] = []

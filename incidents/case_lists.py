@@ -18,7 +18,7 @@ def base_queryset(user, name: str, params: QueryDict, now=None):
     if name == "desk":
         qs = selectors.cases_for(user)
         queue = params.get("queue", "")
-        return queues.QUEUES[queue][1](qs, now or timezone.now()) if queue in queues.QUEUES else qs
+        return qs.filter(queues.QUEUES[queue][1](now or timezone.now())) if queue in queues.QUEUES else qs
     if name == "inbox":
         return queues.inbox_for(user)
     if name == "search":

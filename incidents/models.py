@@ -244,6 +244,13 @@ class Case(InGrid):
             models.Index(fields=["warn_at"], name="case_open_warn", condition=Q(status__in=OPEN_STATES)),
             # closed today / this week / on time: the dashboard, 周评 and the desk's closed-date filter
             models.Index(fields=["closed_at"], name="case_closed_at", condition=Q(closed_at__isnull=False)),
+            # the rest of the desk's filters, and the search box's exact fields (its substring
+            # matches on address and description use trigram indexes, PostgreSQL only: migration 0012)
+            models.Index(fields=["urgency", "id"], name="case_urgency_id"),
+            models.Index(fields=["id"], name="case_postponed", condition=Q(is_postponed=True)),
+            models.Index(fields=["id"], name="case_self_resolved", condition=Q(self_resolved=True)),
+            models.Index(fields=["reporter_name"], name="case_reporter_name"),
+            models.Index(fields=["reporter_phone"], name="case_reporter_phone"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -338,6 +345,7 @@ class CaseParty(models.Model):
     class Meta:
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
+        indexes = [models.Index(fields=["name"], name="caseparty_name")]  # the search box
 
     def __str__(self):
         return self.name

@@ -29,9 +29,14 @@ def visibility_q(user) -> Q | None:
 
 
 def cases_for(user):
+    """The user's cases with what every list shows. The three areas come by id in small queries of
+    their own: on PostgreSQL the planner's time grows steeply with the joins of one query (the
+    first page of the county's list planned in ≈ 20 ms with six joins, < 1 ms with three)."""
     q = visibility_q(user)
     qs = Case.objects.all() if q is None else Case.objects.filter(q)
-    return qs.select_related("category", "township", "village", "grid", "handling_unit", "possible_duplicate_of")
+    return qs.select_related("category", "handling_unit", "possible_duplicate_of").prefetch_related(
+        "township", "village", "grid"
+    )
 
 
 def case_detail_queryset(user):
@@ -117,16 +122,25 @@ def latest_urgent_id(user) -> int | None:
     )
 
 
+SEARCH_PARTY_CASES = 500
+
+
 def search_cases(user, q: str):
     """A case by number, address, reporter name or phone, or a household (head) name, within scope."""
-    text = Q(number=q.upper()) | Q(address__icontains=q) | Q(reporter_name=q) | Q(parties__name=q)
+    parties = Q(name=q)
+    text = Q(number=q.upper()) | Q(address__icontains=q) | Q(reporter_name=q)
     try:
         phone = normalize_phone(q)
     except ValidationError:  # not a phone number: search the other fields only
         phone = ""
     if phone:
-        text |= Q(reporter_phone=phone) | Q(parties__household__phone=phone)
-    return cases_for(user).filter(text).distinct().order_by("-id")
+        text |= Q(reporter_phone=phone)
+        parties |= Q(household__phone=phone)
+    # The parties' cases first, by their own index (the newest SEARCH_PARTY_CASES), so that every
+    # branch of the OR is an index scan; a JOIN + DISTINCT or an IN (subquery) scanned every case.
+    party_cases = CaseParty.objects.filter(parties).order_by("-case_id").values_list("case_id", flat=True)
+    text |= Q(pk__in=list(party_cases[:SEARCH_PARTY_CASES]))
+    return cases_for(user).filter(text).order_by("-id")
 
 
 def theft_cases():

@@ -11,11 +11,12 @@ import io
 import uuid
 from pathlib import PurePath
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from governance import jobs, outbox
+from governance import bulk, jobs, outbox
 
 from .importers import ImportReport, import_file
 
@@ -43,6 +44,8 @@ def run(*, job_id: int, kind: str, path: str, filename: str, actor, dry_run: boo
         with default_storage.open(path, "rb") as upload:
             data = upload.read()
         report = import_file(kind, data, filename, actor=actor, dry_run=dry_run, job_id=job_id)
+        if report.rows_ok and not (dry_run or report.errors):
+            bulk.analyze(list(apps.get_app_config("grids").get_models()))  # fresh planner statistics
         jobs.attach_result(job_id, f"导入报告-{kind}.csv", report_csv(report))
         jobs.finish(job_id, summary(report, dry_run))
     default_storage.delete(path)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError, RestrictedError
 
 from demo import grids as county_demo
+from governance import bulk
 from grids.models import Area
 
 
@@ -89,5 +90,6 @@ class Command(BaseCommand):
         county = Area.objects.get(code=county_demo.COUNTY_CODE)
         for extension in _extensions():
             extension.seed_demo(county=county, seed=options["seed"], scale=options["scale"], log=log)
+        bulk.analyze()  # the planner's statistics still describe the empty tables
         if summary.id_warnings:
             self.stderr.write(f"注意：{summary.id_warnings} 个身份证号有提示信息。")
