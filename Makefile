@@ -19,7 +19,7 @@ RUN_ENV := DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_k
 # server and the worker as the application role `manage.py db_app_role` prepares (docs/security.md).
 OWNER_ENV := $(RUN_ENV) DATABASE_AS=owner
 
-.PHONY: install lock audit keys run migrate demo serve test test-fast test-upgrade lint bench backup restore clean
+.PHONY: install lock audit keys run migrate demo serve test test-fast test-upgrade lint bench bench-jobs backup restore clean
 
 install: $(STAMP)
 
@@ -102,9 +102,18 @@ restore: install
 lint: install
 	$(VENV)/bin/ruff check .
 
-# Demo county with 20,000 × scale cases on PostgreSQL, then list/overdue/COUNT timings
-# (docs/performance.md). E.g. make bench BENCH_ARGS="--scale 50 --fresh"
+# The HTTP benchmark (docs/performance.md, tests/bench/bench_http.py): the 1,000,000-case county
+# built once in its own database, gunicorn with production settings on the loopback, wrk at 1 and
+# 16 clients, each request beside a trivial DRF endpoint and its own SQL through psycopg2; one table,
+# JSON in var/bench/. QUICK=1: 100,000 cases, shorter runs. More options: HTTP_ARGS="--fresh …".
+BENCH_HTTP := $(if $(QUICK),--cases 100000 --seconds 5 --floor-runs 30,)
 bench: install
+	@.ci/ensure-services
+	$(PY) -W ignore::UserWarning tests/bench/bench_http.py $(BENCH_HTTP) $(HTTP_ARGS)
+
+# 日清 and 周评 on 20,000 × scale cases, and the list/overdue/COUNT query timings
+# (docs/performance.md). E.g. make bench-jobs BENCH_ARGS="--scale 50 --fresh"
+bench-jobs: install
 	@.ci/ensure-services
 	$(PY) tests/bench/bench_incidents.py $(BENCH_ARGS)
 	$(PY) tests/bench/bench_rhythm.py $(BENCH_ARGS)

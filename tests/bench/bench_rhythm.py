@@ -2,7 +2,7 @@
 20,000 × scale cases (the database bench_incidents.py builds; see its docstring).
 
     .venv/bin/python tests/bench/bench_rhythm.py [--scale 50] [--fresh]
-    make bench BENCH_ARGS="--scale 50 --fresh"
+    make bench-jobs BENCH_ARGS="--scale 50 --fresh"
 
 Each job runs inside a transaction that is rolled back, so every run sees the same data (the
 daily review's first run on a day urges every overdue case; that is the run timed here).
@@ -33,7 +33,7 @@ def timed_rolled_back(fn):
 def main(argv=None) -> None:
     args = bench_incidents.parse_args(argv)
     url = bench_incidents.os.environ.get("DATABASE_URL") or bench_incidents.DEFAULT_URL
-    bench_incidents.prepare_database(url, fresh=False)  # `make bench` ran bench_incidents (and --fresh) first
+    bench_incidents.prepare_database(url, fresh=False)  # `make bench-jobs` ran bench_incidents (and --fresh) first
     bench_incidents.setup_django(url)
     bench_incidents.seed(args)
     from django.db import connection
