@@ -26,6 +26,8 @@ STAFF_USERNAMES = ("admin", "zhihui", "zhihui-lead")
 USERNAME_PREFIXES = ("town-", "vh-", "gl-", "police-", "gw-")
 VACANT_SHARE = 0.01
 HISTORY_SHARE = 0.05
+LIVE_DAYS = 760  # the platform went live about two years ago: the county is in its third year of use
+LATER_SHARE = 0.15  # people who took up their post after that
 BATCH = 2000
 END_REASONS = ("工作调动", "个人辞职", "考核不称职解聘", "退休")
 
@@ -61,26 +63,30 @@ def plan_people(county: Node, rng: random.Random, today: date) -> People:
     password = make_password(PASSWORD)  # hashed once, shared by every demo login
     phones: set[str] = set()
 
-    def start_within(days: int) -> date:
-        return today - timedelta(days=rng.randrange(days))
+    def in_post_since() -> date:
+        """Most people have been in post since the platform went live, two years and more ago
+        (the demo's cases reach back that far); the others took over later."""
+        if rng.random() < LATER_SHARE:
+            return today - timedelta(days=rng.randrange(LIVE_DAYS))
+        return today - timedelta(days=LIVE_DAYS + rng.randrange(60))
 
     admin = _user(rng, phones, "admin", password, name="系统管理员", is_superuser=True, is_staff=True)
     posts = [
-        Post(admin, [(county, Role.ADMIN, start_within(730), None, "")]),
-        Post(_user(rng, phones, "zhihui", password), [(county, Role.COMMAND_OPERATOR, start_within(730), None, "")]),
-        Post(_user(rng, phones, "zhihui-lead", password), [(county, Role.COMMAND_LEADER, start_within(730), None, "")]),
+        Post(admin, [(county, Role.ADMIN, in_post_since(), None, "")]),
+        Post(_user(rng, phones, "zhihui", password), [(county, Role.COMMAND_OPERATOR, in_post_since(), None, "")]),
+        Post(_user(rng, phones, "zhihui-lead", password), [(county, Role.COMMAND_LEADER, in_post_since(), None, "")]),
     ]
     for town in county.children:
         posts.append(
             Post(
                 _user(rng, phones, f"town-{town.code}", password),
-                [(town, Role.TOWNSHIP_OFFICER, start_within(730), None, "")],
+                [(town, Role.TOWNSHIP_OFFICER, in_post_since(), None, "")],
             )
         )
     for village in county.of_level(AreaLevel.VILLAGE):
         for prefix, role in (("vh", Role.VILLAGE_HEAD), ("gl", Role.GRID_LEADER), ("police", Role.GRID_POLICE)):
             user = _user(rng, phones, f"{prefix}-{village.code}", password)
-            posts.append(Post(user, [(village, role, start_within(730), None, "")]))
+            posts.append(Post(user, [(village, role, in_post_since(), None, "")]))
 
     grids = county.of_level(AreaLevel.GRID)
     vacant = set(rng.sample(grids, _share(len(grids), VACANT_SHARE)))
@@ -89,7 +95,7 @@ def plan_people(county: Node, rng: random.Random, today: date) -> People:
     for grid in grids:
         if grid in vacant:
             continue
-        start = start_within(730)
+        start = in_post_since()
         if grid in with_history:
             # The predecessor left the day the current worker started; the account is closed.
             former = _user(rng, phones, f"gw-{grid.code}-prev", password, is_active=False)

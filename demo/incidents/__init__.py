@@ -1,7 +1,7 @@
 """The demo county's incidents (settings.DEMO_EXTENSIONS; `manage.py seed_demo` calls these).
 
-`seed_demo` adds the catalogue, the departments' staff and a few months of cases — 20,000 ×
-scale, reported over the last 90 days, each with a timeline that follows incidents.workflow —
+`seed_demo` adds the catalogue, the departments' staff and two years of cases — 20,000 ×
+scale, reported over the last 730 days (cases.DAYS), each with a timeline that follows incidents.workflow —
 built in memory per chunk of 5,000 cases and inserted in bulk. `reset_demo` removes it all
 again, except on PostgreSQL once cases exist: the case timeline is append-only there (a trigger
 refuses DELETE), so the demo database is dropped and created afresh instead.

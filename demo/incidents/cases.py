@@ -22,7 +22,9 @@ from .context import Context
 from .steps import labels
 from .timeline import Timeline
 
-DAYS = 90
+# Two years of use: the platform is in its third year, so last year's figures (the insurance's
+# thefts in the year before this year's policies, the credit and safe-village ratings) have cases under them.
+DAYS = 730
 CHUNK = 5000
 SOURCES = [
     (Source.GRID_APP, 70),
@@ -69,14 +71,17 @@ class Planner:
         self.statuses: Counter = Counter()
 
     def report_times(self, n: int) -> list[dt.datetime]:
-        """n report times over the last DAYS days, oldest first, mostly in the daytime."""
+        """n report times over the last DAYS days, oldest first, mostly in the daytime. A time that
+        falls after `now` on today's date is drawn again (not moved to yesterday, which would make
+        yesterday a peak in every trend)."""
         rng, today = self.rng, timezone.localtime(self.now, self.tz).date()
         times = []
-        for _ in range(n):
+        while len(times) < n:
             day = today - dt.timedelta(days=rng.randrange(DAYS))
             hour = rng.choices(range(24), HOURS)[0]
             at = dt.datetime.combine(day, dt.time(hour, rng.randrange(60), rng.randrange(60)), self.tz)
-            times.append(at if at <= self.now else at - dt.timedelta(days=1))
+            if at <= self.now:
+                times.append(at)
         times.sort()
         return times
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from demo import grids as grids_demo
 from demo import incidents as demo
-from demo.incidents.cases import Planner
+from demo.incidents.cases import DAYS, Planner
 from demo.incidents.context import Context
 from governance.models import User
 from governance.roles import Role
@@ -26,7 +26,7 @@ from incidents.workflow import CASE_WORKFLOW
 
 SEED = 11
 NOW = dt.datetime(2026, 11, 20, 10, 30, tzinfo=dt.UTC)
-SCALE = 0.01  # 200 cases
+SCALE = 0.05  # 1,000 cases over two years
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_case_fields_match_their_state():
         if case.self_resolved:
             assert case.source == Source.GRID_APP and case.status == CaseStatus.CLOSED
         assert case.number == f"SJ{timezone.localtime(case.created_at):%Y%m%d}{case.id:07d}"
-        assert NOW - dt.timedelta(days=91) <= case.created_at <= NOW
+        assert NOW - dt.timedelta(days=DAYS + 1) <= case.created_at <= NOW
 
 
 def test_counters_match_the_timeline(events_by_case):
@@ -120,13 +120,31 @@ def test_a_realistic_mix():
     assert 0.07 <= sum(c.self_resolved for c in cases) / n <= 0.25
     closed = [c for c in cases if c.status == CaseStatus.CLOSED]
     assert len(closed) > n / 2
-    recent = [c for c in cases if c.created_at > NOW - dt.timedelta(days=2)]
+    recent = [c for c in cases if c.created_at > NOW - dt.timedelta(days=10)]
     old = [c for c in cases if c.created_at < NOW - dt.timedelta(days=30)]
     open_share = lambda rows: sum(c.status in OPEN_STATES for c in rows) / max(1, len(rows))  # noqa: E731
     assert open_share(old) < 0.2 and open_share(recent) > open_share(old)
     categories = Counter(c.category.parent.code for c in Case.objects.select_related("category__parent"))
     assert categories.most_common(1)[0][0] in ("MD", "HJ", "XF")
     assert CaseParty.objects.filter(case__category__code__startswith="MD").exists()
+
+
+def test_two_years_of_cases_without_a_peak_on_the_last_days(seeded):
+    """The cases reach back two years (last year's figures have cases under them), evenly: at
+    08:30 in the morning the reports that would fall later today are not piled onto yesterday."""
+    county, *_ = seeded
+    tz = timezone.get_current_timezone()
+    morning = dt.datetime(2026, 11, 20, 8, 30, tzinfo=tz)
+    times = Planner(Context(county), SEED, morning).report_times(73_000)  # ≈ 100 a day
+    assert all(t <= morning for t in times)
+    assert times[0] < morning - dt.timedelta(days=DAYS - 2) and DAYS >= 700
+    per_day = Counter(timezone.localtime(t, tz).date() for t in times)
+    full_days = [per_day[morning.date() - dt.timedelta(days=d)] for d in range(1, DAYS)]
+    mean = sum(full_days) / len(full_days)
+    assert max(full_days[:3]) < 1.4 * mean  # yesterday and the days before it: no pile
+    assert per_day[morning.date()] < 0.3 * mean  # today so far: the early hours only
+    by_year = Counter(t.year for t in times)
+    assert by_year[2025] > 0.4 * len(times)  # the whole of last year is covered
 
 
 def test_locations_are_inside_their_grid():

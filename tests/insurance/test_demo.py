@@ -12,9 +12,11 @@ from django.utils import timezone
 from demo import grids as grids_demo
 from demo import incidents as incidents_demo
 from demo import insurance as demo
+from governance.models import User
 from grids import spatial
 from grids.models import Area
 from incidents.catalogue import THEFT_CATEGORY
+from insurance import figures
 from insurance.constants import ClaimStatus
 from insurance.models import Claim, ClaimEvent, Policy
 from insurance.rules import paid_this_year
@@ -50,6 +52,14 @@ def test_every_township_has_last_and_this_years_policy(seeded):
         assert policy.renewed_from.year == year - 1
         assert policy.perils.count() == policy.renewed_from.perils.count() + 1  # the cover widened
     assert counts["policies"] == 2 * towns and any("保单" in line for line in lines)
+
+
+def test_the_year_before_this_years_policies_has_its_thefts(seeded):
+    """The demo's cases reach back past last New Year, so 投保前一年 is a figure, not a zero."""
+    year = timezone.localdate(NOW).year
+    assert figures.thefts_known_before(year)
+    rows = figures.township_figures(User.objects.get(username="baoxian"), year)
+    assert rows and sum(r.thefts_before for r in rows) > 0 and sum(r.thefts_after for r in rows) > 0
 
 
 def test_claims_are_linked_to_theft_incidents_or_police_reports(seeded):
