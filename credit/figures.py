@@ -8,10 +8,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grids.levels import AreaLevel
+from grids.models import Area
 from grids.scoping import VIEW_CREDIT
 
 from .constants import FactStatus, ItemKind, MovementKind, RoundStatus
-from .models import CreditLine, Fact, LoanMovement, Rating
+from .models import CreditLine, EvaluationRound, Fact, LoanMovement, Rating
 from .selectors import is_evaluator
 
 LEVEL_FIELDS = {"township": "township", "village": "village"}
@@ -70,6 +72,18 @@ def figures(user, *, level: str = "township", day: dt.date | None = None) -> lis
     for r in draws:
         row(r["area"], r["area_name"])["drawn"] = r["total"] or 0
     return sorted(rows.values(), key=lambda r: r["name"])
+
+
+def townships_not_evaluated(user) -> list[str]:
+    """The townships in the caller's scope where no evaluation round was ever opened: the overview
+    names them, so that a township missing from its rows reads as "not begun", not as "nobody rated"."""
+    evaluated = EvaluationRound.objects.restrict(user, VIEW_CREDIT).values("township_id")
+    return list(
+        Area.objects.restrict(user, VIEW_CREDIT)
+        .filter(level=AreaLevel.TOWNSHIP)
+        .exclude(pk__in=evaluated)
+        .values_list("name", flat=True)
+    )
 
 
 def area_summary(area_filter: dict, day: dt.date) -> dict:

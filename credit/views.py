@@ -45,7 +45,12 @@ def overview(request):
     return render(
         request,
         "credit/overview.html",
-        {"rows": figures.figures(request.user, level=level), "level": level, "grades": ["AAA", "AA", "A", "未评级"]},
+        {
+            "rows": figures.figures(request.user, level=level),
+            "level": level,
+            "grades": ["AAA", "AA", "A", "未评级"],
+            "not_evaluated": figures.townships_not_evaluated(request.user),
+        },
     )
 
 

@@ -9,6 +9,7 @@ from stdnum.cn import uscc
 from credit import rules
 from credit.constants import FactStatus, RoundStatus
 from credit.models import CreditLine, Enterprise, EvaluationRound, Fact, Rating, RoundEvent
+from credit.tasks import propose_from_closed_cases as propose_task
 from demo import credit as demo
 from demo import grids as grids_demo
 from demo import incidents as incidents_demo
@@ -16,7 +17,9 @@ from demo.grids.people import PASSWORD
 from governance.models import User
 from governance.roles import Role
 from grids import spatial
+from grids.levels import AreaLevel
 from grids.models import Area
+from grids.services import create_area
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +69,23 @@ def test_the_cooperative_login(seeded, as_user):
 def test_some_proposals_wait_for_the_group(seeded):
     _county, counts, _lines = seeded
     assert Fact.objects.filter(status=FactStatus.PROPOSED).count() == counts["pending"]
+
+
+def test_the_first_background_run_finds_nothing_new(seeded):
+    """The demo leaves the proposals queue as the 15-minute task would: its first run adds none."""
+    before = Fact.objects.filter(status=FactStatus.PROPOSED).count()
+    assert before > 0
+    assert propose_task() == 0
+    assert Fact.objects.filter(status=FactStatus.PROPOSED).count() == before
+
+
+def test_the_overview_names_the_townships_not_yet_evaluated(seeded, as_user):
+    county = seeded[0]
+    extra = create_area(parent=county, level=AreaLevel.TOWNSHIP, code=f"{county.code}199", name="演示未评定镇")
+    page = as_user(User.objects.get(username=demo.COUNTY_GROUP_USERNAME)).get("/credit/").content.decode()
+    assert "尚未开展综治信用评定的乡镇（1 个" in page and extra.name in page
+    evaluated = EvaluationRound.objects.values_list("township__name", flat=True).first()
+    assert evaluated not in page.split("尚未开展综治信用评定的乡镇")[1]
 
 
 def test_the_banner_shows_the_credit_logins():
