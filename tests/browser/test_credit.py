@@ -33,3 +33,17 @@ def test_the_group_reviews_a_round_from_its_queue(page, login, cw):  # noqa: F81
     assert "张刚" in first_row and str(expected) in first_row
     assert EvaluationRound.objects.get(pk=rnd.pk).status == RoundStatus.REVIEWED
     assert page.watch.console_errors == [] and page.watch.external_requests == []
+
+
+def test_the_overview_says_which_townships_have_not_begun(page, login, cw, screenshot):  # noqa: F811
+    """Issue 22 point 8: a township missing from the figures is named as not yet evaluated."""
+    services.create_round(actor=cw.head, village=cw.village, period="2026")  # 城关镇 has begun
+    town_a, town_b = cw.world.towns
+    login("county")
+    page.click("text=综治信用")
+    page.click("#mainNav >> text=信用评定")
+    note = page.locator("#credit-not-evaluated")
+    note.wait_for()
+    assert town_b.name in note.inner_text() and town_a.name not in note.inner_text()
+    screenshot(page, "point8-credit-overview")
+    assert page.watch.console_errors == [] and page.watch.external_requests == []
