@@ -469,6 +469,7 @@ DASHBOARD_PANELS = [
     "oversight.panels.TREND",
     "oversight.panels.BY_AREA",
     "oversight.panels.BY_CATEGORY",
+    "oversight.panels.URGENT_RESPONSE",
     "oversight.panels.WEEKLY_RANKING",
     "oversight.panels.INSURANCE",
     "oversight.panels.CREDIT",
@@ -584,7 +585,7 @@ DEMO_EXTENSIONS: list[str] = [
 # (request, case) → a list of Section. incidents reads them and knows none of those apps …
 CASE_PAGE_SECTIONS = ["disputes.sections.case_section"]
 # … and to the weekly evaluation's page (周评): callables (request, evaluation) → a list of Section.
-WEEKLY_REVIEW_SECTIONS = ["disputes.sections.weekly_section"]
+WEEKLY_REVIEW_SECTIONS = ["incidents.response_views.weekly_section", "disputes.sections.weekly_section"]
 
 # Disputes and petitions (docs/disputes.md).
 DISPUTE_CATEGORY_CODES = ["MD"]  # 矛盾纠纷 and its children take the mediation path

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import field_views, views
+from . import field_views, response_views, views
 
 app_name = "incidents"
 urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/counts/", views.desk_counts, name="desk-counts"),
+    path("desk/timers/", response_views.desk_timers, name="desk-timers"),
     path("inbox/", views.inbox, name="inbox"),
     path("search/", views.search, name="search"),
     path("cases/export/<str:name>/", views.export, name="export"),

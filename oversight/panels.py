@@ -39,7 +39,9 @@ from disputes import figures as dispute_figures
 from grids.levels import AreaLevel
 from grids.models import Area, HouseholdColour
 from grids.scoping import VIEW, VIEW_CREDIT, VIEW_INSURANCE, in_scope
+from incidents import response
 from incidents.constants import CaseStatus, Urgency
+from incidents.models import Case
 from incidents.reviews.models import SubjectKind, WeeklyEvaluation, WeeklyScore
 from insurance import figures as insurance_figures
 from insurance.constants import ClaimStatus
@@ -236,9 +238,70 @@ def _trend(scope: OversightScope, now: dt.datetime) -> dict:
 
 
 TODAY = Panel("today", _("今日态势"), _today, width=12)
-TREND = Panel("trend", _("近30日事件趋势"), _trend, width=4)
+TREND = Panel("trend", _("近30日事件趋势"), _trend, width=3)
 BY_AREA = Panel("by_area", _("分区域在办事件"), _by_area, width=4)
-BY_CATEGORY = Panel("by_category", _("近30日事件分类"), _by_category, width=4)
+BY_CATEGORY = Panel("by_category", _("近30日事件分类"), _by_category, width=3)
+
+WALL_TIMERS = 2  # the most pressing running 115 timers the tile counts down
+
+
+def _percent(rate) -> dict:
+    return {"value": round(rate * 100), "unit": "%"} if rate is not None else {"value": "—", "unit": ""}
+
+
+def _urgent_response(scope: OversightScope, now: dt.datetime) -> dict:
+    """“115” of the area (incidents/response.py): today's and this week's compliance rate, the
+    timers running now and the most pressing of them counting down (docs/urgent.md)."""
+    cases = Case.objects.filter(**scope.cases_filter)
+    today = timezone.localdate(now)
+    day_start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    f = response.area_summary(cases, day_start, day_start - dt.timedelta(days=today.weekday()), now)
+    running = list(response.running_for(cases)[:WALL_TIMERS])
+    urgent = scope.cases_url(urgency=Urgency.URGENT.value, **OPEN)
+
+    def tone(rate):
+        return "" if rate is None else ("success" if rate >= 0.9 else "danger")
+
+    return {
+        "figures": [
+            {
+                "key": "day_rate",
+                "label": str(_("今日达标率")),
+                **_percent(f["day_rate"]),
+                "href": urgent,
+                "tone": tone(f["day_rate"]),
+            },
+            {
+                "key": "week_rate",
+                "label": str(_("本周达标率")),
+                **_percent(f["week_rate"]),
+                "href": urgent,
+                "tone": tone(f["week_rate"]),
+            },
+            {
+                "key": "running",
+                "label": str(_("计时中")),
+                "value": f["running"],
+                "unit": str(_("件")),
+                "href": urgent,
+                "tone": "warning" if running else "",
+            },
+        ],
+        "timers": [
+            {
+                "number": r.case.number,
+                "href": reverse("incidents:case", args=[r.case_id]),
+                "stage": r.get_stage_display(),
+                "due": int(r.due_at.timestamp()),
+                "alert": r.alert_seconds,
+            }
+            for r in running
+        ],
+        "note": str(_("本周接报 %(n)d 件：1分钟推送、1分钟派遣、5分钟到场")) % {"n": f["week_received"]},
+    }
+
+
+URGENT_RESPONSE = Panel("urgent_response", _("115 快速响应"), _urgent_response, width=2, ttl=10)
 
 # Whose ranking a dashboard shows: the level below the area, as 周评 ranks it.
 RANKED_BELOW = {

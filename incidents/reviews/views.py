@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from grids.levels import AreaLevel
 
+from ..response_views import daily_compliance
 from ..sections import weekly_sections
 from . import selectors, weekly
 from .api import xlsx_response
@@ -61,6 +62,7 @@ def daily(request):
         "q": q,
         "unfolded": bool(q or township.isdigit()),
         "previous": day - dt.timedelta(days=1) if day else None,
+        "response": daily_compliance(request.user, day) if day else None,
     }
     return render(request, "reviews/daily.html", context)
 

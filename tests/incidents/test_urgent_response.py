@@ -8,11 +8,17 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 
 from governance.models import Notification
 from incidents import response, services
 from incidents.models import CaseEvent, ResponseLimit, UrgentResponse
+from incidents.reviews.daily import run_daily_review
+from incidents.reviews.models import WeeklyEvaluation
+from incidents.selectors import cases_for
+from oversight.panels import URGENT_RESPONSE
+from oversight.scope import OversightScope
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 T0 = dt.datetime(2026, 12, 4, 9, 0, tzinfo=TZ)
@@ -165,8 +171,6 @@ def test_compliance_per_township_and_unit_on_a_known_data_set(loop, urgent):
     rejected = urgent(when=40, rapid=False)
     services.reject(case_id=rejected.pk, actor=loop.operator, note="误报")
     start, end = at(-60), at(3600)
-    from incidents.selectors import cases_for
-
     by_town = {r["name"]: r for r in response.compliance(cases_for(loop.operator), start, end, "township", at=at(400))}
     assert by_town[xiaoqi.name] == {
         "key": xiaoqi.pk,
@@ -188,3 +192,45 @@ def test_compliance_per_township_and_unit_on_a_known_data_set(loop, urgent):
     officer = loop.world.officers[chengguan.code]
     mine = response.compliance(cases_for(officer), start, end, "township", at=at(400))
     assert [r["name"] for r in mine] == [chengguan.name]
+
+
+def test_the_desk_lists_the_running_timers_with_their_deadlines(loop, urgent, django_assert_max_num_queries):
+    running = urgent(rapid=False)
+    done = urgent(when=5)
+    arrive_by_api(loop, done, 100)
+    client = client_for(loop.operator)
+    desk = client.get("/desk/").content.decode()
+    assert 'id="response-timers"' in desk and "js/countdown.js" in desk
+    due = int(at(60).timestamp())
+    assert f'href="/cases/{running.pk}/" data-due="{due}" data-alert="20"' in desk
+    assert f'href="/cases/{done.pk}/" data-due' not in desk
+    for i in range(5):
+        urgent(when=10 + i, rapid=False)
+    with django_assert_max_num_queries(8):
+        strip = client.get("/desk/timers/").content.decode()
+    assert strip.count("data-due=") == 6 and "推送指挥中心" in strip
+    # Out of scope: 城关镇's officer sees none of 肖旗乡's timers.
+    assert "data-due=" not in client_for(loop.world.officers[loop.world.a.code]).get("/desk/timers/").content.decode()
+
+
+def test_daily_and_weekly_reviews_and_the_dashboard_tile_show_the_compliance(loop, urgent):
+    met, late = urgent(), urgent(when=10)
+    arrive_by_api(loop, met, 100)
+    arrive_by_api(loop, late, 400)
+    running = urgent(when=590, rapid=False)
+    with time_machine.travel(at(600), tick=False):
+        run_daily_review()
+        daily = client_for(loop.operator).get("/reviews/daily/").content.decode()
+        assert "“115”快速响应达标率" in daily and "2026-12-04" in daily
+        assert "共接报 3 件，达标 1 件，超时 1 件，达标率 50%" in daily  # the running one is not decided yet
+        assert loop.unit("dept-police").name in daily
+        WeeklyEvaluation.objects.create(week_start=dt.date(2026, 11, 30), computed_at=at(600), published_at=at(600))
+        weekly = client_for(loop.operator).get("/reviews/weekly/?week=2026-11-30").content.decode()
+        assert "2026-11-30 至 2026-12-06" in weekly and "达标率 50%" in weekly
+        cache.clear()
+        tile = URGENT_RESPONSE.content(OversightScope(loop.world.county), at(600))
+    figures = {f["key"]: f["value"] for f in tile["figures"]}
+    assert figures == {"day_rate": 50, "week_rate": 50, "running": 1}
+    assert [t["number"] for t in tile["timers"]] == [running.number]
+    assert tile["timers"][0]["due"] == int(at(650).timestamp()) and tile["timers"][0]["stage"] == "推送指挥中心"
+    assert "本周接报 3 件" in tile["note"]
