@@ -13,6 +13,7 @@ change. `watch(at)` is the beat task's sweep: it alerts before a timer lapses an
 
 import datetime as dt
 
+from django.db import transaction
 from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,9 +119,11 @@ def _alert_at():
     return ExpressionWrapper(F("due_at") - lead, output_field=DateTimeField())
 
 
+@transaction.atomic
 def watch(at: dt.datetime | None = None) -> tuple[int, int]:
     """One sweep (every few seconds): alert the running timers that are about to lapse (once per
-    stage) and mark the lapsed ones. Set-based: a few queries whatever the number of cases.
+    stage) and mark the lapsed ones. Set-based: a few queries whatever the number of cases; the
+    rows being alerted are locked (a sweep overlapping a slow one skips them, never alerts twice).
     Returns (alerted, lapsed)."""
     at = at or timezone.now()
     running = UrgentResponse.objects.exclude(stage=S.DONE).filter(case__status__in=OPEN_STATES)
@@ -130,10 +133,11 @@ def watch(at: dt.datetime | None = None) -> tuple[int, int]:
         .annotate(alert_at=_alert_at())
         .filter(alert_at__lte=at)
         .select_related("case", "unit")
+        .select_for_update(of=("self",), skip_locked=True)
         .order_by("due_at")
     )
     if due:
-        UrgentResponse.objects.filter(pk__in=[r.pk for r in due], alerted=False).update(alerted=True)
+        UrgentResponse.objects.filter(pk__in=[r.pk for r in due]).update(alerted=True)
         _send_alerts(due, at)
     return len(due), lapsed
 
