@@ -40,22 +40,30 @@ def limits_for(category) -> dict[str, int]:
     return {k: getattr(row, k) for k in DEFAULT_LIMITS} if row else dict(DEFAULT_LIMITS)
 
 
-def start(case: Case) -> UrgentResponse | None:
-    """接报: an urgent case starts the push timer at the moment it was received (intake)."""
-    if case.urgency != Urgency.URGENT:
-        return None
-    limits = limits_for(case.category)
-    return UrgentResponse.objects.create(
-        case=case,
-        township_id=case.township_id,
-        received_at=case.created_at,
+def opened(*, case_id: int, township_id: int, received_at: dt.datetime, limits: dict) -> UrgentResponse:
+    """A response (unsaved) whose push timer runs from `received_at` (the demo builds its own)."""
+    return UrgentResponse(
+        case_id=case_id,
+        township_id=township_id,
+        received_at=received_at,
         stage=S.PUSH,
-        due_at=case.created_at + dt.timedelta(seconds=limits["push_seconds"]),
+        due_at=received_at + dt.timedelta(seconds=limits["push_seconds"]),
         **limits,
     )
 
 
-def _advance(response: UrgentResponse, stage: str, at: dt.datetime) -> None:
+def start(case: Case) -> UrgentResponse | None:
+    """接报: an urgent case starts the push timer at the moment it was received (intake)."""
+    if case.urgency != Urgency.URGENT:
+        return None
+    response = opened(
+        case_id=case.pk, township_id=case.township_id, received_at=case.created_at, limits=limits_for(case.category)
+    )
+    response.save()
+    return response
+
+
+def advance(response: UrgentResponse, stage: str, at: dt.datetime) -> None:
     """Record the moment of `stage` at `at` (a lapse if it came after the deadline), then start
     the next stage's timer from it."""
     setattr(response, MOMENT_OF[stage], at)
@@ -75,7 +83,7 @@ def pushed(case_id: int, at: dt.datetime | None = None) -> None:
     """推送: the command centre has the case (马上办 registered and told it, or the centre acted)."""
     response = _running(case_id)
     if response is not None and response.stage == S.PUSH:
-        _advance(response, S.PUSH, at or timezone.now())
+        advance(response, S.PUSH, at or timezone.now())
         response.save()
 
 
@@ -87,8 +95,8 @@ def dispatched(case_id: int, unit: Unit, at: dt.datetime | None = None) -> None:
     if response is None or response.stage not in (S.PUSH, S.DISPATCH):
         return
     if response.stage == S.PUSH:
-        _advance(response, S.PUSH, at)
-    _advance(response, S.DISPATCH, at)
+        advance(response, S.PUSH, at)
+    advance(response, S.DISPATCH, at)
     response.unit = unit
     response.save()
 
@@ -104,7 +112,7 @@ def awaits_arrival(case: Case) -> bool:
 def arrived(case: Case, *, actor, at: dt.datetime, lat=None, lng=None, accuracy=None) -> UrgentResponse:
     """到场: the team confirms it is on site, with the phone's position where the browser gave it."""
     response = _running(case.pk)
-    _advance(response, S.ARRIVE, at)
+    advance(response, S.ARRIVE, at)
     response.arrived_by = actor
     response.arrived_lat, response.arrived_lng, response.arrived_accuracy = lat, lng, accuracy
     response.save()

@@ -24,7 +24,7 @@ from governance.models import IdempotentRequest, User
 from grids.models import Area, Assignment
 from incidents.catalogue import ensure_catalogue
 from incidents.intake import INTAKE_SCOPE
-from incidents.models import Case, CaseAttachment, CaseEvent, Category, RoutingRule, Unit
+from incidents.models import Case, CaseAttachment, CaseEvent, Category, RoutingRule, Unit, UrgentResponse
 
 from .cases import CHUNK, Planner, build, open_count
 from .context import Context
@@ -103,6 +103,7 @@ def reset_demo() -> None:
             attachment.file.delete(save=False)
             attachment.delete()
         events._raw_delete(events.db)  # append-only rows: no signals, nothing cascades from them
+        UrgentResponse.objects.filter(case__in=cases).delete()
         cases.exclude(duplicate_of=None, possible_duplicate_of=None).update(
             duplicate_of=None, possible_duplicate_of=None
         )

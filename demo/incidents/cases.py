@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from demo.grids import names
 from governance import bulk
+from incidents import response
 from incidents.constants import CaseStatus as S
 from incidents.constants import PartyRole as P
-from incidents.constants import Source, Urgency
-from incidents.models import Case, CaseEvent, CaseParty
+from incidents.constants import ResponseStage, Source, Urgency
+from incidents.models import Case, CaseEvent, CaseParty, UrgentResponse
 
 from . import texts
 from .context import Context
@@ -86,16 +87,18 @@ class Planner:
         return times
 
     def plan(self, ids: list[int], times: list[dt.datetime]):
-        """Rows (dicts) of cases, events and parties for one chunk: case ids[i] was reported at times[i]."""
-        cases, events, parties = [], [], []
+        """Rows (dicts) of cases, events, parties and 115 responses for one chunk: case ids[i] was
+        reported at times[i]."""
+        cases, events, parties, responses = [], [], [], []
         for case_id, created_at in zip(ids, times, strict=True):
-            case, case_events, case_parties = self._case(case_id, created_at)
+            case, case_events, case_parties, case_response = self._case(case_id, created_at)
             cases.append(case)
             for event in case_events:
                 event["case_id"] = case_id
             events += case_events
             parties += case_parties
-        return cases, events, parties
+            responses += [case_response] if case_response else []
+        return cases, events, parties, responses
 
     def _case(self, case_id: int, created_at: dt.datetime):
         ctx, rng = self.ctx, self.rng
@@ -169,7 +172,27 @@ class Planner:
             satisfaction=life.satisfaction,
             created_at=created_at,
         )
-        return case, life.events, self._parties(case_id, category, grid)
+        urgent = category.urgency == Urgency.URGENT and not self_resolved
+        return case, life.events, self._parties(case_id, category, grid), self._response(case, life) if urgent else None
+
+    def _response(self, case: dict, life: Timeline) -> dict:
+        """The 115 row of an urgent case: its moments replayed through incidents.response, then
+        what the beat's sweep would have marked by now (lapsed, alerted)."""
+        r = response.opened(
+            case_id=case["id"],
+            township_id=case["township_id"],
+            received_at=case["created_at"],
+            limits=response.DEFAULT_LIMITS,
+        )
+        for stage, at in life.moments:
+            response.advance(r, stage, at)
+        r.unit_id = life.first_unit.id if life.first_unit else None
+        r.arrived_by_id = life.arrived_by.id if life.arrived_by else None
+        running = r.stage != ResponseStage.DONE
+        if running and r.due_at < self.now and not r.lapsed_stage:
+            r.lapsed_stage = r.stage
+        r.alerted = running and r.due_at - dt.timedelta(seconds=r.alert_seconds) <= self.now
+        return {f.attname: getattr(r, f.attname) for f in UrgentResponse._meta.concrete_fields if not f.primary_key}
 
     def _parties(self, case_id, category, grid) -> list[dict]:
         """Disputes have two sides: a household of the grid and a neighbour (or an outsider)."""
@@ -192,8 +215,13 @@ def _index(cumulative: list[float], r: float) -> int:
 
 def build(planner: Planner, ids: list[int], times: list[dt.datetime]):
     """One chunk ready to send (no database access: runs beside the writes) and its row counts."""
-    cases, events, parties = planner.plan(ids, times)
-    batches = [bulk.prepare(Case, cases), bulk.prepare(CaseEvent, events), bulk.prepare(CaseParty, parties)]
+    cases, events, parties, responses = planner.plan(ids, times)
+    batches = [
+        bulk.prepare(Case, cases),
+        bulk.prepare(CaseEvent, events),
+        bulk.prepare(CaseParty, parties),
+        bulk.prepare(UrgentResponse, responses),
+    ]
     return [b for b in batches if b is not None], (len(cases), len(events), len(parties))
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from governance.roles import Role
 from incidents.constants import CaseStatus as S
-from incidents.constants import Outcome, Phase, UnitKind, UrgeGrade, Urgency
+from incidents.constants import Outcome, Phase, ResponseStage, UnitKind, UrgeGrade, Urgency
 
 from . import texts
 from .context import Actor
@@ -30,10 +30,17 @@ STUCK = 0.03  # long-running, overdue
 REWORK = 0.07
 CALLBACK = 0.55
 SELF_CALLBACK = 0.3
+# “115” (incidents/response.py): an urgent case's push, dispatch and arrival — the share of each
+# that runs over its limit (60 s, 60 s, 300 s).
+LATE_PUSH, LATE_DISPATCH, LATE_ARRIVAL = 0.04, 0.04, 0.08
 
 
 class Timeline(Steps):
+    moments: list  # 115: (stage, time) of an urgent case's push, first dispatch and arrival
+    first_unit = arrived_by = None
+
     def run(self, reporter: Actor | None, source: str, self_resolved: bool) -> None:
+        self.moments = []
         try:
             if self_resolved:
                 self._self_resolve(reporter, source)
@@ -43,7 +50,11 @@ class Timeline(Steps):
             self._report(reporter, source)
             if not self._register():
                 return
-            self._dispatch(self.suggested or self._township_unit(), self.t + self._minutes(1, 60))
+            urgent = self.category.urgency == Urgency.URGENT
+            unit = self.suggested or self._township_unit()
+            self._dispatch(unit, self.t + (self._seconds(60, LATE_DISPATCH) if urgent else self._minutes(1, 60)))
+            if urgent:
+                self._arrive()
             self._assign()
             self._handle()
             if self.rng.random() < CALLBACK:
@@ -80,13 +91,21 @@ class Timeline(Steps):
 
         self._do("self_resolve", self.t, reporter, note=result, apply=apply)
 
+    def _seconds(self, limit: int, late: float) -> dt.timedelta:
+        """A 115 step's delay: within `limit` seconds, or a share `late` of the time over it."""
+        if self.rng.random() < late:
+            return dt.timedelta(seconds=self.rng.uniform(limit * 1.1, limit * 3))
+        return dt.timedelta(seconds=self.rng.uniform(limit * 0.15, limit * 0.9))
+
     def _register(self) -> bool:
         urgent = self.category.urgency == Urgency.URGENT
-        at = self.t + (self._minutes(1, 10) if urgent else self._minutes(5, 180))
+        at = self.t + (self._seconds(60, LATE_PUSH) if urgent else self._minutes(5, 180))
         if not urgent and self.rng.random() < REJECT:
             self._do("reject", at, self.centre, note=self.rng.choice(texts.REJECT_REASONS))
             return False
         self._do("register", at, self.centre)
+        if urgent:
+            self.moments.append((ResponseStage.PUSH, self.t))
         if self.rng.random() < COMMENT:
             self._do("comment", self.t + self._minutes(1, 30), self.centre, note=self.rng.choice(texts.COMMENTS))
         return True
@@ -97,8 +116,20 @@ class Timeline(Steps):
             self._clock(Phase.SIGN, at)
 
         self._do("dispatch", at, self.centre, unit=unit, apply=apply)
-        if self.category.urgency == Urgency.URGENT:  # 马上办: the centre pushes at once
-            self._urge(self.t + self._minutes(1, 5), UrgeGrade.NORMAL)
+        if self.category.urgency == Urgency.URGENT:
+            if len(self.moments) == 1:  # the first dispatch (115): the team's arrival follows
+                self.moments.append((ResponseStage.DISPATCH, self.t))
+                self.first_unit = unit
+            else:  # 马上办: the centre presses at once
+                self._urge(self.t + self._minutes(1, 5), UrgeGrade.NORMAL)
+
+    def _arrive(self):
+        """到场确认 (115): the team on site within five minutes, mostly; then the centre presses on."""
+        officer, at = self.ctx.officer(self.handling), self.t + self._seconds(300, LATE_ARRIVAL)
+        self._do("arrive", at, officer, data={"arrived_at": at.isoformat()})
+        self.moments.append((ResponseStage.ARRIVE, self.t))
+        self.arrived_by = officer
+        self._urge(self.t + self._minutes(1, 5), UrgeGrade.NORMAL)  # 马上办: the centre presses at once
 
     def _assign(self):
         """From dispatch to someone working on it: sign for, send back, hand down, escalate."""

@@ -19,7 +19,7 @@ from governance.roles import Role
 from grids import spatial
 from grids.models import Area
 from incidents.constants import OPEN_STATES, CaseStatus, Source, UnitKind
-from incidents.models import Case, CaseEvent, CaseParty, Unit
+from incidents.models import Case, CaseEvent, CaseParty, Unit, UrgentResponse
 from incidents.routing import route
 from incidents.units import acts_for
 from incidents.workflow import CASE_WORKFLOW
@@ -198,12 +198,31 @@ def test_same_seed_same_cases_other_seed_other_cases(seeded):
 
     def plan(seed):
         planner = Planner(Context(county), seed, NOW)
-        cases, _, _ = planner.plan(ids, planner.report_times(len(ids)))
+        cases, *_ = planner.plan(ids, planner.report_times(len(ids)))
         codes = {c.id: c.code for c in Context(county).categories.values()}
         return [(c["id"], c["number"], codes[c["category_id"]], c["status"], c["grid_id"]) for c in cases]
 
     assert plan(SEED) == stored
     assert plan(SEED + 1) != stored
+
+
+def test_urgent_cases_replay_their_115_moments_mostly_within_the_limits(seeded, events_by_case):
+    county, _, _ = seeded
+    for r in UrgentResponse.objects.all():  # the stored rows: the moments are the timeline's
+        first = {}
+        for e in events_by_case[r.case_id]:
+            first.setdefault(e.action, e.created_at)
+        assert (r.received_at, r.pushed_at) == (first["report"], first.get("register"))
+        assert (r.dispatched_at, r.arrived_at) == (first.get("dispatch"), first.get("arrive"))
+    planner = Planner(Context(county), SEED, NOW)  # a larger plan, in memory
+    ids = list(range(10**7, 10**7 + 5000))
+    cases, _, _, responses = planner.plan(ids, planner.report_times(len(ids)))
+    urgent = [c for c in cases if c["urgency"] == "urgent" and not c["self_resolved"]]
+    assert len(responses) == len(urgent) >= 20
+    decided = [r for r in responses if r["stage"] == "done" or r["lapsed_stage"]]
+    met = [r for r in decided if not r["lapsed_stage"]]
+    assert 0.7 <= len(met) / len(decided) <= 0.97
+    assert all(r["unit_id"] and r["arrived_by_id"] for r in responses if r["stage"] == "done")
 
 
 def test_reset_refuses_on_postgresql_once_cases_exist():
