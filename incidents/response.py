@@ -109,6 +109,15 @@ def awaits_arrival(case: Case) -> bool:
         return False
 
 
+def running_of(case: Case) -> UrgentResponse | None:
+    """The case's running 115 timer (the case page's banner), None once on site or closed."""
+    try:
+        running = case.response
+    except UrgentResponse.DoesNotExist:
+        return None
+    return running if running.stage != S.DONE and case.status in OPEN_STATES else None
+
+
 def arrived(case: Case, *, actor, at: dt.datetime, lat=None, lng=None, accuracy=None) -> UrgentResponse:
     """到场: the team confirms it is on site, with the phone's position where the browser gave it."""
     response = _running(case.pk)

@@ -22,7 +22,7 @@ from governance.actions import action_view, failure_context
 from governance.phones import mask_phone
 from governance.spreadsheets import XLSX_TYPE
 
-from . import actions, case_lists, deadlines, exports, queues, response_views, selectors, tasks
+from . import actions, case_lists, deadlines, exports, queues, response, response_views, selectors, tasks
 from .api.filters import CaseFilter
 from .constants import CaseStatus, Outcome, UnitKind, UrgeGrade
 from .models import Unit
@@ -165,6 +165,8 @@ def _case_context(request, case, failure=None):
         "grid_boundary_json": json.dumps(case.grid.boundary) if case.grid.boundary else "",
         "point_json": json.dumps([case.lat, case.lng]) if case.lat is not None else "",
         "sections": sections_for(request, case),
+        "timer": response.running_of(case),
+        "arrive_offered": any(a["action"] == "arrive" for a in available),
     }
 
 

@@ -1,9 +1,17 @@
-// 到场确认 (115): before the form goes, ask the browser for the phone's position (at most 8 s)
+// 到场确认 (115): the banner's button opens the form and brings it into view (on a phone it is
+// further down); before the form goes, ask the browser for the phone's position (at most 8 s)
 // and put it in the hidden fields; without a position (refused, no GPS) the arrival is sent anyway.
 (function () {
   "use strict";
   var form = document.getElementById("form-arrive");
-  if (!form || !navigator.geolocation) { return; }
+  if (!form) { return; }
+  document.querySelectorAll("[data-arrive-now]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      bootstrap.Collapse.getOrCreateInstance(form, { toggle: false }).show();
+      form.scrollIntoView({ block: "center" });
+    });
+  });
+  if (!navigator.geolocation) { return; }
   var status = form.querySelector("[data-geo-status]");
   form.addEventListener("submit", function (event) {
     if (form.dataset.located) { return; }

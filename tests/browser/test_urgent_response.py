@@ -44,7 +44,8 @@ def test_the_desk_counts_down_and_the_team_confirms_arrival_from_the_phone(loop,
     )
     sign_in(phone, "police")
     phone.goto(phone.base + f"/cases/{case.pk}/")
-    phone.click("button[aria-controls='form-arrive']")
+    assert phone.locator("#response-banner .countdown-clock").text_content().startswith("超时")
+    phone.click("#response-banner [data-arrive-now]")  # the banner's button, at the top of the page
     phone.wait_for_selector("#form-arrive.collapse.show")
     with phone.expect_navigation():
         phone.click("#form-arrive button[type=submit]")

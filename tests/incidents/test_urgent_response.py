@@ -130,6 +130,9 @@ def test_the_team_confirms_arrival_from_the_case_page_with_its_position(loop, ur
     client = client_for(loop.police)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'id="form-arrive"' in page and 'name="lat"' in page and "js/arrive.js" in page
+    assert 'id="response-banner"' in page and "data-arrive-now" in page and "js/countdown.js" in page
+    centre_view = client_for(loop.operator).get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="response-banner"' in centre_view and "data-arrive-now" not in centre_view  # the timer, no button
     case.refresh_from_db()
     with time_machine.travel(at(200), tick=False):
         bad = client.post(f"/cases/{case.pk}/act/arrive/", {"version": case.version, "lat": "34.4", "lng": ""})
@@ -141,7 +144,8 @@ def test_the_team_confirms_arrival_from_the_case_page_with_its_position(loop, ur
     assert done.status_code == 302
     case.response.refresh_from_db()
     assert (case.response.stage, case.response.arrived_accuracy) == ("done", 30)
-    assert 'id="form-arrive"' not in client.get(f"/cases/{case.pk}/").content.decode()
+    after = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="form-arrive"' not in after and 'id="response-banner"' not in after
     # Without a position (the browser refused): the arrival still counts.
     other = urgent(when=10)
     other.refresh_from_db()
