@@ -51,6 +51,7 @@ def case_detail_queryset(user):
             "duplicate_of",
             "handling_unit__area",
             "dispatcher_unit__area",
+            "response",  # the 115 timer (incidents/response.py), in the same query
         )
         .prefetch_related(
             Prefetch("events", queryset=events),
