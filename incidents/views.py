@@ -22,7 +22,7 @@ from governance.actions import action_view, failure_context
 from governance.phones import mask_phone
 from governance.spreadsheets import XLSX_TYPE
 
-from . import actions, case_lists, deadlines, exports, queues, response, response_views, selectors, tasks
+from . import actions, case_lists, deadlines, exports, queues, response, selectors, tasks
 from .api.filters import CaseFilter
 from .constants import CaseStatus, Outcome, UnitKind, UrgeGrade
 from .models import Unit
@@ -95,7 +95,6 @@ def desk(request):
             "list_name": "desk",
             "export_query": export_query,
             "export_scope": export_scope,
-            **response_views.timers_context(request.user),
         },
     )
 

@@ -203,8 +203,10 @@ def test_the_desk_lists_the_running_timers_with_their_deadlines(loop, urgent, dj
     done = urgent(when=5)
     arrive_by_api(loop, done, 100)
     client = client_for(loop.operator)
-    desk = client.get("/desk/").content.decode()
-    assert 'id="response-timers"' in desk and "js/countdown.js" in desk
+    desk = client.get("/desk/").content.decode()  # the strip is loaded right after the desk
+    assert 'hx-get="/desk/timers/" hx-trigger="load"' in desk and "js/countdown.js" in desk
+    desk = client.get("/desk/timers/").content.decode()
+    assert 'hx-trigger="every 10s"' in desk
     due = int(at(60).timestamp())
     assert f'href="/cases/{running.pk}/" data-due="{due}" data-alert="20"' in desk
     assert f'href="/cases/{done.pk}/" data-due' not in desk
