@@ -35,6 +35,18 @@ def refused(response) -> bool:
     return response.status_code >= 400 or (response.status_code == 302 and "login" in response["Location"])
 
 
+def counted(data, path="") -> list[str]:
+    """Where a JSON answer lists or counts something: a non-empty list or a non-zero number (a year
+    or a week is a label, not a count)."""
+    if isinstance(data, list):
+        return [f"{path or 'the answer'} lists {len(data)}"] if data else []
+    if isinstance(data, dict):
+        return [found for key, value in data.items() for found in counted(value, f"{path}.{key}".lstrip("."))]
+    if isinstance(data, int | float) and not isinstance(data, bool) and data and path.rsplit(".", 1)[-1] != "year":
+        return [f"{path} is {data}"]
+    return []
+
+
 def answer(response, obj_pk) -> tuple:
     """The status and where a redirect points, with the id itself left out."""
     location = response.get("Location")
@@ -73,12 +85,12 @@ class RouteCheck:
             return status
         body = harness.text(response)
         home = world.homes.get(who)
-        if home is None:
-            named = [town.name for town in (world.a, world.b) if town.name in body]
-        else:
-            named = [world.b.name] if home.pk != world.county.pk and world.b.name in body else []
-        for town in named:
-            self.problems.append(f"{who} {label}: the answer names {town}, outside the user's area")
+        hidden = (world.a, world.b) if home is None else (world.b,) if home.pk != world.county.pk else ()
+        for town in hidden:
+            # its name, or the code of it or of any village and grid in it (all begin with the township's code)
+            for mark in (town.name, town.code):
+                if mark in body:
+                    self.problems.append(f"{who} {label}: the answer names {mark} ({town.name}), outside the area")
         return status
 
     def run(self) -> list[str]:
@@ -113,6 +125,9 @@ class RouteCheck:
             return  # an empty form: a 4xx, never a 5xx (look); nothing is checked to change
         if served(self.entry, who) and refused(response):
             self.problems.append(f"{who} own area: {status}, expected to be served (the matrix lists the role)")
+        if who == NO_AREA and not self.entry.shared and response.get("Content-Type", "").startswith("application/json"):
+            for found in counted(response.json()):
+                self.problems.append(f"{who}: {found} (a user without an area may not see anything listed or counted)")
         if not served(self.entry, who) and status != self.entry.denied:
             self.problems.append(f"{who} own area: {status}, expected {self.entry.denied}")
 

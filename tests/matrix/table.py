@@ -9,7 +9,8 @@ docs/permissions.md) in their own area and in another township's area:
 - own area: a role in `ok` is served (2xx/3xx); every other role gets `denied`;
 - another area: an object of township B answers exactly as an id that does not exist (404, or the
   role's `denied` for the whole feature), never 403 or a different body;
-- no area: served only where `ok` is SIGNED_IN (and then shows nothing of either township);
+- no area: served only where `ok` is SIGNED_IN, and then shows nothing of either township: its JSON
+  lists are empty and its numbers 0 (unless the entry is `shared`: configuration);
 - no answer of a township-A user names township B, and no answer of a user without an area names
   either township (lists, counts, exports and figures included); no answer is a 5xx.
 
@@ -63,6 +64,7 @@ class Entry:
     method: str = "GET"  # "POST": an action; only the answers outside the user's scope are checked
     denied: int = 403  # what a signed-in user outside `ok` gets
     args: dict = field(default_factory=dict)  # the other URL parameters
+    shared: bool = False  # the same for everyone (configuration): not empty for a user without an area
     query: str | Callable = ""  # a query string the route needs to answer 200 (or world → string)
 
 
@@ -143,25 +145,25 @@ MATRIX: dict[str, Entry] = {
     "case-start": action(obj="incidents.Case"),  # api/v1/cases/<int:pk>/start/
     "case-urge": action(obj="incidents.Case"),  # api/v1/cases/<int:pk>/urge/
     "case-verify": action(obj="incidents.Case"),  # api/v1/cases/<int:pk>/verify/
-    "category-list": Entry(SIGNED_IN),  # api/v1/categories/
+    "category-list": Entry(SIGNED_IN, shared=True),  # api/v1/categories/
     "category-detail": Entry(SIGNED_IN, obj="incidents.Category", denied=404),  # api/v1/categories/<int:pk>/
-    "unit-list": Entry(SIGNED_IN),  # api/v1/units/
+    "unit-list": Entry(SIGNED_IN, shared=True),  # api/v1/units/
     "unit-detail": Entry(SIGNED_IN, obj="incidents.Unit", denied=404),  # api/v1/units/<int:pk>/
-    "reply-template-list": Entry(SIGNED_IN),  # api/v1/reply-templates/
+    "reply-template-list": Entry(SIGNED_IN, shared=True),  # api/v1/reply-templates/
     "daily-review-list": Entry(SIGNED_IN),  # api/v1/reviews/daily/
     "daily-review-run": action(),  # api/v1/reviews/daily/run/
-    "weekly-evaluation-list": Entry(SIGNED_IN),  # api/v1/reviews/weekly/
+    "weekly-evaluation-list": Entry(SIGNED_IN, shared=True),  # api/v1/reviews/weekly/
     "weekly-evaluation-run": action(),  # api/v1/reviews/weekly/run/
     "weekly-evaluation-detail": Entry(SIGNED_IN, obj="incidents.WeeklyEvaluation", denied=404),
     "weekly-evaluation-export": Entry(SIGNED_IN, obj="incidents.WeeklyEvaluation", denied=404),
     "weekly-evaluation-scores": Entry(SIGNED_IN, obj="incidents.WeeklyEvaluation", denied=404),
     "insurance-figures": Entry(SIGNED_IN),  # api/v1/insurance/figures/
     "insurance-figures-export": Entry(SIGNED_IN),  # api/v1/insurance/figures/export/
-    "insurer-list": Entry(SIGNED_IN),  # api/v1/insurance/insurers/
+    "insurer-list": Entry(SIGNED_IN, shared=True),  # api/v1/insurance/insurers/
     "insurer-detail": Entry(SIGNED_IN, obj="insurance.Insurer", denied=404),  # api/v1/insurance/insurers/<int:pk>/
-    "peril-list": Entry(SIGNED_IN),  # api/v1/insurance/perils/
+    "peril-list": Entry(SIGNED_IN, shared=True),  # api/v1/insurance/perils/
     "peril-detail": Entry(SIGNED_IN, obj="insurance.Peril", denied=404),  # api/v1/insurance/perils/<int:pk>/
-    "premium-schedule-list": Entry(SIGNED_IN),  # api/v1/insurance/premium-schedules/
+    "premium-schedule-list": Entry(SIGNED_IN, shared=True),  # api/v1/insurance/premium-schedules/
     "policy-list": Entry(SIGNED_IN),  # api/v1/insurance/policies/
     "policy-detail": Entry(INSURANCE_VIEWERS, obj="insurance.Policy", denied=404),
     "policy-renew": action(obj="insurance.Policy"),  # api/v1/insurance/policies/<int:pk>/renew/
@@ -181,7 +183,7 @@ MATRIX: dict[str, Entry] = {
     "credit-subject-list": Entry(SIGNED_IN),  # api/v1/credit/subjects/
     "credit-subject-detail": Entry(CREDIT_ROLES | roles("credit_cooperative"), obj="credit.Subject", denied=404),
     "credit-subject-standing": Entry(CREDIT_ROLES | roles("credit_cooperative"), obj="credit.Subject", denied=404),
-    "credit-rule-list": Entry(SIGNED_IN),  # api/v1/credit/rules/
+    "credit-rule-list": Entry(SIGNED_IN, shared=True),  # api/v1/credit/rules/
     "credit-rule-detail": Entry(SIGNED_IN, obj="credit.RuleVersion", denied=404),  # api/v1/credit/rules/<int:pk>/
     "credit-fact-list": Entry(SIGNED_IN),  # api/v1/credit/facts/
     "credit-fact-detail": Entry(CREDIT_ROLES, obj="credit.Fact", denied=404),  # api/v1/credit/facts/<int:pk>/
@@ -262,7 +264,7 @@ MATRIX: dict[str, Entry] = {
     "statement-approve": action(obj="disputes.SubsidyStatement"),
     "statement-rebuild": action(obj="disputes.SubsidyStatement"),
     "statement-return": action(obj="disputes.SubsidyStatement"),
-    "indicator-list": Entry(SIGNED_IN),  # api/v1/oversight/indicators/
+    "indicator-list": Entry(SIGNED_IN, shared=True),  # api/v1/oversight/indicators/
     "rating-list": Entry(SIGNED_IN),  # api/v1/oversight/ratings/
     "rating-compute": action(),  # api/v1/oversight/ratings/compute/
     "rating-detail": Entry(AREA_VIEWERS - roles("grid_worker"), obj="oversight.AreaRating", denied=404),
