@@ -1,6 +1,7 @@
 """Running the permission matrix: the routes the URL resolver knows, the objects a route's
 parameters point at in the two townships, and one request per (route, user, area)."""
 
+import functools
 import io
 import re
 import zipfile
@@ -23,6 +24,7 @@ class Route:
     params: tuple[str, ...]
 
 
+@functools.cache
 def routes() -> dict[str, Route]:
     """Every named route of the project (the Django admin's are one entry, "admin:*")."""
     found: dict[str, Route] = {}
