@@ -85,11 +85,16 @@ def instances(label: str, world: MatrixWorld):
     return rows.first(), None
 
 
+def area_bound(label: str) -> bool:
+    """Whether the rows of model `label` belong to an area (else: configuration, seen everywhere)."""
+    return "township" in getattr(apps.get_model(label), "area_fields", {}) or label in AREA_PATHS
+
+
 def in_reach(label: str, obj, home) -> bool:
     """Whether `obj` lies in the subtree of `home` (a user's area; None: no area). Rows of a model
     that belongs to no area (configuration, the county's units) lie everywhere."""
     fields = getattr(apps.get_model(label), "area_fields", {})
-    if not fields and label not in AREA_PATHS:
+    if not area_bound(label):
         return True
     if home is None:
         return False

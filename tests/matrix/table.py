@@ -225,11 +225,11 @@ MATRIX: dict[str, Entry] = {
     "care-volunteer-movements": Entry(CARE_ROLES, obj="care.Volunteer", denied=404),
     "care-volunteer-service": action(obj="care.Volunteer"),
     "care-pair-list": Entry(SIGNED_IN),  # api/v1/care/pairs/
-    "care-pair-detail": Entry(roles(), obj="care.HelpPair", denied=404),  # api/v1/care/pairs/<int:pk>/
+    "care-pair-detail": Entry(CARE_ROLES, obj="care.HelpPair", denied=404),  # api/v1/care/pairs/<int:pk>/
     "care-pair-end": action(obj="care.HelpPair"),  # api/v1/care/pairs/<int:pk>/end/
     "care-pair-help": action(obj="care.HelpPair"),  # api/v1/care/pairs/<int:pk>/help/
     "care-unit-list": Entry(SIGNED_IN),  # api/v1/care/units/
-    "care-unit-detail": Entry(roles(), obj="care.WatchUnit", denied=404),  # api/v1/care/units/<int:pk>/
+    "care-unit-detail": Entry(CARE_ROLES, obj="care.WatchUnit", denied=404),  # api/v1/care/units/<int:pk>/
     "care-unit-leader": action(obj="care.WatchUnit"),  # api/v1/care/units/<int:pk>/leader/
     "care-unit-members": action(obj="care.WatchUnit"),  # api/v1/care/units/<int:pk>/members/
     "care-colour-change-list": Entry(SIGNED_IN),  # api/v1/care/colour-changes/

@@ -12,10 +12,12 @@ from importlib import import_module
 from django.conf import settings
 from django.db.models import Q
 
+from care import neighbours
+from care.constants import NeedKind, UnitKind
 from demo import grids as county_demo
 from governance.roles import Role
 from grids.levels import AreaLevel
-from grids.models import Area, Assignment
+from grids.models import Area, Assignment, Household
 from grids.permissions import ROLE_LEVELS
 from grids.services import assign
 from tests.factories import UserFactory
@@ -50,7 +52,20 @@ def build() -> MatrixWorld:
     for role in Role.values:
         world.users[role], world.homes[role] = _user_for(world, role)
     world.users[NO_AREA] = UserFactory(username="matrix-no-area", full_name="无区域用户")
+    _neighbours(world)
     return world
+
+
+def _neighbours(world: MatrixWorld) -> None:
+    """A help pair and a watch unit in the grid worker's grid and in a grid of township B (the care
+    demo seeds neither)."""
+    admin = world.users["admin"]
+    for grid in (world.homes["grid_worker"], Area.objects.filter(path__startswith=world.b.path, level="grid").first()):
+        first, second = Household.objects.filter(grid=grid).order_by("pk").values_list("pk", flat=True)[:2]
+        neighbours.pair(actor=admin, helper_id=first, helped_id=second, need=NeedKind.values[0])
+        neighbours.create_unit(
+            actor=admin, kind=UnitKind.HOUSEHOLD_WATCH, name=f"{grid.name}挨户防单元", household_ids=[first, second]
+        )
 
 
 def _user_for(world: MatrixWorld, role: str):
