@@ -92,6 +92,7 @@ MATRIX: dict[str, Entry] = {
     "schema": Entry(PUBLIC),  # api/schema/
     "api-docs": Entry(PUBLIC),  # api/docs/
     "api-redoc": Entry(PUBLIC),  # api/redoc/
+    "api-me": Entry(SIGNED_IN, shared=True),  # api/v1/me/ (the caller's own account)
     "api-token": Entry(PUBLIC, method="POST"),  # api/v1/auth/token/
     "api-token-revoke": action(),  # api/v1/auth/token/revoke/
     "api-token-revoke-all": action(),  # api/v1/auth/token/revoke-all/
