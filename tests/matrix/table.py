@@ -284,6 +284,7 @@ MATRIX: dict[str, Entry] = {
     "oversight-map-cases": Entry(OVERSIGHT_ROLES),  # api/v1/oversight/map/cases/
     "incidents:desk": Entry(SIGNED_IN),  # desk/
     "incidents:desk-counts": Entry(SIGNED_IN),  # desk/counts/
+    "incidents:desk-timers": Entry(SIGNED_IN),  # desk/timers/ (115 countdowns of the cases in scope)
     "incidents:inbox": Entry(SIGNED_IN),  # inbox/
     "incidents:search": Entry(SIGNED_IN),  # search/
     "incidents:export": Entry(roles(), denied=404, args={"name": "all"}),  # cases/export/<str:name>/
