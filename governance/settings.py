@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "insurance",
     "care",
     "disputes",
+    "interfaces",
     "oversight",
     "demo",  # on top of all others: the demo county and `seed_demo` (docs/architecture.md)
 ]
@@ -500,7 +501,7 @@ ROLE_SETS = ["governance.roles.ROLES", "grids.roles.ROLES", "insurance.roles.ROL
 AREA_ROLES = ["insurance.roles.AREA_ROLES", "credit.roles.AREA_ROLES"]
 
 # The admin console's landing page: each app's list of (label, url name, description, icon).
-CONSOLE_SECTIONS = ["grids.console.SECTIONS", "incidents.console.SECTIONS"]
+CONSOLE_SECTIONS = ["grids.console.SECTIONS", "incidents.console.SECTIONS", "interfaces.console.SECTIONS"]
 
 # Configuration: every add, change and delete of these models during a request (admin, console,
 # API, pages) writes a ConfigChange row with the fields before and after (governance/config_changes.py).
@@ -529,6 +530,8 @@ CONFIGURATION_MODELS = [
     "disputes.Mediator",
     "disputes.SubsidyRate",
     "disputes.BacklogTarget",
+    "interfaces.PublicService",
+    "interfaces.ServiceAttribute",
     "oversight.Indicator",
     "oversight.RatingRule",
     "oversight.StabilityIndicator",

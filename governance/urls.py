@@ -30,6 +30,9 @@ urlpatterns = [
     path("api/v1/care/", include("care.api.urls")),
     path("api/v1/disputes/", include("disputes.api.urls")),
     path("api/v1/oversight/", include("oversight.api.urls")),
+    path("api/v1/", include("interfaces.api.urls")),
+    # Open311 GeoReport v2 for other systems and citizens' apps (docs/integration.md).
+    path("open311/v2/", include("interfaces.open311.urls")),
     path("", include("incidents.urls")),
     path("", include("grids.urls")),
     path("reviews/", include("incidents.review_urls")),
@@ -42,4 +45,5 @@ urlpatterns = [
     path("console/", include("governance.console_urls")),
     path("console/", include("grids.console_urls")),
     path("console/", include("incidents.console_urls")),
+    path("console/", include("interfaces.console_urls")),
 ]

@@ -103,8 +103,12 @@ def submit_report(
     uploads=(),
     self_resolved: bool = False,
     result: str = "",
+    submitted_by=None,
 ) -> Case:
     """Record a reported matter, resolve its grid, route it, flag a possible duplicate.
+
+    `submitted_by` is the account of another system that passed the report on (an API key's,
+    `interfaces`): with no reporter, the report's event names it as its actor.
 
     A grid worker may report a matter already resolved on the spot (自办结): it is recorded and
     closed at once by the table's `self_resolve` step (reported → closed), and needs its result
@@ -164,7 +168,7 @@ def submit_report(
         action="report",
         label=_("上报"),
         from_state="",
-        actor=reporter,
+        actor=reporter or submitted_by,
         actor_role=Role.GRID_WORKER if reporter and Role.GRID_WORKER in reporter.role_names() else "",
         data={"source": source},
     )

@@ -1,0 +1,58 @@
+"""The 12345 hotline's endpoint (/api/v1/hotline/orders/): an order in, our case number out; later
+the same order's state and result, so the hotline can close its order. Called with an API key
+(`X-API-Key`) holding the `hotline` scope; rate-limited per key (429 with Retry-After)."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from governance import idempotency
+
+from .. import selectors, services
+from ..access import ApiKeyAuthentication, KeyRateThrottle, key_scope
+from ..constants import KeyScope
+from . import serializers as s
+
+
+class HotlineOrderViewSet(viewsets.GenericViewSet):
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [key_scope(KeyScope.HOTLINE)]
+    throttle_classes = [KeyRateThrottle]
+    serializer_class = s.OrderAnswerSerializer
+    lookup_field = "order_number"
+    lookup_value_converter = "str"
+
+    @extend_schema(
+        summary="12345 热线工单转入（返回事件编号）",
+        request=s.OrderSerializer,
+        parameters=[idempotency.HEADER_PARAMETER],
+        responses={
+            201: s.OrderAnswerSerializer,
+            200: s.OrderAnswerSerializer,
+            404: OpenApiResponse(description="网格不存在或不在密钥的区域内"),
+            409: OpenApiResponse(description="该工单号已经转入过（返回已有的事件编号）"),
+            422: OpenApiResponse(description="同一 Idempotency-Key 用于了不同的请求内容"),
+            429: OpenApiResponse(description="超过该密钥的每分钟请求上限"),
+        },
+    )
+    def create(self, request):
+        serializer = s.OrderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            submission, created = services.take_order(request=request, key=request.auth, data=serializer.validated_data)
+        except services.DuplicateOrder as duplicate:
+            body = {"detail": _("该工单号已经转入过。"), **s.OrderAnswerSerializer(duplicate.submission).data}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return Response(s.OrderAnswerSerializer(submission).data, **idempotency.answer(created))
+
+    @extend_schema(
+        summary="查询热线工单的办理情况（办结后含处置结果）",
+        responses={200: s.OrderAnswerSerializer, 404: OpenApiResponse(description="该密钥没有转入过这个工单号")},
+    )
+    def retrieve(self, request, order_number=None):
+        submission = selectors.order(request.auth, order_number)
+        if submission is None:
+            raise NotFound(_("没有这个工单号。"))
+        return Response(s.OrderAnswerSerializer(submission).data)
