@@ -385,13 +385,13 @@ MATRIX: dict[str, Entry] = {
     "interfaces-console:key-add": action(),  # console/keys/add/
     "interfaces-console:key-revoke": action(),  # console/keys/<int:pk>/revoke/ (keys belong to no area)
     # Open311 (interfaces.open311): discovery and services are public; the request reads need an
-    # api_key, which no session carries (403, the spec's error format).
+    # api_key, which no session carries (403: the same error list, in the spec's format, for everyone).
     "open311:discovery": Entry(PUBLIC, args={"fmt": "json"}, shared=True),  # open311/v2/discovery.json
     "open311:services": Entry(PUBLIC, args={"fmt": "json"}, shared=True),  # open311/v2/services.json
     "open311:service": Entry(PUBLIC, args={"fmt": "json", "code": "HJ01"}, shared=True),
-    "open311:requests": Entry(roles(), args={"fmt": "json"}),  # open311/v2/requests.json
-    "open311:request": Entry(roles(), args={"fmt": "json", "number": "SJ0"}),  # open311/v2/requests/<id>.json
-    "open311:token": Entry(roles(), args={"fmt": "json", "token": "t"}),  # open311/v2/tokens/<token>.json
+    "open311:requests": Entry(roles(), args={"fmt": "json"}, shared=True),  # open311/v2/requests.json
+    "open311:request": Entry(roles(), args={"fmt": "json", "number": "SJ0"}, shared=True),  # requests/<id>.json
+    "open311:token": Entry(roles(), args={"fmt": "json", "token": "t"}, shared=True),  # tokens/<token>.json
     # The hotline's orders (interfaces.api): an API key only (X-API-Key), never a session: 401.
     "hotline-order-list": action(),  # api/v1/hotline/orders/
     "hotline-order-detail": Entry(roles(), args={"order_number": "GD1"}, denied=401),
