@@ -2,6 +2,7 @@
 Django, the spec's own error format) and the DRF endpoints (the hotline's)."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
 from . import keys, ratelimit
@@ -43,6 +44,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return keys.HEADER
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """The key in the OpenAPI schema: an apiKey in the X-API-Key header."""
+
+    target_class = ApiKeyAuthentication
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": keys.HEADER}
 
 
 def key_scope(scope: str):
