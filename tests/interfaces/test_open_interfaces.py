@@ -6,6 +6,9 @@ from xml.etree import ElementTree
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from governance import outbox
 from incidents import queues
@@ -14,7 +17,9 @@ from incidents.models import Case, CaseEvent
 from interfaces import keys, services
 from interfaces.constants import KeyScope
 from interfaces.models import ApiKey, PublicService, ServiceAttribute, Submission
+from tests.faults import free_port
 from tests.incidents.conftest import loop, report  # noqa: F401 - the fixtures
+from tests.incidents.test_redis_down import redis_cache
 
 BASE = "/open311/v2"
 XIAOQI = (34.405, 115.905)  # 肖旗乡's first grid (tests/factories.py)
@@ -201,3 +206,27 @@ def test_console_shows_a_new_key_once(client, loop):  # noqa: F811
     raw = page.context["created"]["raw"]
     assert keys.digest(raw) == key.digest and raw in page.content.decode()
     assert raw not in client.get("/console/keys/").content.decode()
+
+
+def test_rate_limit_holds_while_redis_is_dead(api, loop, offered):  # noqa: F811
+    """Redis down: the key's requests are still answered, and still counted (in the process)."""
+    key, raw = make_key(loop, loop.world.b, rate=3)
+    with override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{free_port()}/0")):
+        answers = [api.get(f"{BASE}/requests.json", {"api_key": raw}).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+
+
+def test_the_request_list_costs_the_same_queries_for_more_requests(api, loop, offered, report):  # noqa: F811
+    key, raw = make_key(loop, loop.world.b)
+
+    def queries_for_list():
+        with CaptureQueriesContext(connection) as captured:
+            rows = api.get(f"{BASE}/requests.json", {"api_key": raw}).json()
+        return len(captured), len(rows)
+
+    report()
+    few = queries_for_list()
+    for _ in range(4):
+        report()
+    many = queries_for_list()
+    assert (few[1], many[1]) == (1, 5) and few[0] == many[0]
