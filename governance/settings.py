@@ -586,7 +586,7 @@ DEMO_EXTENSIONS: list[str] = [
 
 # Sections other apps add to the case page (incidents/sections.py): dotted paths to callables
 # (request, case) → a list of Section. incidents reads them and knows none of those apps …
-CASE_PAGE_SECTIONS = ["disputes.sections.case_section"]
+CASE_PAGE_SECTIONS = ["disputes.sections.case_section", "interfaces.sections.case_section"]
 # … and to the weekly evaluation's page (周评): callables (request, evaluation) → a list of Section.
 WEEKLY_REVIEW_SECTIONS = ["incidents.response_views.weekly_section", "disputes.sections.weekly_section"]
 

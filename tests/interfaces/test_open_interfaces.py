@@ -70,7 +70,7 @@ def test_a_key_is_stored_only_as_its_hash(loop):  # noqa: F811
     assert not row.account.is_active and not row.account.has_usable_password()
 
 
-def test_open311_as_a_client_in_json(api, loop, offered):  # noqa: F811
+def test_open311_as_a_client_in_json(api, as_user, loop, offered):  # noqa: F811
     key, raw = make_key(loop, loop.world.b)
     services_list = api.get(f"{BASE}/services.json").json()
     assert services_list == [
@@ -80,7 +80,7 @@ def test_open311_as_a_client_in_json(api, loop, offered):  # noqa: F811
     definition = api.get(f"{BASE}/services/HJ01.json").json()
     assert definition["attributes"][0]["code"] == "size" and definition["attributes"][0]["required"] is True
 
-    answer = post_report(api, raw)
+    answer = post_report(api, raw, media_url="https://img.example.com/p/1.jpg")
     assert answer.status_code == 201, answer.content
     token = answer.json()[0]["token"]
     polled = api.get(f"{BASE}/tokens/{token}.json", {"api_key": raw}).json()
@@ -93,12 +93,15 @@ def test_open311_as_a_client_in_json(api, loop, offered):  # noqa: F811
     event = CaseEvent.objects.get(case=case, action="report")
     assert event.actor == key.account  # the write names its key
     assert Submission.objects.get(case=case).key == key
-    # in the command centre's 待立案 queue
+    # in the command centre's 待立案 queue, its page naming the system and the media link
     new = {q["key"]: q["count"] for q in queues.queue_counts(loop.operator)}["new"]
     assert new == 1
+    page = as_user(loop.operator).get(f"/cases/{case.pk}/").content.decode()
+    assert "外部系统来件" in page and key.prefix in page and "https://img.example.com/p/1.jpg" in page
 
     detail = api.get(f"{BASE}/requests/{number}.json", {"api_key": raw}).json()
     assert detail[0]["status"] == "open" and detail[0]["service_code"] == "HJ01"
+    assert detail[0]["media_url"] == "https://img.example.com/p/1.jpg"
     assert detail[0]["requested_datetime"].endswith("+08:00")
     assert "13800138000" not in json.dumps(detail, ensure_ascii=False) and "张三" not in json.dumps(
         detail, ensure_ascii=False
@@ -179,6 +182,8 @@ def test_hotline_order_answered_with_our_case_number_then_our_result(api, loop):
     assert first.status_code == 201, first.content
     case = Case.objects.get(number=first.json()["case_number"])
     assert case.source == Source.HOTLINE and first.json()["closed"] is False
+    assert CaseEvent.objects.get(case=case, action="report").actor == key.account  # the write names its key
+    assert Submission.objects.get(case=case).external_number == "GD20261204001"
     again = api.post("/api/v1/hotline/orders/", body, format="json", **headers)
     assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
     assert again.json()["case_number"] == case.number
