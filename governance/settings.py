@@ -582,6 +582,7 @@ DEMO_EXTENSIONS: list[str] = [
     "demo.disputes",
     "demo.credit",  # after care: its proposals take in the volunteers' records, as the beat task does
     "demo.oversight",
+    "demo.interfaces",  # the categories offered to other systems (Open311)
 ]
 
 # Sections other apps add to the case page (incidents/sections.py): dotted paths to callables

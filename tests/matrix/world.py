@@ -20,8 +20,6 @@ from grids.levels import AreaLevel
 from grids.models import Area, Assignment, Household
 from grids.permissions import ROLE_LEVELS
 from grids.services import assign
-from incidents.models import Category
-from interfaces.models import PublicService
 from tests.factories import UserFactory
 
 NO_AREA = "no_area"
@@ -55,8 +53,6 @@ def build() -> MatrixWorld:
         world.users[role], world.homes[role] = _user_for(world, role)
     world.users[NO_AREA] = UserFactory(username="matrix-no-area", full_name="无区域用户")
     _neighbours(world)
-    # One category offered to other systems (Open311: services/HJ01.json answers; interfaces).
-    PublicService.objects.create(category=Category.objects.get(code="HJ01"))
     return world
 
 
