@@ -235,3 +235,16 @@ def test_the_request_list_costs_the_same_queries_for_more_requests(api, loop, of
         report()
     many = queries_for_list()
     assert (few[1], many[1]) == (1, 5) and few[0] == many[0]
+
+
+def test_only_the_admin_makes_and_revokes_keys(client, loop):  # noqa: F811
+    key, raw = make_key(loop, loop.world.b)
+    client.force_login(loop.operator)  # a command-centre operator: not on the console
+    assert client.get("/console/keys/").status_code == 403
+    client.force_login(loop.world.admin)
+    page = client.get("/console/keys/").content.decode()
+    assert key.prefix in page and raw not in page and key.digest not in page
+    assert client.post(f"/console/keys/{key.pk}/revoke/").status_code == 302
+    assert keys.active_key(raw) is None
+    bad = client.post("/console/keys/add/", {"name": "", "scopes": ["nope"], "areas": "999", "rate_per_minute": 0})
+    assert bad.status_code == 400 and ApiKey.objects.count() == 1
