@@ -25,13 +25,16 @@ class GovernanceConfig(AppConfig):
         from django.core.signals import request_finished
         from django.db.models.signals import pre_save
 
-        from . import checks, config_changes, sessions  # noqa: F401  (importing checks registers the system checks)
+        from . import checks, config_changes, sessions, two_factor  # noqa: F401  (checks registers the system checks)
         from .logs import forget_request_id
         from .models import CalendarDay
         from .schedules import ensure_periodic_tasks
 
         User = get_user_model()
         user_logged_in.connect(sessions.mark_signed_in, dispatch_uid="governance.sessions.mark_signed_in")
+        user_logged_in.connect(
+            two_factor.refuse_unverified_sign_in, dispatch_uid="governance.two_factor.refuse_unverified_sign_in"
+        )
         pre_save.connect(sessions.remember_active, sender=User, dispatch_uid="governance.sessions.remember_active")
         post_save.connect(
             sessions.end_access_of_disabled, sender=User, dispatch_uid="governance.sessions.end_access_of_disabled"

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from . import workdays
 from .actions import form_errors
@@ -22,6 +23,9 @@ from .registry import entries
 from .roles import Role
 
 CONSOLE_ROLES = (Role.ADMIN, Role.COMMAND_LEADER)
+
+# settings.CONSOLE_SECTIONS: the kernel's own (label, url name, description, icon).
+SECTIONS = [(_l("两步验证"), "two-factor", _l("登录时除密码外再输入手机验证器的动态验证码"), "shield-lock")]
 
 
 

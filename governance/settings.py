@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "governance.sessions.SessionLimitsMiddleware",
     "governance.config_changes.ConfigChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -166,6 +169,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # "add ip_address": see the line above
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "governance.lockout.locked_out"
+# Optional TOTP second factor for admins and command-centre leaders (governance/two_factor.py).
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="网格治理指挥平台")
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -501,7 +506,12 @@ ROLE_SETS = ["governance.roles.ROLES", "grids.roles.ROLES", "insurance.roles.ROL
 AREA_ROLES = ["insurance.roles.AREA_ROLES", "credit.roles.AREA_ROLES"]
 
 # The admin console's landing page: each app's list of (label, url name, description, icon).
-CONSOLE_SECTIONS = ["grids.console.SECTIONS", "incidents.console.SECTIONS", "interfaces.console.SECTIONS"]
+CONSOLE_SECTIONS = [
+    "grids.console.SECTIONS",
+    "incidents.console.SECTIONS",
+    "governance.console.SECTIONS",
+    "interfaces.console.SECTIONS",
+]
 
 # Configuration: every add, change and delete of these models during a request (admin, console,
 # API, pages) writes a ConfigChange row with the fields before and after (governance/config_changes.py).

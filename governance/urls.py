@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from . import views
+from . import two_factor, views
 from .security import allow_inline_styles
 
 handler400 = "governance.error_pages.bad_request"
@@ -15,7 +15,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("notifications/settings/", views.notification_settings, name="notification-settings"),
+    # Sign-in in two steps for a person with a TOTP device; the admin's login form sends here too.
+    path("accounts/login/", two_factor.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", two_factor.verify, name="two-factor-verify"),
+    path("accounts/two-factor/", two_factor.enrol, name="two-factor"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/login/", two_factor.admin_login),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
