@@ -20,7 +20,7 @@ urlpatterns = [
     path("accounts/login/code/", two_factor.verify, name="two-factor-verify"),
     path("accounts/two-factor/", two_factor.enrol, name="two-factor"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("admin/login/", two_factor.admin_login),
+    path("admin/login/", two_factor.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
