@@ -79,7 +79,7 @@ MATRIX: dict[str, Entry] = {
     "admin:*": Entry(roles("admin"), denied=302),  # admin/… (Django admin: staff only; others go to its login)
     "login": Entry(PUBLIC),  # accounts/login/
     "logout": Entry(PUBLIC, method="POST"),  # accounts/logout/
-    "two-factor-verify": Entry(roles(), denied=302),  # accounts/login/code/ (only right after a password: else to sign-in)
+    "two-factor-verify": Entry(roles(), denied=302),  # accounts/login/code/ (right after a password only)
     "two-factor": Entry(CONSOLE_ROLES),  # accounts/two-factor/ (enrol a TOTP device: admins, command-centre leaders)
     "admin-login": Entry(roles(), denied=302),  # admin/login/ (everyone to the platform's sign-in and its code step)
     "password_change": Entry(SIGNED_IN),  # accounts/password_change/
