@@ -47,8 +47,12 @@ def _element(tag: str, value) -> ElementTree.Element:
     return element
 
 
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
 def to_xml(root: str, value) -> bytes:
-    return ElementTree.tostring(_element(root, value), encoding="UTF-8", xml_declaration=True)
+    """The document with the declaration as the spec writes it (double quotes)."""
+    return (DECLARATION + ElementTree.tostring(_element(root, value), encoding="unicode")).encode()
 
 
 def respond(fmt: str, root: str, value, status: int = 200, headers=None) -> HttpResponse:

@@ -115,6 +115,7 @@ def test_open311_in_xml_and_its_errors(api, loop, offered):  # noqa: F811
     key, raw = make_key(loop, loop.world.b)
     services_xml = api.get(f"{BASE}/services.xml")
     assert services_xml["Content-Type"].startswith("text/xml")
+    assert services_xml.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     root = ElementTree.fromstring(services_xml.content)
     assert root.tag == "services" and root.find("service/service_code").text == "HJ01"
     assert ElementTree.fromstring(api.get(f"{BASE}/discovery.xml").content).tag == "discovery"
@@ -248,3 +249,20 @@ def test_only_the_admin_makes_and_revokes_keys(client, loop):  # noqa: F811
     assert keys.active_key(raw) is None
     bad = client.post("/console/keys/add/", {"name": "", "scopes": ["nope"], "areas": "999", "rate_per_minute": 0})
     assert bad.status_code == 400 and ApiKey.objects.count() == 1
+
+
+def test_a_report_that_cannot_be_registered_answers_on_its_token(api, loop, offered):  # noqa: F811
+    """The category was switched off between acceptance and registration: the token says why (400)."""
+    key, raw = make_key(loop, loop.world.b)
+    token = post_report(api, raw).json()[0]["token"]
+    offered.category.__class__.objects.filter(pk=offered.category_id).update(is_active=False)
+    outbox.drain()
+    answer = api.get(f"{BASE}/tokens/{token}.json", {"api_key": raw})
+    assert answer.status_code == 400 and "二级分类" in answer.json()[0]["description"]
+    assert not Case.objects.exists()
+
+
+def test_other_methods_and_formats(api, loop, offered):  # noqa: F811
+    assert api.delete(f"{BASE}/services.json").status_code == 405
+    unknown = api.get(f"{BASE}/services.csv")
+    assert unknown.status_code == 404 and ElementTree.fromstring(unknown.content).tag == "errors"
