@@ -50,6 +50,19 @@ def order(key: ApiKey, number: str):
     )
 
 
+ORDERS_PER_ANSWER = 200
+
+
+def orders_changed(key: ApiKey, since):
+    """The key's hotline orders whose case changed at or after `since`, oldest change first (the
+    hotline asks again from the last one it saw), at most ORDERS_PER_ANSWER."""
+    return (
+        Submission.objects.filter(key=key, channel="hotline", case__updated_at__gte=since)
+        .select_related("case__handling_unit")
+        .order_by("case__updated_at", "id")[:ORDERS_PER_ANSWER]
+    )
+
+
 def keys_for_console():
     return ApiKey.objects.select_related("created_by", "revoked_by").prefetch_related("areas").order_by(
         "revoked_at", "-created_at"

@@ -228,7 +228,10 @@ def _moment(params, name):
     raw = params.get(name, "").strip()
     if not raw:
         return None
-    moment = parse_datetime(raw)
+    try:
+        moment = parse_datetime(raw)
+    except ValueError:  # well formed, but no such moment (month 13)
+        moment = None
     if moment is None:
         raise Open311Error(400, _("%(n)s 须是 ISO 8601 时间，如 2026-05-01T08:00:00+08:00。") % {"n": name})
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)

@@ -146,6 +146,7 @@ def test_open311_in_xml_and_its_errors(api, loop, offered):  # noqa: F811
     error(api.get(f"{BASE}/services.xml", {"jurisdiction_id": "999999"}), 404)
     error(api.get(f"{BASE}/requests.xml", {"api_key": raw, "status": "pending"}), 400)
     error(api.get(f"{BASE}/requests.xml", {"api_key": raw, "start_date": "yesterday"}), 400)
+    error(api.get(f"{BASE}/requests.xml", {"api_key": raw, "end_date": "2026-13-45T00:00:00+08:00"}), 400)
     assert api.get(f"{BASE}/services.json", {"jurisdiction_id": "411425"}).status_code == 200
     bad = api.get(f"{BASE}/requests.json")
     assert bad.status_code == 403 and bad.json()[0]["code"] == 403
@@ -195,6 +196,9 @@ def test_hotline_order_answered_with_our_case_number_then_our_result(api, loop):
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, result="已清理")
     later = api.get("/api/v1/hotline/orders/GD20261204001/", HTTP_X_API_KEY=raw).json()
     assert later["closed"] is True and later["result"] == "已清理"
+    changed = api.get("/api/v1/hotline/orders/", {"updated_since": "2026-01-01T00:00:00+08:00"}, HTTP_X_API_KEY=raw)
+    assert [o["order_number"] for o in changed.json()] == ["GD20261204001"] and changed.json()[0]["closed"] is True
+    assert api.get("/api/v1/hotline/orders/", {"updated_since": "2026-13-45"}, HTTP_X_API_KEY=raw).status_code == 400
     assert api.get("/api/v1/hotline/orders/GD20261204001/").status_code == 401
     outside = api.post("/api/v1/hotline/orders/", {**body, "order_number": "GD2", "lat": CHENGGUAN[0],
                        "lng": CHENGGUAN[1]}, format="json", HTTP_X_API_KEY=raw, HTTP_IDEMPOTENCY_KEY="k3")
