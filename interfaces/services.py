@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance import idempotency, outbox
+from governance.phones import normalize_phone
 from grids import spatial
 from grids.coords import SYSTEMS
 from grids.levels import AreaLevel
@@ -184,6 +185,10 @@ def accept_report(
             URLValidator(schemes=["http", "https"])(media_url)
         except ValidationError:
             raise ValidationError({"media_url": _("图片链接须是 http 或 https 地址。")}) from None
+    try:
+        reporter_phone = normalize_phone(reporter_phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from None
     text = (description or "").strip() or service.category.name
     if len(text) > 4000:
         raise ValidationError({"description": _("描述不能超过 4000 个字符。")})

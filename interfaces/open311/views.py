@@ -92,8 +92,9 @@ def _check_jurisdiction(request):
 
 
 def _api_key(request, scope):
-    params = request.POST if request.method == "POST" else request.GET
-    return authorize(params.get("api_key") or request.headers.get("X-API-Key"), scope)
+    """The key from the form, the query string (some clients put it there on a POST too) or the header."""
+    raw = request.POST.get("api_key") or request.GET.get("api_key") or request.headers.get("X-API-Key")
+    return authorize(raw, scope)
 
 
 @endpoint("GET")

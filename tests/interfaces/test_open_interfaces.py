@@ -135,11 +135,18 @@ def test_open311_in_xml_and_its_errors(api, loop, offered):  # noqa: F811
         assert tree.tag == "errors" and tree.find("error/code").text == str(code)
 
     error(api.post(f"{BASE}/requests.xml", {"service_code": "HJ01", "lat": 34.405, "long": 115.905}), 403)
+    in_query = api.post(
+        f"{BASE}/requests.xml?api_key={raw}",
+        {"service_code": "HJ01", "lat": 34.405, "long": 115.905, "attribute[size]": "small"},
+    )
+    assert in_query.status_code == 201
     error(post_report(api, "nope.nope", fmt="xml"), 403)
     error(post_report(api, raw, fmt="xml", service_code=""), 400)
     error(post_report(api, raw, fmt="xml", service_code="ZZ99"), 404)
     error(api.post(f"{BASE}/requests.xml", {"api_key": raw, "service_code": "HJ01"}), 400)  # no location
     error(post_report(api, raw, fmt="xml", **{"attribute[size]": "huge"}), 400)
+    error(post_report(api, raw, fmt="xml", phone="12345"), 400)
+    error(post_report(api, raw, fmt="xml", media_url="javascript:alert(1)"), 400)
     error(api.get(f"{BASE}/services/ZZ99.xml"), 404)
     error(api.get(f"{BASE}/requests/SJ0.xml", {"api_key": raw}), 404)
     error(api.get(f"{BASE}/tokens/not-a-token.xml", {"api_key": raw}), 404)
