@@ -277,3 +277,17 @@ def test_other_methods_and_formats(api, loop, offered):  # noqa: F811
     assert api.delete(f"{BASE}/services.json").status_code == 405
     unknown = api.get(f"{BASE}/services.csv")
     assert unknown.status_code == 404 and ElementTree.fromstring(unknown.content).tag == "errors"
+
+
+def test_a_report_located_by_its_address(api, loop, offered):  # noqa: F811
+    key, raw = make_key(loop, loop.world.b)
+    at = {"lat": "", "long": ""}
+    named = post_report(api, raw, address_string="肖旗乡2村第2网格 村委会东50米", **at)
+    assert named.status_code == 201, named.content
+    outbox.drain()
+    case = Submission.objects.get(token=named.json()[0]["token"]).case
+    assert case.grid == loop.world.grids["411425200"][3] and case.address.startswith("肖旗乡2村第2网格")
+    vague = post_report(api, raw, address_string="肖旗乡2村", **at)  # a village of two grids
+    assert vague.status_code == 400 and "address_string" in vague.json()[0]["description"]
+    elsewhere = post_report(api, raw, address_string="城关镇1村第1网格", **at)  # outside the key's areas
+    assert elsewhere.status_code == 400
