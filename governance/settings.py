@@ -523,6 +523,7 @@ CONFIGURATION_MODELS = [
     "grids.PointsRules",
     "incidents.Category",
     "incidents.TimeLimit",
+    "incidents.ResponseLimit",
     "incidents.RoutingRule",
     "incidents.Unit",
     "incidents.ReplyTemplate",
@@ -546,6 +547,12 @@ CONFIGURATION_MODELS = [
     "oversight.RatingRule",
     "oversight.StabilityIndicator",
     "oversight.ColourBand",
+    # the periodic tasks' schedules (admin → 周期任务)
+    "django_celery_beat.PeriodicTask",
+    "django_celery_beat.IntervalSchedule",
+    "django_celery_beat.CrontabSchedule",
+    "django_celery_beat.SolarSchedule",
+    "django_celery_beat.ClockedSchedule",
 ]
 
 # Links an upper app adds to an area's console page (grids): functions area → [registry.Link].
