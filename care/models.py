@@ -3,14 +3,13 @@ responsible for them (一人四管), visits (走访) and the daily urges of over
 
 import uuid
 
-import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.audit import EventBase
+from governance.audit import EventBase, append_only
 from grids.models import Area, Household, HouseholdColour, InGrid, Resident
 from incidents.models import Case
 
@@ -376,7 +375,7 @@ class PointsMovement(AreaRow):
             models.Index(fields=["volunteer", "id"], name="movement_volunteer_id"),
             models.Index(fields=["village", "served_on"], name="movement_village_served"),
         ]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self):
         return f"{self.volunteer_id} {self.points:+d}"
@@ -433,7 +432,7 @@ class HelpLog(models.Model):
         verbose_name = _("帮扶记录")
         verbose_name_plural = _("帮扶记录")
         indexes = [models.Index(fields=["pair", "helped_on"], name="helplog_pair_day")]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self):
         return f"{self.pair_id} {self.kind} {self.helped_on}"

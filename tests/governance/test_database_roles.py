@@ -66,6 +66,7 @@ def logged_check():
 def test_every_audit_table_refuses_change_delete_and_truncate_even_to_the_owner(logged_check):
     tables = dict(append_only_tables())
     assert {"incidents_caseevent", "incidents_caseattachment", "insurance_claimphoto", LOG} <= set(tables)
+    assert {"care_pointsmovement", "care_helplog"} <= set(tables)  # points and help given: the same protection
     with transaction.atomic(), connection.cursor() as cursor:
         for table in tables:
             assert "append-only" in refused(cursor, f"TRUNCATE {table} CASCADE")
