@@ -60,11 +60,16 @@ def stage_times(category: Category, unit_kind: str, phase: str, start: dt.dateti
 
 def colour(case, now: dt.datetime | None = None) -> str:
     """green / yellow / red for an open case with a clock; '' when no clock runs."""
-    if case.due_at is None:
+    return colour_of(case.due_at, case.warn_at, now)
+
+
+def colour_of(due_at, warn_at, now: dt.datetime | None = None) -> str:
+    """`colour` from the two times alone (a list's row without its model instance)."""
+    if due_at is None:
         return ""
     now = now or timezone.now()
-    if now >= case.due_at:
+    if now >= due_at:
         return "red"
-    if case.warn_at and now >= case.warn_at:
+    if warn_at and now >= warn_at:
         return "yellow"
     return "green"

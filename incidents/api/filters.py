@@ -6,6 +6,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 
 from grids.levels import AreaLevel
 from grids.models import Area
@@ -95,3 +96,15 @@ class CaseFilter(df.FilterSet):
             | Q(description__icontains=value)
             | Q(reporter_name=value)
         )
+
+
+class ListFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend that builds no FilterSet when the request names none of its filters:
+    every filter skips an absent value and none is required, so the list is the same, without
+    the filters' deep copy and form (≈ a quarter of the unfiltered case list's Python)."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not set(request.query_params).intersection(filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

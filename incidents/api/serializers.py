@@ -8,7 +8,7 @@ from governance.phones import mask_phone
 from grids.coords import SYSTEMS
 
 from .. import deadlines
-from ..constants import MAX_PARTIES, Outcome, PartyRole, Source, UrgeGrade
+from ..constants import MAX_PARTIES, CaseStatus, Outcome, PartyRole, Source, UrgeGrade
 from ..models import Case, CaseAttachment, CaseEvent, Category, ReplyTemplate, Unit
 from ..workflow import CASE_WORKFLOW
 
@@ -35,6 +35,11 @@ class ReplyTemplateSerializer(serializers.ModelSerializer):
         fields = ["id", "action", "category", "text"]
 
 
+# A row of the case list. The list itself is written by `list_rows` from plain value rows (the same
+# keys, in the same order, the same values — tests/incidents/test_list_rows.py); this class
+# describes it in the OpenAPI schema and is the reference the rows are checked against. (Each field
+# through DRF cost ≈ 20 ms of Python for a page of 50: docs/performance.md.) No docstring: it would
+# become the schema's description.
 class CaseListSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     source_label = serializers.CharField(source="get_source_display", read_only=True)
@@ -82,6 +87,52 @@ class CaseListSerializer(serializers.ModelSerializer):
 
     def get_colour(self, case) -> str:
         return deadlines.colour(case, self.context.get("now"))
+
+
+_DATETIME = serializers.DateTimeField()  # stateless: the output format and the current time zone
+
+
+def list_rows(values, area_names: dict[int, str], now) -> list[dict]:
+    """CaseListSerializer's rows from `selectors.list_values` rows and the areas' names: no model
+    instances, no per-field DRF calls, the labels translated once per page."""
+    statuses = {key: str(label) for key, label in CaseStatus.choices}
+    sources = {key: str(label) for key, label in Source.choices}
+    when = _DATETIME.to_representation
+    rows = []
+    for v in values:
+        due_at = v["due_at"]
+        rows.append(
+            {
+                "id": v["id"],
+                "number": v["number"],
+                "status": v["status"],
+                "status_label": statuses.get(v["status"], v["status"]),
+                "source": v["source"],
+                "source_label": sources.get(v["source"], v["source"]),
+                "category": v["category_id"],
+                "category_name": v["category__name"],
+                "urgency": v["urgency"],
+                "township": v["township_id"],
+                "township_name": area_names.get(v["township_id"]),
+                "village": v["village_id"],
+                "village_name": area_names.get(v["village_id"]),
+                "grid": v["grid_id"],
+                "grid_name": area_names.get(v["grid_id"]),
+                "address": v["address"],
+                "handling_unit": v["handling_unit_id"],
+                "handling_unit_name": v["handling_unit__name"],
+                "phase": v["phase"],
+                "due_at": when(due_at) if due_at else None,
+                "colour": deadlines.colour_of(due_at, v["warn_at"], now),
+                "is_postponed": v["is_postponed"],
+                "self_resolved": v["self_resolved"],
+                "possible_duplicate_of": v["possible_duplicate_of_id"],
+                "possible_duplicate_of_number": v["possible_duplicate_of__number"],
+                "created_at": when(v["created_at"]),
+                "version": v["version"],
+            }
+        )
+    return rows
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
