@@ -261,6 +261,7 @@ PERIODIC_TASKS = [
     Periodic("清理无记录引用的上传文件（每日 03:15）", "governance.sweep_orphan_files", minute="15", hour="3"),
     Periodic("通知：发送安静时段过后到期的消息（每分钟）", "governance.send_due_deliveries", minute="*"),
     Periodic("115 快速响应：到时前提醒、超时标记（每 10 秒）", "incidents.watch_urgent_timers", every_seconds=10),
+    Periodic("Webhook：重新排队丢失的重试（每 5 分钟）", "interfaces.sweep_webhooks", minute="*/5"),
 ]
 # Uploaded files that no row refers to (a rolled-back transaction) are deleted once this old.
 ORPHAN_FILE_GRACE_HOURS = env.int("ORPHAN_FILE_GRACE_HOURS", default=24)
@@ -276,6 +277,8 @@ NOTIFICATION_CHANNELS = [
 # Kinds of notice that pass users' quiet hours (马上办 urgent cases).
 URGENT_NOTIFICATION_KINDS = env.list("URGENT_NOTIFICATION_KINDS", default=["urgent"])
 NOTIFICATION_HTTP_TIMEOUT = env.float("NOTIFICATION_HTTP_TIMEOUT", default=10)
+# Webhooks (interfaces/webhooks.py): seconds to connect to a receiver and for each read.
+WEBHOOK_HTTP_TIMEOUT = env.float("WEBHOOK_HTTP_TIMEOUT", default=5)
 # Where links in SMS, robot messages and e-mails point (the platform's address as users reach it).
 SITE_URL = env.str("SITE_URL", default="")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
@@ -605,6 +608,9 @@ DEMO_EXTENSIONS: list[str] = [
 # Sections other apps add to the case page (incidents/sections.py): dotted paths to callables
 # (request, case) → a list of Section. incidents reads them and knows none of those apps …
 CASE_PAGE_SECTIONS = ["disputes.sections.case_section", "interfaces.sections.case_section"]
+# … and hear every new case event (incidents/events.py): callables given the list of new CaseEvent
+# rows inside their transaction (interfaces' webhook deliveries).
+CASE_EVENT_LISTENERS = ["interfaces.webhooks.hear"]
 # … and to the weekly evaluation's page (周评): callables (request, evaluation) → a list of Section.
 WEEKLY_REVIEW_SECTIONS = ["incidents.response_views.weekly_section", "disputes.sections.weekly_section"]
 

@@ -22,7 +22,7 @@ from grids.models import Area, Assignment, Household
 from grids.scoping import VIEW, in_scope
 from grids.selectors import area_columns
 
-from . import response, services
+from . import events, response, services
 from .attachments import store
 from .constants import MAX_PARTIES, PartyRole, Source, Urgency
 from .duplicates import find_possible_duplicate
@@ -172,6 +172,7 @@ def submit_report(
         actor_role=Role.GRID_WORKER if reporter and Role.GRID_WORKER in reporter.role_names() else "",
         data={"source": source},
     )
+    events.announce([event])
     if self_resolved:  # 自办结: the table's own step from 已上报 to 已结案, in this transaction
         case, event = services.act(
             "self_resolve", case_id=case.pk, actor=reporter, note=result, apply=_resolved_on_the_spot(result)

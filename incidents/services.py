@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from governance.notifications import notify
 from governance.workflow import lock, perform
 
-from . import response
+from . import events, response
 from .attachments import link_to_event, store
 from .constants import CaseStatus, Outcome, Phase, UnitKind, UrgeGrade
 from .deadlines import stage_times
@@ -49,6 +49,7 @@ def record_event(case, transition, from_state, note, *, actor, unit=None, data=N
     )
     if attachments:
         link_to_event(attachments, event)
+    events.announce([event])
     return event
 
 

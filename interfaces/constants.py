@@ -37,3 +37,19 @@ class AttributeType(models.TextChoices):
 # A key's length: a short public prefix (shown in lists and logs) and a secret, joined by a dot.
 PREFIX_LENGTH = 8
 DEFAULT_RATE_PER_MINUTE = 60
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where a webhook delivery stands."""
+
+    PENDING = "pending", _("待发送")
+    DELIVERED = "delivered", _("已送达")
+    FAILED = "failed", _("失败")
+
+
+# Webhooks: attempts per delivery (the first and five retries), the back-off's first wait and
+# its longest (30 s, 1, 2, 4, 8 min), how much of the receiver's answer the log keeps.
+WEBHOOK_MAX_ATTEMPTS = 6
+WEBHOOK_FIRST_WAIT_SECONDS = 30
+WEBHOOK_LONGEST_WAIT_SECONDS = 1800
+WEBHOOK_ANSWER_CHARS = 500

@@ -1,5 +1,5 @@
 """Every write of the open interfaces: API keys made and revoked, Open311 reports accepted and
-registered, 12345 hotline orders taken.
+registered, 12345 hotline orders taken, webhook subscriptions made, switched and replayed.
 
 A report from another system goes through the one intake service
 (`incidents.intake.submit_report`) like any other: it lands in the command centre's 待立案
@@ -24,12 +24,12 @@ from grids.coords import SYSTEMS
 from grids.levels import AreaLevel
 from grids.models import Area
 from grids.scoping import scope_q
-from incidents import intake
+from incidents import events, intake
 from incidents.models import Category
 
-from . import keys, selectors, tasks
+from . import keys, selectors, tasks, webhooks
 from .constants import AttributeType, Channel, KeyScope, SubmissionState
-from .models import ApiKey, PublicService, Submission
+from .models import ApiKey, PublicService, Submission, Subscription, WebhookDelivery
 
 HOTLINE_SCOPE = "interfaces.hotline"  # governance.idempotency's scope of a hotline order
 
@@ -327,3 +327,82 @@ def take_order(*, request, key: ApiKey, data) -> tuple[Submission, bool]:
         run=run,
         model=Submission,
     )
+
+
+# ---- webhooks -----------------------------------------------------------------------------------
+
+KINDS = dict(events.KINDS)
+SECRET_MIN, SECRET_MAX = 16, 128
+
+
+def _check_target(url: str) -> str:
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError({"target_url": _("推送地址须是 http 或 https 地址。")}) from None
+    if "@" in url.split("://", 1)[1].split("/", 1)[0]:
+        raise ValidationError({"target_url": _("推送地址不能含用户名或密码，请用签名密钥验证来源。")})
+    if len(url) > 500:
+        raise ValidationError({"target_url": _("推送地址不能超过 500 个字符。")})
+    return url
+
+
+@transaction.atomic
+def create_subscription(
+    *, name: str, target_url: str, kinds, areas, actor, secret: str = "", key: ApiKey | None = None
+) -> tuple[Subscription, str]:
+    """Make a webhook subscription; returns it and its secret (the one given, or a new random
+    one), which is shown once and stored only encrypted."""
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = _("请填写名称。")
+    try:
+        target_url = _check_target(target_url)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if not kinds or any(k not in KINDS for k in kinds):
+        errors["kinds"] = _("请至少选择一种事件类型。")
+    if not areas:
+        errors["areas"] = _("请至少选择一个区域。")
+    elif key is not None and any(not keys.covers(key, area) for area in areas):
+        errors["areas"] = _("区域须在接口密钥的区域之内。")
+    secret = (secret or "").strip()
+    if secret and not (SECRET_MIN <= len(secret) <= SECRET_MAX):
+        errors["secret"] = _("签名密钥须为 %(min)d 到 %(max)d 个字符；留空则由平台生成。") % {
+            "min": SECRET_MIN,
+            "max": SECRET_MAX,
+        }
+    if key is not None and key.revoked_at is not None:
+        errors["key"] = _("接口密钥已吊销。")
+    if errors:
+        raise ValidationError(errors)
+    secret = secret or webhooks.make_secret()
+    subscription = Subscription.objects.create(
+        name=name.strip(),
+        key=key,
+        target_url=target_url,
+        secret_encrypted=webhooks.seal(secret),
+        kinds=[k for k in KINDS if k in set(kinds)],
+        created_by=actor,
+    )
+    subscription.areas.set(areas)
+    return subscription, secret
+
+
+@transaction.atomic
+def set_subscription_active(*, subscription: Subscription, active: bool, actor) -> Subscription:
+    """Switch a subscription on or off; off, its pending deliveries fail at their next attempt."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if subscription.is_active != active:
+        subscription.is_active = active
+        subscription.save(update_fields=["is_active"])
+    return subscription
+
+
+@transaction.atomic
+def replay_delivery(*, delivery: WebhookDelivery, actor) -> WebhookDelivery:
+    """Send a delivery once more (the same body and X-GG-Delivery id, a new timestamp and
+    signature), by the task after the commit; the attempt is logged with the admin's name."""
+    outbox.enqueue(tasks.deliver_webhook, delivery.pk, replayed_by=actor.pk)
+    return delivery

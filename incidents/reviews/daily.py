@@ -47,6 +47,7 @@ from governance.workflow import move_locked
 from grids.levels import AreaLevel
 from grids.models import Area
 
+from .. import events as case_events
 from ..constants import OPEN_STATES, CaseStatus, HandlingLevel, Phase, UnitKind, UrgeGrade
 from ..deadlines import limits_for
 from ..escalation import one_level_up
@@ -181,6 +182,7 @@ def urge_township(*, township_id: int, day: dt.date, at: dt.datetime, rules) -> 
     DailyUrge.objects.bulk_create(urges)
     _save_cases(urges, moved)
     CaseEvent.objects.bulk_create(events)
+    case_events.announce(events)
     _send_notices(urged, escalated, day, centre)
     return len(urges)
 
