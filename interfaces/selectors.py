@@ -1,14 +1,14 @@
 """Every read of the open interfaces, scoped to the calling key's areas: the cases a system may
 see go through `incidents.selectors.cases_in` with the key's areas as grants."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from incidents import selectors as case_selectors
 
 from . import keys
-from .models import ApiKey, PublicService, ServiceAttribute, Submission
+from .models import ApiKey, PublicService, ServiceAttribute, Submission, Subscription, WebhookAttempt, WebhookDelivery
 
 
 def public_services():
@@ -67,3 +67,29 @@ def keys_for_console():
     return ApiKey.objects.select_related("created_by", "revoked_by").prefetch_related("areas").order_by(
         "revoked_at", "-created_at"
     )
+
+
+def subscriptions_for_console():
+    return Subscription.objects.select_related("key", "created_by").prefetch_related("areas").order_by(
+        "-is_active", "name", "id"
+    )
+
+
+DELIVERIES_PER_PAGE = 50
+
+
+def deliveries_for_console(*, subscription=None, status: str = "", kind: str = "", before: int | None = None):
+    """The newest deliveries first, filtered, with their subscription, case and attempts: a fixed
+    number of queries whatever the number of rows (one for the rows, one for their attempts)."""
+    rows = WebhookDelivery.objects.select_related("subscription", "case").prefetch_related(
+        Prefetch("attempt_log", queryset=WebhookAttempt.objects.select_related("replayed_by"))
+    )
+    if subscription is not None:
+        rows = rows.filter(subscription=subscription)
+    if status:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if before:
+        rows = rows.filter(pk__lt=before)
+    return rows.order_by("-id")[: DELIVERIES_PER_PAGE + 1]

@@ -387,6 +387,12 @@ MATRIX: dict[str, Entry] = {
     "interfaces-console:keys": Entry(CONSOLE_ROLES),  # console/keys/
     "interfaces-console:key-add": action(),  # console/keys/add/
     "interfaces-console:key-revoke": action(),  # console/keys/<int:pk>/revoke/ (keys belong to no area)
+    # Webhooks (interfaces.webhooks): subscriptions and deliveries belong to no area; the county's console.
+    "interfaces-console:webhooks": Entry(CONSOLE_ROLES),  # console/webhooks/
+    "interfaces-console:webhook-add": action(),  # console/webhooks/add/
+    "interfaces-console:webhook-toggle": action(),  # console/webhooks/<int:pk>/toggle/
+    "interfaces-console:deliveries": Entry(CONSOLE_ROLES),  # console/webhooks/deliveries/
+    "interfaces-console:delivery-replay": action(),  # console/webhooks/deliveries/<int:pk>/replay/
     # Open311 (interfaces.open311): discovery and services are public; the request reads need an
     # api_key, which no session carries (403: the same error list, in the spec's format, for everyone).
     "open311:discovery": Entry(PUBLIC, args={"fmt": "json"}, shared=True),  # open311/v2/discovery.json
