@@ -279,6 +279,8 @@ URGENT_NOTIFICATION_KINDS = env.list("URGENT_NOTIFICATION_KINDS", default=["urge
 NOTIFICATION_HTTP_TIMEOUT = env.float("NOTIFICATION_HTTP_TIMEOUT", default=10)
 # Webhooks (interfaces/webhooks.py): seconds to connect to a receiver and for each read.
 WEBHOOK_HTTP_TIMEOUT = env.float("WEBHOOK_HTTP_TIMEOUT", default=5)
+# … and how long delivered and failed deliveries stay in the log (days).
+WEBHOOK_KEEP_DAYS = env.int("WEBHOOK_KEEP_DAYS", default=90)
 # Where links in SMS, robot messages and e-mails point (the platform's address as users reach it).
 SITE_URL = env.str("SITE_URL", default="")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")

@@ -365,6 +365,8 @@ def create_subscription(
         errors["kinds"] = _("请至少选择一种事件类型。")
     if not areas:
         errors["areas"] = _("请至少选择一个区域。")
+    elif any(area.level == AreaLevel.MICRO_GRID for area in areas):
+        errors["areas"] = _("区域须是县、乡镇、村（社区）或基础网格；事件不记录微网格。")
     elif key is not None and any(not keys.covers(key, area) for area in areas):
         errors["areas"] = _("区域须在接口密钥的区域之内。")
     secret = (secret or "").strip()

@@ -24,7 +24,8 @@ Each attempt is logged (`WebhookAttempt`: status code, the answer's first 500 ch
 error, the duration). A 2xx answer delivers; anything else is tried again after 30 s, 1, 2, 4
 and 8 minutes (the task's retries); after the sixth attempt the delivery is failed. An admin may
 replay any delivery (one more attempt, logged with their name). A delivery whose retry was lost
-(the broker restarted) is queued again by `sweep` (beat, every 5 minutes).
+(the broker restarted) is queued again by `sweep` (beat, every 5 minutes), which also deletes
+finished deliveries older than settings.WEBHOOK_KEEP_DAYS (90).
 
 **Secrets** are stored encrypted (Fernet, a key derived from IDENTITY_KEY by HKDF): a database
 dump does not reveal them; they are shown once, when the subscription is made.
@@ -393,7 +394,11 @@ SWEEP_BATCH = 500
 
 def sweep() -> int:
     """Queue again the pending deliveries whose next attempt is overdue by more than SWEEP_GRACE
-    (their task was lost); how many."""
+    (their task was lost); how many. Delivered and failed deliveries older than
+    settings.WEBHOOK_KEEP_DAYS go, with their attempts."""
+    WebhookDelivery.objects.exclude(status=DeliveryStatus.PENDING).filter(
+        created_at__lt=timezone.now() - dt.timedelta(days=settings.WEBHOOK_KEEP_DAYS)
+    ).delete()
     ids = list(
         WebhookDelivery.objects.filter(
             status=DeliveryStatus.PENDING, next_attempt_at__lt=timezone.now() - SWEEP_GRACE

@@ -248,3 +248,54 @@ def test_a_receiver_that_hangs_times_out_within_the_limit(loop, report):  # noqa
     assert took < 2.5
     attempt = delivery.attempt_log.get()
     assert not attempt.ok and "timed out" in attempt.error and 900 <= attempt.duration_ms < 2500
+
+
+def test_the_daily_reviews_urges_are_delivered_at_a_query_count_that_does_not_grow(loop, report):  # noqa: F811
+    """日清 writes its urges and escalations in bulk and announces them at once: the subscription
+    hears each, and the review's queries stay the same for 5 or 50 overdue cases."""
+    import time_machine
+
+    from incidents.reviews import daily
+    from tests.incidents.test_daily_review import REVIEW_AT, _bulk_overdue, _queries
+
+    subscription, _ = subscribe(loop, "http://127.0.0.1:9/", kinds=["urge", "escalate_to_township"])
+    report()  # a template case for the bulk ones
+    assert _queries(loop, 5) == _queries(loop, 50)
+    _bulk_overdue(loop, 4)
+    with time_machine.travel(REVIEW_AT, tick=False):
+        assert daily.run_daily_review() == 4
+    kinds = sorted(WebhookDelivery.objects.filter(subscription=subscription).values_list("kind", flat=True))
+    assert kinds.count("urge") == 4 and set(kinds) == {"urge", "escalate_to_township"}, kinds
+    urged = json.loads(WebhookDelivery.objects.filter(kind="urge").first().body)
+    assert urged["action"]["automatic"] is True and urged["case"]["status"] == "in_progress"
+
+
+def test_old_finished_deliveries_are_swept_and_lost_retries_queued_again(loop, report, monkeypatch):  # noqa: F811
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from interfaces import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.deliver_webhook, "delay", queued.append)
+    subscription, _ = subscribe(loop, "http://127.0.0.1:9/", kinds=["report"])
+    old, lost, fresh = report(), report(), report()
+    long_ago = timezone.now() - dt.timedelta(days=91)
+    rows = WebhookDelivery.objects.filter(subscription=subscription)
+    rows.filter(case=old).update(status=DeliveryStatus.FAILED, created_at=long_ago)
+    rows.filter(case=lost).update(next_attempt_at=timezone.now() - dt.timedelta(minutes=11))
+    assert webhooks.sweep() == 1
+    assert queued == [rows.get(case=lost).pk]
+    assert set(rows.values_list("case", flat=True)) == {lost.pk, fresh.pk}
+
+
+def test_a_micro_grid_is_no_subscription_area(loop):  # noqa: F811
+    from grids import services as grid_services
+    from grids.levels import AreaLevel
+
+    grid = loop.world.grids["411425200"][0]
+    micro = grid_services.create_area(parent=grid, level=AreaLevel.MICRO_GRID, code=grid.code + "01", name="一号微网格")
+    with pytest.raises(Exception) as refused:
+        subscribe(loop, "https://hooks.example.com/", area=micro)
+    assert refused.value.message_dict == {"areas": ["区域须是县、乡镇、村（社区）或基础网格；事件不记录微网格。"]}
