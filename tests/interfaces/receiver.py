@@ -4,6 +4,7 @@ redirect)."""
 
 import contextlib
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,6 +23,7 @@ class Receiver:
     pause: float = 0.0
     location: str = ""  # with a 3xx status: where it redirects
     statuses: list = field(default_factory=list)  # answers for the first requests, then `status`
+    answered: list = field(default_factory=list)  # time.monotonic() when each answer was written
     got: list = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -46,6 +48,7 @@ def _handler(receiver: Receiver):
                 self.send_header("Content-Length", str(len(receiver.answer)))
                 self.end_headers()
                 self.wfile.write(receiver.answer)
+                receiver.answered.append(time.monotonic())
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the sender gave up waiting (its time-out)
 
