@@ -10,7 +10,7 @@ from django.db import transaction
 from demo.grids import COUNTY_CODE
 from grids.models import Area
 from incidents.models import Category
-from interfaces.models import PublicService, ServiceAttribute, Submission
+from interfaces.models import PublicService, ServiceAttribute, Submission, WebhookDelivery
 
 # (category code, description, keywords, group)
 SERVICES = [
@@ -42,7 +42,9 @@ def seed_demo(*, county: Area, seed: int, scale: float = 1.0, log: Callable[[str
 
 def reset_demo() -> None:
     """Before the incidents demo is reset: the reports other systems made on the county's cases,
-    and the services offered on its categories."""
+    the webhook deliveries of its cases' events (with their log), and the services offered on its
+    categories."""
     with transaction.atomic():
+        WebhookDelivery.objects.filter(case__county__code=COUNTY_CODE).delete()
         Submission.objects.filter(case__county__code=COUNTY_CODE).delete()
         PublicService.objects.all().delete()

@@ -27,6 +27,8 @@ def deliver_webhook(self, delivery_id: int, replayed_by: int | None = None) -> N
     next one after the back-off (30 s, 1, 2, 4, 8 min; the sixth attempt is the last). A replay
     is one attempt."""
     delivery = webhooks.attempt(delivery_id, replayed_by=replayed_by)
+    if delivery is None and replayed_by is not None:  # another worker holds it this moment
+        raise self.retry(countdown=webhooks.WEBHOOK_FIRST_WAIT_SECONDS)
     if replayed_by is None and delivery is not None and delivery.status == DeliveryStatus.PENDING:
         raise self.retry(countdown=webhooks.wait_after(delivery.attempts))
 
