@@ -19,7 +19,7 @@ RUN_ENV := DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_k
 # server and the worker as the application role `manage.py db_app_role` prepares (docs/security.md).
 OWNER_ENV := $(RUN_ENV) DATABASE_AS=owner
 
-.PHONY: install lock audit keys run migrate demo serve test test-fast test-upgrade lint bench bench-jobs backup restore clean
+.PHONY: install lock audit keys run migrate demo serve test test-fast test-upgrade lint bench bench-http bench-sqlite bench-jobs backup restore clean
 
 install: $(STAMP)
 
@@ -106,10 +106,19 @@ lint: install
 # built once in its own database, gunicorn with production settings on the loopback, wrk at 1 and
 # 16 clients, each request beside a trivial DRF endpoint and its own SQL through psycopg2; one table,
 # JSON in var/bench/. QUICK=1: 100,000 cases, shorter runs. More options: HTTP_ARGS="--fresh …".
+# The full `make bench` then runs bench-sqlite: every page a user opens on the embedded default
+# (SQLite, the demo county as `make run` loads it) timed against 1 s (tests/bench/bench_sqlite.py;
+# SQLITE_ARGS="--judge cpu" on a shared machine, "--fresh" to load it again). Each part alone:
+# make bench-http, make bench-sqlite.
 BENCH_HTTP := $(if $(QUICK),--cases 100000 --seconds 5 --floor-runs 30,)
-bench: install
+bench: bench-http $(if $(QUICK),,bench-sqlite)
+
+bench-http: install
 	@.ci/ensure-services
 	$(PY) -W ignore::UserWarning tests/bench/bench_http.py $(BENCH_HTTP) $(HTTP_ARGS)
+
+bench-sqlite: install
+	$(PY) -W ignore tests/bench/bench_sqlite.py $(SQLITE_ARGS)
 
 # 日清 and 周评 on 20,000 × scale cases, and the list/overdue/COUNT query timings
 # (docs/performance.md). E.g. make bench-jobs BENCH_ARGS="--scale 50 --fresh"

@@ -7,6 +7,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -89,3 +91,40 @@ def test_xlsx_export_carries_the_same_figures(known, as_user, django_assert_max_
     assert town_a["乡镇"] == "城关镇" and town_a["赔付金额（元）"] == 3000 and town_a["赔付率"] == pytest.approx(0.375)
     assert town_a["报案数"] == 3 and town_a["拒赔数"] == 1 and town_a["报案到赔付平均天数"] == pytest.approx(3.0)
     assert total["乡镇"] == "全县合计" and total["保费（元）"] == 16000
+
+
+def test_thefts_are_counted_by_local_date_at_the_edges_of_the_term(cover, as_user):
+    """投保前一年 is the 365 days before the term's first day, 保险期内 the term's first to last day,
+    both by the local (Asia/Shanghai) date of the report — the windows are local midnights."""
+    policy = cover.policies["a"]
+    first, last = policy.starts_on, policy.ends_on
+
+    def at(day, hour, minute=0, second=0):
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute, second)))
+
+    times = {
+        "before, first day of the window": at(first - dt.timedelta(days=365), 0),
+        "before, its last second": at(first - dt.timedelta(days=1), 23, 59, 59),
+        "during, the first second": at(first, 0),
+        "during, the last day's last second": at(last, 23, 59, 59),
+        "outside, a day too early": at(first - dt.timedelta(days=366), 23, 59, 59),
+        "outside, after the term": at(last + dt.timedelta(days=1), 0),
+    }
+    for when in times.values():
+        Case.objects.filter(pk=cover.theft().pk).update(created_at=when)
+    a = as_user(cover.operator).get(URL, {"year": cover.year}).json()["townships"][0]
+    assert a["township_name"] == "城关镇"
+    assert (a["thefts_before"], a["thefts_after"]) == (2, 2)
+
+
+def test_the_figures_query_count_does_not_grow_with_the_townships(cover, as_user):
+    """The county (two townships' policies) runs as many statements as one township's officer."""
+    cover.theft()
+    cover.theft(town="b")
+
+    def statements(user):
+        with CaptureQueriesContext(connection) as ctx:
+            assert as_user(user).get(URL, {"year": cover.year}).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert statements(cover.operator) == statements(cover.officer_a)
