@@ -93,13 +93,24 @@ def setup(args) -> Path:
     return var_dir
 
 
+def _static_is_stale() -> bool:
+    from django.conf import settings
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    newest = max(p.stat().st_mtime for p in (BASE_DIR / "static").rglob("*") if p.is_file())
+    return newest > manifest.stat().st_mtime
+
+
 def build(args) -> dict:
     from django.core.management import call_command
 
     from demo import grids as county_demo
 
     call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG=false serves the manifest's names
+    if _static_is_stale():  # DEBUG=false serves the manifest's names (compressing takes a minute: once)
+        call_command("collectstatic", interactive=False, verbosity=0)
     if county_demo.is_loaded():
         print(f"demo county already loaded in {os.environ['DATABASE_URL']} (use --fresh to load it again)")
         return {}
