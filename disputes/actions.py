@@ -8,6 +8,8 @@ from governance.actions import plain_call as _plain
 from . import petitions, services, subsidies
 from .api import serializers as s
 
+Plain = s.DisputeActionSerializer  # a version and a note
+
 MEDIATION_ACTIONS = {
     "session": Action(
         s.SessionSerializer,
@@ -35,7 +37,7 @@ MEDIATION_ACTIONS = {
         ),
         "达成协议（协议内容或扫描件），排定回访",
     ),
-    "fail": Action(s.ActionSerializer, _plain(services.fail, "mediation_id"), "调解不成（须填写原因）"),
+    "fail": Action(Plain, _plain(services.fail, "mediation_id"), "调解不成（须填写原因）"),
     "refer": Action(
         s.ReferSerializer,
         lambda pk, a, d: services.refer(
@@ -79,7 +81,7 @@ MEDIATION_ACTIONS = {
         ),
         "回访（须填写回访情况）",
     ),
-    "comment": Action(s.ActionSerializer, _plain(services.comment, "mediation_id"), "备注"),
+    "comment": Action(Plain, _plain(services.comment, "mediation_id"), "备注"),
 }
 
 PETITION_ACTIONS = {
@@ -102,13 +104,13 @@ PETITION_ACTIONS = {
         ),
         "答复（答复意见）",
     ),
-    "resolve": Action(s.ActionSerializer, _plain(petitions.resolve, "petition_id"), "办结"),
-    "reopen": Action(s.ActionSerializer, _plain(petitions.reopen, "petition_id"), "不满意，重新办理（须填写原因）"),
-    "comment": Action(s.ActionSerializer, _plain(petitions.comment, "petition_id"), "备注"),
+    "resolve": Action(Plain, _plain(petitions.resolve, "petition_id"), "办结"),
+    "reopen": Action(Plain, _plain(petitions.reopen, "petition_id"), "不满意，重新办理（须填写原因）"),
+    "comment": Action(Plain, _plain(petitions.comment, "petition_id"), "备注"),
 }
 
 STATEMENT_ACTIONS = {
-    "approve": Action(s.ActionSerializer, _plain(subsidies.approve, "statement_id"), "审批通过"),
-    "return": Action(s.ActionSerializer, _plain(subsidies.return_statement, "statement_id"), "退回（须填写原因）"),
-    "rebuild": Action(s.ActionSerializer, _plain(subsidies.rebuild, "statement_id"), "重新生成"),
+    "approve": Action(Plain, _plain(subsidies.approve, "statement_id"), "审批通过"),
+    "return": Action(Plain, _plain(subsidies.return_statement, "statement_id"), "退回（须填写原因）"),
+    "rebuild": Action(Plain, _plain(subsidies.rebuild, "statement_id"), "重新生成"),
 }

@@ -272,14 +272,19 @@ def action_view(
 
 
 def _endpoint(name: str, entry: Action, responses: dict):
-    @extend_schema(summary=entry.summary, request=entry.serializer, responses={**ACTION_ERRORS, **responses})
     def handler(self, request, pk=None):
         entry.run(int(pk), request.user, request.data)
         return self.action_response(int(pk))
 
     handler.__name__ = f"do_{name}"  # never shadow a view method (APIView.dispatch!)
     slug = name.replace("_", "-")
-    return drf_action(detail=True, methods=["post"], url_path=slug, url_name=slug)(handler)
+    endpoint = drf_action(detail=True, methods=["post"], url_path=slug, url_name=slug)(handler)
+    # After @action, which replaces the function's `kwargs` where drf-spectacular keeps its
+    # annotation: the other order loses the summary and the request body (the detail serializer
+    # was described as the body).
+    return extend_schema(summary=entry.summary, request=entry.serializer, responses={**ACTION_ERRORS, **responses})(
+        endpoint
+    )
 
 
 def add_action_endpoints(viewset, actions: Mapping[str, Action], *, responses: dict):

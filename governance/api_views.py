@@ -18,6 +18,8 @@ class MeView(APIView):
     """The signed-in account, from the request alone (no query beyond authentication): what a
     client checks its token with, and the framework's ceiling in `make bench`."""
 
+    permission_unscoped = True  # the caller's own account (governance.openapi)
+
     @extend_schema(
         summary="当前账号",
         responses=inline_serializer(

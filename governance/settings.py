@@ -329,10 +329,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation's error answers (their JSON bodies as components) and who may call it.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "governance.openapi.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "governance.roles.Role",
         "PartyRoleEnum": "incidents.constants.PartyRole",
         "CaseStatusEnum": "incidents.constants.CaseStatus",
+        "UrgeGradeEnum": "incidents.constants.UrgeGrade",
         "JobStatusEnum": "governance.models.JobStatus",
         "CreditFactStatusEnum": "credit.constants.FactStatus",
         "CreditRoundStatusEnum": "credit.constants.RoundStatus",

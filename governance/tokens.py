@@ -69,12 +69,16 @@ class IssueToken(knox_views.LoginView):
 
 
 class RevokeToken(knox_views.LogoutView):
+    permission_unscoped = True  # the caller's own tokens (governance.openapi)
+
     @extend_schema(summary="注销当前使用的 API 令牌", request=None, responses={204: None}, tags=["auth"])
     def post(self, request, format=None):
         return super().post(request, format)
 
 
 class RevokeAllTokens(knox_views.LogoutAllView):
+    permission_unscoped = True  # the caller's own tokens (governance.openapi)
+
     @extend_schema(summary="注销本人的全部 API 令牌", request=None, responses={204: None}, tags=["auth"])
     def post(self, request, format=None):
         return super().post(request, format)

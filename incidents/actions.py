@@ -12,8 +12,8 @@ def _plain(service):
 
 
 ACTIONS = {
-    "register": Action(s.ActionSerializer, _plain(services.register), "立案"),
-    "reject": Action(s.ActionSerializer, _plain(services.reject), "不予立案（须填写原因）"),
+    "register": Action(s.CaseActionSerializer, _plain(services.register), "立案"),
+    "reject": Action(s.CaseActionSerializer, _plain(services.reject), "不予立案（须填写原因）"),
     "merge": Action(
         s.MergeSerializer,
         lambda c, a, d: services.merge(
@@ -39,9 +39,9 @@ ACTIONS = {
         ),
         "到场确认（115：附手机定位）",
     ),
-    "accept": Action(s.ActionSerializer, _plain(services.accept), "签收"),
-    "return": Action(s.ActionSerializer, _plain(services.return_case), "退回（须填写原因）"),
-    "start": Action(s.ActionSerializer, _plain(services.start), "开始处置"),
+    "accept": Action(s.CaseActionSerializer, _plain(services.accept), "签收"),
+    "return": Action(s.CaseActionSerializer, _plain(services.return_case), "退回（须填写原因）"),
+    "start": Action(s.CaseActionSerializer, _plain(services.start), "开始处置"),
     "hand_down": Action(
         s.UnitActionSerializer,
         lambda c, a, d: services.hand_down(
@@ -49,7 +49,7 @@ ACTIONS = {
         ),
         "下派到村",
     ),
-    "escalate": Action(s.ActionSerializer, _plain(services.escalate), "上报上一级（须填写原因）"),
+    "escalate": Action(s.CaseActionSerializer, _plain(services.escalate), "上报上一级（须填写原因）"),
     "dispose": Action(
         s.DisposeSerializer,
         lambda c, a, d: services.dispose(
@@ -63,15 +63,15 @@ ACTIONS = {
         ),
         "处置反馈（结果和现场照片）",
     ),
-    "verify": Action(s.ActionSerializer, _plain(services.verify), "核查通过"),
-    "rework": Action(s.ActionSerializer, _plain(services.rework), "核查不通过，返工（须填写原因）"),
-    "close": Action(s.ActionSerializer, _plain(services.close), "结案"),
+    "verify": Action(s.CaseActionSerializer, _plain(services.verify), "核查通过"),
+    "rework": Action(s.CaseActionSerializer, _plain(services.rework), "核查不通过，返工（须填写原因）"),
+    "close": Action(s.CaseActionSerializer, _plain(services.close), "结案"),
     "urge": Action(
         s.UrgeSerializer,
         lambda c, a, d: services.urge(case_id=c, actor=a, grade=d["grade"], version=d.get("version"), note=d["note"]),
         "督办",
     ),
-    "comment": Action(s.ActionSerializer, _plain(services.comment), "备注"),
+    "comment": Action(s.CaseActionSerializer, _plain(services.comment), "备注"),
     "request_extension": Action(
         s.ExtensionRequestSerializer,
         lambda c, a, d: services.request_extension(
@@ -86,7 +86,7 @@ ACTIONS = {
         ),
         "延期审批",
     ),
-    "postpone": Action(s.ActionSerializer, _plain(services.postpone), "缓办（须填写原因）"),
+    "postpone": Action(s.CaseActionSerializer, _plain(services.postpone), "缓办（须填写原因）"),
     "callback": Action(
         s.CallbackSerializer,
         lambda c, a, d: services.callback(

@@ -19,9 +19,9 @@ ACTIONS = {
         ),
         "村级核实（须填写现场核实情况，附现场照片）",
     ),
-    "return": Action(s.ActionSerializer, _plain(services.return_claim), "退回补充材料（须写明需补充的材料）"),
-    "resubmit": Action(s.ActionSerializer, _plain(services.resubmit), "补充材料后重新提交"),
-    "approve": Action(s.ActionSerializer, _plain(services.approve), "乡镇审核通过"),
+    "return": Action(s.ClaimActionSerializer, _plain(services.return_claim), "退回补充材料（须写明需补充的材料）"),
+    "resubmit": Action(s.ClaimActionSerializer, _plain(services.resubmit), "补充材料后重新提交"),
+    "approve": Action(s.ClaimActionSerializer, _plain(services.approve), "乡镇审核通过"),
     "settle": Action(
         s.SettleSerializer,
         lambda c, a, d: services.settle(
@@ -34,7 +34,7 @@ ACTIONS = {
         ),
         "赔付（金额和日期）",
     ),
-    "decline": Action(s.ActionSerializer, _plain(services.decline), "拒赔（须填写原因）"),
-    "withdraw": Action(s.ActionSerializer, _plain(services.withdraw), "撤回（须填写原因）"),
-    "comment": Action(s.ActionSerializer, _plain(services.comment), "备注"),
+    "decline": Action(s.ClaimActionSerializer, _plain(services.decline), "拒赔（须填写原因）"),
+    "withdraw": Action(s.ClaimActionSerializer, _plain(services.withdraw), "撤回（须填写原因）"),
+    "comment": Action(s.ClaimActionSerializer, _plain(services.comment), "备注"),
 }

@@ -60,6 +60,7 @@ def key_scope(scope: str):
     """A DRF permission class: the request came with a key holding `scope`."""
 
     class HasScope(permissions.BasePermission):
+        openapi_description = f"接口密钥须含权限范围 {scope}（管理员在控制台签发）"  # governance.openapi
         message = _("该接口密钥无权调用此接口。")
 
         def has_permission(self, request, view):

@@ -24,7 +24,7 @@ from ..workflow import MEDIATION_WORKFLOW, PETITION_WORKFLOW, STATEMENT_WORKFLOW
 # --- input -----------------------------------------------------------------------------------
 
 
-class ActionSerializer(serializers.Serializer):
+class DisputeActionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, label=_("版本"))
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000, label=_("说明"))
 
@@ -45,7 +45,7 @@ class OpenMediationSerializer(serializers.Serializer):
     parties = MediationPartyInputSerializer(many=True, allow_empty=False, label=_("当事人"))
 
 
-class SessionSerializer(ActionSerializer):
+class SessionSerializer(DisputeActionSerializer):
     held_on = serializers.DateField(label=_("调解日期"))
     place = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, label=_("地点"))
     attendees = serializers.CharField(max_length=300, label=_("到场人员"))
@@ -53,28 +53,28 @@ class SessionSerializer(ActionSerializer):
     mediators = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, label=_("主持调解员"))
 
 
-class AgreeSerializer(ActionSerializer):
+class AgreeSerializer(DisputeActionSerializer):
     agreement_text = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=20000, label=_("协议内容")
     )
     agreement_file = serializers.FileField(required=False, allow_null=True, default=None, label=_("协议扫描件"))
 
 
-class ReferSerializer(ActionSerializer):
+class ReferSerializer(DisputeActionSerializer):
     referred_to = serializers.ChoiceField(choices=ReferredTo.choices, label=_("引导至"))
 
 
-class ConfirmSerializer(ActionSerializer):
+class ConfirmSerializer(DisputeActionSerializer):
     confirmed_on = serializers.DateField(label=_("司法确认日期"))
     court = serializers.CharField(max_length=100, label=_("确认法院"))
 
 
-class FollowUpSerializer(ActionSerializer):
+class FollowUpSerializer(DisputeActionSerializer):
     follow_up = serializers.IntegerField(label=_("回访计划"))
     done_on = serializers.DateField(required=False, allow_null=True, default=None, label=_("回访日期"))
 
 
-class EscalateSerializer(ActionSerializer):
+class EscalateSerializer(DisputeActionSerializer):
     body = serializers.IntegerField(label=_("上级调解组织"))
     mediators = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list, label=_("调解员（可不选）")
@@ -110,12 +110,12 @@ class PetitionInputSerializer(serializers.Serializer):
     on_behalf = serializers.BooleanField(required=False, default=False, label=_("信访代办"))
 
 
-class AssignOwnerSerializer(ActionSerializer):
+class AssignOwnerSerializer(DisputeActionSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), label=_("包案领导"))
     reply_due_on = serializers.DateField(required=False, allow_null=True, default=None, label=_("答复期限"))
 
 
-class ReplySerializer(ActionSerializer):
+class ReplySerializer(DisputeActionSerializer):
     reply_text = serializers.CharField(max_length=8000, label=_("答复意见"))
 
 

@@ -40,6 +40,7 @@ KIND_PARAMETER = OpenApiParameter(
 
 
 class IsPlatformAdmin(BasePermission):
+    openapi_description = "仅平台管理员"  # the schema's permissions (governance.openapi)
     message = _("只有平台管理员可以导入数据。")
 
     def has_permission(self, request, view):

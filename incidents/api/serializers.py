@@ -266,18 +266,18 @@ class IntakeSerializer(serializers.Serializer):
     result = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class ActionSerializer(serializers.Serializer):
+class CaseActionSerializer(serializers.Serializer):
     """Every action: the version the page was loaded with (stale → 409), and a note."""
 
     version = serializers.IntegerField(required=False, min_value=1, help_text=_("加载页面时的版本号"))
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class UnitActionSerializer(ActionSerializer):
+class UnitActionSerializer(CaseActionSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), label=_("处置单位"))
 
 
-class ArriveSerializer(ActionSerializer):
+class ArriveSerializer(CaseActionSerializer):
     """到场确认 (115): the phone's position where the browser gives it (all three or none)."""
 
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90, label=_("纬度"))
@@ -290,27 +290,27 @@ class ArriveSerializer(ActionSerializer):
         return attrs
 
 
-class MergeSerializer(ActionSerializer):
+class MergeSerializer(CaseActionSerializer):
     original = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), label=_("原事件"))
 
 
-class DisposeSerializer(ActionSerializer):
+class DisposeSerializer(CaseActionSerializer):
     result = serializers.CharField(max_length=2000, label=_("处置情况"))
     outcome = serializers.ChoiceField(choices=Outcome.choices, default=Outcome.RESOLVED, label=_("处置结果"))
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=9)
 
 
-class UrgeSerializer(ActionSerializer):
+class UrgeSerializer(CaseActionSerializer):
     grade = serializers.ChoiceField(choices=UrgeGrade.choices, default=UrgeGrade.NORMAL, label=_("督办等级"))
 
 
-class ExtensionRequestSerializer(ActionSerializer):
+class ExtensionRequestSerializer(CaseActionSerializer):
     until = serializers.DateTimeField(label=_("申请延期至"))
 
 
-class ExtensionDecisionSerializer(ActionSerializer):
+class ExtensionDecisionSerializer(CaseActionSerializer):
     approve = serializers.BooleanField(label=_("同意"))
 
 
-class CallbackSerializer(ActionSerializer):
+class CallbackSerializer(CaseActionSerializer):
     satisfaction = serializers.IntegerField(min_value=1, max_value=5, label=_("满意度"))

@@ -211,20 +211,20 @@ class ClaimFormSerializer(ClaimInputSerializer):
     )
 
 
-class ActionSerializer(serializers.Serializer):
+class ClaimActionSerializer(serializers.Serializer):
     """Every action: the version the page was loaded with (stale → 409), and a note."""
 
     version = serializers.IntegerField(required=False, min_value=1, help_text=_("加载页面时的版本号"))
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class VerifySerializer(ActionSerializer):
+class VerifySerializer(ClaimActionSerializer):
     photos = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, max_length=9, label=_("现场照片")
     )
 
 
-class SettleSerializer(ActionSerializer):
+class SettleSerializer(ClaimActionSerializer):
     paid_amount = serializers.DecimalField(min_value=0, label=_("赔付金额（元）"), **MONEY)
     paid_on = serializers.DateField(required=False, allow_null=True, label=_("赔付日期"), help_text=_("空则为今天"))
 
