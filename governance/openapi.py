@@ -13,7 +13,7 @@ it can answer, each with its JSON body as a component, and describes who may cal
 - 403 `Error` — every operation that needs a caller: none given (session authentication comes
   first, and DRF then answers 403, not 401), or a role that may not;
 - 404 `Error` — a path with parameters (an object that does not exist or is outside the caller's
-  areas), a list with a `cursor` (one that is not a cursor);
+  areas), a list with a `cursor` or `page` (one that is not one), an `area` query parameter;
 - 409 `Conflict` (`detail`, `current_state`, `current_version`) — a change of an existing object
   (a workflow action, an edit): a stale `version` or a state that does not allow it;
 - 422 `Error` — an operation taking an `Idempotency-Key`: the key used before for another body;
@@ -37,6 +37,9 @@ from rest_framework import permissions as drf_permissions
 from rest_framework.authentication import SessionAuthentication
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
+# Query parameters that name something which may not be there: a page of a paginated list (DRF
+# answers 404 for a cursor or page number that is not one), the area a figure is asked for.
+NAMING_QUERY = {"cursor", "page", "area"}
 JSON = "application/json"
 
 COMPONENTS = {
@@ -140,8 +143,8 @@ def _statuses(path: str, method: str, view, operation: dict) -> set[int]:
         if authenticators and not isinstance(authenticators[0], SessionAuthentication):
             if authenticators[0].authenticate_header(None):
                 found.add(401)
-    if "{" in path or any(p.get("name") == "cursor" for p in query):
-        found.add(404)  # an object outside the caller's areas, or a cursor that is not one
+    if "{" in path or any(p.get("name") in NAMING_QUERY for p in query):
+        found.add(404)  # an object outside the caller's areas, a cursor or page that is not one
     if method in WRITE_METHODS and "{" in path:
         found.add(409)  # every change of an existing object goes through workflow.perform's version check
     if any(p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key" for p in parameters):

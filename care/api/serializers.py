@@ -93,7 +93,7 @@ class PlanEventSerializer(serializers.ModelSerializer):
 class CareVisitSerializer(serializers.ModelSerializer):
     visitor_name = serializers.StringRelatedField(source="visitor")
     photo_url = serializers.SerializerMethodField()
-    case_number = serializers.CharField(source="case.number", read_only=True, default=None)
+    case_number = serializers.CharField(source="case.number", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = CareVisit

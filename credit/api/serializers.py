@@ -43,7 +43,7 @@ class SubjectSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
-    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True, default=None)
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Subject
@@ -101,7 +101,9 @@ class FactSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    source_case_number = serializers.CharField(source="source_case.number", read_only=True, default=None)
+    source_case_number = serializers.CharField(
+        source="source_case.number", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Fact
@@ -186,7 +188,7 @@ class AnswerInputSerializer(serializers.Serializer):
 
 
 class ObjectionSerializer(serializers.ModelSerializer):
-    subject_name = serializers.CharField(source="rating.subject.name", read_only=True, default=None)
+    subject_name = serializers.CharField(source="rating.subject.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Objection

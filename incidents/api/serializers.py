@@ -47,9 +47,11 @@ class CaseListSerializer(serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
     grid_name = serializers.CharField(source="grid.name", read_only=True)
-    handling_unit_name = serializers.CharField(source="handling_unit.name", read_only=True, default=None)
+    handling_unit_name = serializers.CharField(
+        source="handling_unit.name", read_only=True, default=None, allow_null=True
+    )
     possible_duplicate_of_number = serializers.CharField(
-        source="possible_duplicate_of.number", read_only=True, default=None
+        source="possible_duplicate_of.number", read_only=True, default=None, allow_null=True
     )
     colour = serializers.SerializerMethodField(help_text=_("green / yellow / red；无计时为空"))
 
@@ -149,7 +151,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = CaseEvent
@@ -183,8 +185,12 @@ class CaseDetailSerializer(CaseListSerializer):
     attachments = AttachmentSerializer(many=True, read_only=True)
     timeline = EventSerializer(source="events", many=True, read_only=True)
     actions = serializers.SerializerMethodField(help_text=_("当前用户现在可执行的操作"))
-    suggested_unit_name = serializers.CharField(source="suggested_unit.name", read_only=True, default=None)
-    duplicate_of_number = serializers.CharField(source="duplicate_of.number", read_only=True, default=None)
+    suggested_unit_name = serializers.CharField(
+        source="suggested_unit.name", read_only=True, default=None, allow_null=True
+    )
+    duplicate_of_number = serializers.CharField(
+        source="duplicate_of.number", read_only=True, default=None, allow_null=True
+    )
     time_left_seconds = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):

@@ -96,7 +96,7 @@ class ClaimListSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     household_name = serializers.CharField(source="household.head_name", read_only=True)
     peril_name = serializers.CharField(source="peril.name", read_only=True)
-    incident_number = serializers.CharField(source="incident.number", read_only=True, default=None)
+    incident_number = serializers.CharField(source="incident.number", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Claim
