@@ -6,7 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -137,7 +137,11 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         summary="登记走访（带位置、照片；可一步转立事件；幂等）",
         parameters=[idempotency.HEADER_PARAMETER],
         request={"multipart/form-data": s.VisitInputSerializer},
-        responses={201: s.CareVisitSerializer, 200: s.CareVisitSerializer},
+        responses={
+            201: s.CareVisitSerializer,
+            200: s.CareVisitSerializer,
+            404: OpenApiResponse(description="关爱计划不存在或不在您的范围内"),
+        },
     ),
 )
 class VisitViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
