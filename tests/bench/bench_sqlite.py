@@ -143,11 +143,19 @@ def pick(label: str, area, prefer: dict | None = None):
     """A record of model `label` inside `area` (the most recent one), or any for configuration."""
     from django.apps import apps
 
+    from grids.models import Area
+
     model = apps.get_model(label)
     rows = model._default_manager.filter(**(prefer or {})).order_by("-pk")
     fields = getattr(model, "area_fields", {})
+    above = [area.path[:i] for i in range(Area.steplen, len(area.path) + 1, Area.steplen)] if area else []
     if area is not None and area.level in fields:
         rows = rows.filter(**{fields[area.level]: area.pk})
+    elif area is not None and fields:  # held above the user's level (a township's policy): the user's own
+        level = next(lvl for lvl in ("village", "township", "county") if lvl in fields)
+        rows = rows.filter(**{fields[level]: Area.objects.filter(level=level, path__in=above).first()})
+    elif label == "incidents.Unit" and area is not None:  # the units of the user's area and those above it
+        rows = rows.filter(area__path__in=above)
     elif label == "grids.Area" and area is not None:
         rows = rows.filter(path__startswith=area.path).order_by("-level", "-pk")
     elif label == "grids.Assignment" and area is not None:
