@@ -25,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -305,14 +307,19 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
         cwd=BASE_DIR,
         env=env,
     )
-    for _ in range(100):
+    # ready when a worker answers (the master listens at once; on a loaded machine the workers
+    # take seconds to import Django, and a wrk run against them would count nothing)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):  # nosec B310
                 return server
+        except urllib.error.HTTPError:  # a worker answered (503: no beat on the bench, say)
+            return server
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.5)
     server.terminate()
-    sys.exit(f"gunicorn did not start; see {log}")
+    sys.exit(f"gunicorn did not answer /healthz within 3 minutes; see {log}")
 
 
 def worker_peak_mb(server: subprocess.Popen) -> float:
