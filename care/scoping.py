@@ -5,7 +5,7 @@ even where they hold other grants. Anything outside answers 404, like a missing 
 
 from grids.levels import AreaLevel
 from grids.models import Assignment
-from grids.scoping import VIEW, Grant, granted_areas, in_scope, scope_q
+from grids.scoping import VIEW, Grant, grant_covers, granted_areas, in_scope, scope_q, with_counties
 
 from .constants import CARE_ROLES
 
@@ -28,7 +28,7 @@ def care_grants(user) -> list[Grant] | None:
         for area_id, level, path in rows:
             if not any(path.startswith(g.path) for g in grants):
                 grants.append(Grant(area_id, level, path))
-        cache["care"] = grants
+        cache["care"] = with_counties(grants)
     return cache["care"]
 
 
@@ -47,6 +47,4 @@ def may_see(user, obj) -> bool:
     if grants is None:
         return True
     fields = obj.area_fields
-    return in_scope(user, VIEW, obj) and any(
-        g.level in fields and getattr(obj, fields[g.level]) == g.area_id for g in grants
-    )
+    return in_scope(user, VIEW, obj) and any(grant_covers(g, fields, obj) for g in grants)

@@ -38,7 +38,7 @@ from demo.grids import COUNTY_CODE
 from demo.incidents import ResetRefused
 from governance.models import AccessRecord, User
 from governance.roles import Role
-from grids.levels import AreaLevel
+from grids.levels import AreaLevel, ancestor_path
 from grids.models import Area, Assignment, Household, HouseholdColour, Resident
 
 # grids demo tag → (category, risk level, visit every N days)
@@ -266,7 +266,11 @@ def _colour_changes(rng, county, now) -> int:
 def _volunteers(rng, county, admin, today) -> tuple[int, int]:
     townships = Area.objects.filter(path__startswith=county.path, level=AreaLevel.TOWNSHIP).order_by("code")
     paths = [t.path for t in townships[:VOLUNTEER_TOWNSHIPS]]
-    villages = [v for v in Area.objects.filter(level=AreaLevel.VILLAGE).order_by("code") if v.path[:8] in paths]
+    villages = [
+        v
+        for v in Area.objects.filter(level=AreaLevel.VILLAGE).order_by("code")
+        if ancestor_path(v.path, AreaLevel.VILLAGE, AreaLevel.TOWNSHIP) in paths
+    ]
     items, volunteers = [], []
     for village in villages:
         items += [ShopItem(village=village, name=n, points=p, stock=rng.randint(5, 20)) for n, p in SHOP]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from demo.grids import COUNTY_CODE
 from demo.incidents import ResetRefused
 from governance.models import User
+from grids.levels import AreaLevel, ancestor_path
 from grids.models import Area
 from grids.selectors import subtree
 from oversight.assessment.rating import LEVELS, compute_ratings
@@ -35,7 +36,6 @@ def _evidence(county: Area, year: int, rng: random.Random, user) -> int:
     indicators = list(Indicator.objects.filter(is_active=True, metric=Metric.ENTERED, level__in=LEVELS))
     nodes = list(subtree(county).filter(level__in=LEVELS).values_list("id", "level", "path"))
     by_path = {path: pk for pk, _, path in nodes}
-    step = Area.steplen
     rows = []
     for pk, level, path in nodes:
         own = [i for i in indicators if i.level == level]
@@ -44,9 +44,11 @@ def _evidence(county: Area, year: int, rng: random.Random, user) -> int:
             rows.append(
                 Evidence(
                     area_id=pk,
-                    county_id=by_path[path[:step]],
-                    township_id=by_path.get(path[: 2 * step]) if len(path) >= 2 * step else None,
-                    village_id=pk if len(path) == 3 * step else None,
+                    county_id=by_path[ancestor_path(path, level, AreaLevel.COUNTY)],
+                    township_id=None
+                    if level == AreaLevel.COUNTY
+                    else by_path[ancestor_path(path, level, AreaLevel.TOWNSHIP)],
+                    village_id=pk if level == AreaLevel.VILLAGE else None,
                     year=year,
                     indicator=ind,
                     passed=ind is not failing,

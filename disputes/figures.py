@@ -242,8 +242,9 @@ def area_for(user, raw: str) -> Area:
     if grants is None:
         area = qs.filter(level=AreaLevel.COUNTY).order_by("path").first()
     else:
-        grant = next((g for g in grants if g.level in COLUMN), None)
-        area = qs.filter(pk=grant.area_id).first() if grant else None
+        grant = next((g for g in grants if g.level in COLUMN or g.counties), None)
+        # a city's grant: its first county's figures (the page shows one county at a time)
+        area = qs.filter(pk=grant.counties[0] if grant.counties else grant.area_id).first() if grant else None
     if area is None:
         raise Http404(_("没有可查看的区域。"))
     return area

@@ -39,7 +39,7 @@ from governance.roles import Role
 
 from . import spatial
 from .coords import SYSTEMS, convert
-from .levels import AreaLevel
+from .levels import AreaLevel, grid_ancestor_paths
 from .models import (
     Area,
     Assignment,
@@ -299,7 +299,9 @@ def rate_month(*, month: dt.date, platform_counts: dict[int, tuple[int, int]]) -
         )
     )
     paths = dict(
-        Area.objects.filter(path__in={p[:n] for *_r, p, _s in posts for n in (4, 8, 12)}).values_list("path", "id")
+        Area.objects.filter(
+            path__in={p for *_r, g, _s in posts for p in grid_ancestor_paths(g).values()}
+        ).values_list("path", "id")
     )
     earlier = [_months_back(month, n) for n in range(1, rules.dismissal_months)]
     low_before: dict[int, int] = {}
@@ -320,9 +322,9 @@ def rate_month(*, month: dt.date, platform_counts: dict[int, tuple[int, int]]) -
         row = MonthlyRating(
             worker_id=user_id,
             month=month,
-            county_id=paths[path[:4]],
-            township_id=paths[path[:8]],
-            village_id=paths[path[:12]],
+            county_id=paths[grid_ancestor_paths(path)[AreaLevel.COUNTY]],
+            township_id=paths[grid_ancestor_paths(path)[AreaLevel.TOWNSHIP]],
+            village_id=paths[grid_ancestor_paths(path)[AreaLevel.VILLAGE]],
             grid_id=grid_id,
             checkin_days=checkins.get(user_id, 0),
             visits=sum(days),

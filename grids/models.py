@@ -31,7 +31,7 @@ AREA_PERMISSIONS = (
 
 
 class Area(MP_Node):
-    """区域节点：县、乡镇、村/社区、基础网格或微网格。子树查询是一条按路径前缀的索引查询。"""
+    """区域节点：市、县、乡镇、村/社区、基础网格或微网格。子树查询是一条按路径前缀的索引查询。"""
 
     steplen = 4
     node_order_by = ["code"]
@@ -54,7 +54,8 @@ class Area(MP_Node):
         constraints = [
             models.CheckConstraint(
                 name="area_code_fits_level",
-                condition=Q(level=AreaLevel.COUNTY, code__regex=code_regex(AreaLevel.COUNTY))
+                condition=Q(level=AreaLevel.CITY, code__regex=code_regex(AreaLevel.CITY))
+                | Q(level=AreaLevel.COUNTY, code__regex=code_regex(AreaLevel.COUNTY))
                 | Q(level=AreaLevel.TOWNSHIP, code__regex=code_regex(AreaLevel.TOWNSHIP))
                 | Q(level=AreaLevel.VILLAGE, code__regex=code_regex(AreaLevel.VILLAGE))
                 | Q(level=AreaLevel.GRID, code__regex=code_regex(AreaLevel.GRID))

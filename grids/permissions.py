@@ -8,6 +8,9 @@ records holds it, so no one rewrites a resident list whose tags they cannot see.
 
 The kernel's and this app's roles are set here; an app above that brings its own roles names a
 dict role → (levels, permissions) in settings.AREA_ROLES (e.g. `insurance.roles.AREA_ROLES`).
+
+A city command centre's operators and leaders (and a city's admin) are the same roles held on
+the city node: their grant covers every county of the city (grids.scoping, `Grant.counties`).
 """
 
 from governance.registry import entries
@@ -26,11 +29,11 @@ from .scoping import (
 
 _OWN: dict[str, tuple[set[str], tuple[str, ...]]] = {
     Role.COMMAND_OPERATOR: (
-        {AreaLevel.COUNTY, AreaLevel.TOWNSHIP},
+        {AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP},
         (VIEW, VIEW_KEY_PERSONS, VIEW_INSURANCE, VIEW_CREDIT),
     ),
     Role.COMMAND_LEADER: (
-        {AreaLevel.COUNTY, AreaLevel.TOWNSHIP},
+        {AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP},
         (VIEW, VIEW_IDENTITY, VIEW_KEY_PERSONS, VIEW_INSURANCE, VIEW_CREDIT),
     ),
     Role.TOWNSHIP_OFFICER: ({AreaLevel.TOWNSHIP}, (VIEW, CHANGE, VIEW_KEY_PERSONS, VIEW_INSURANCE, VIEW_CREDIT)),
@@ -46,7 +49,7 @@ _OWN: dict[str, tuple[set[str], tuple[str, ...]]] = {
         (VIEW, CHANGE, VIEW_IDENTITY, VIEW_KEY_PERSONS, VIEW_INSURANCE),
     ),
     Role.ADMIN: (
-        {AreaLevel.COUNTY},
+        {AreaLevel.CITY, AreaLevel.COUNTY},
         (VIEW, CHANGE, MANAGE_ASSIGNMENTS, VIEW_IDENTITY, VIEW_KEY_PERSONS, VIEW_INSURANCE, VIEW_CREDIT),
     ),
 }

@@ -5,6 +5,10 @@ its subtree: for areas it is a path-prefix filter, for business rows (which carr
 county / township / village / grid ids, see `area_fields`) an indexed equality filter.
 `restrict(user, perm)` costs one query for the user's grants (cached on the user object)
 and adds a WHERE clause; `in_scope` checks one object in memory with no query.
+
+A grant on a city (a prefecture in one installation) covers its counties: business rows carry
+no city column, so such a grant carries the ids of the counties under it (`Grant.counties`, read
+with one more query only when the user holds a city grant) and matches rows by `county_id`.
 """
 
 from dataclasses import dataclass
@@ -22,11 +26,45 @@ VIEW_INSURANCE = "view_insurance_records"
 VIEW_CREDIT = "view_credit_records"
 
 
+CITY = "city"  # grids.levels.AreaLevel.CITY (levels imports nothing from here; kept plain)
+COUNTY = "county"
+
+
 @dataclass(frozen=True)
 class Grant:
     area_id: int
     level: str
     path: str
+    counties: tuple[int, ...] = ()  # a city's grant: the counties under it
+
+
+def with_counties(grants: list[Grant]) -> list[Grant]:
+    """`grants` with every city grant carrying the ids of its counties (one query, only when
+    there is a city grant)."""
+    cities = [g for g in grants if g.level == CITY]
+    if not cities:
+        return grants
+    from .models import Area
+
+    q = Q(pk__in=[])
+    for g in cities:
+        q |= Q(path__startswith=g.path)
+    rows = Area.objects.filter(q, level=COUNTY).values_list("id", "path")
+    return [
+        Grant(g.area_id, g.level, g.path, tuple(i for i, p in rows if p.startswith(g.path)))
+        if g.level == CITY
+        else g
+        for g in grants
+    ]
+
+
+def grant_covers(grant: Grant, area_fields: dict, obj) -> bool:
+    """Whether one grant covers a loaded business row (by its area columns, in memory)."""
+    if grant.level in area_fields:
+        return getattr(obj, area_fields[grant.level]) == grant.area_id
+    if grant.counties and COUNTY in area_fields:
+        return getattr(obj, area_fields[COUNTY]) in grant.counties
+    return False
 
 
 def granted_areas(user, perm: str) -> list[Grant] | None:
@@ -54,7 +92,7 @@ def granted_areas(user, perm: str) -> list[Grant] | None:
         for area_id, level, path in rows:  # ordered by path: an ancestor comes before its subtree
             if not any(path.startswith(g.path) for g in grants):
                 grants.append(Grant(area_id, level, path))
-        cache[perm] = grants
+        cache[perm] = with_counties(grants)
     return cache[perm]
 
 
@@ -74,6 +112,8 @@ def scope_q(model, grants: list[Grant], prefix: str = "") -> Q:
     for g in grants:
         if g.level in area_fields:
             by_level.setdefault(g.level, []).append(g.area_id)
+        elif g.counties and COUNTY in area_fields:  # a city: the rows of its counties
+            by_level.setdefault(COUNTY, []).extend(g.counties)
     for level, ids in by_level.items():
         q |= Q(**{f"{prefix}{area_fields[level]}__in": ids})
     return q
@@ -86,7 +126,7 @@ def in_scope(user, perm: str, obj) -> bool:
     area_fields = getattr(obj, "area_fields", None)
     if area_fields is None:
         return any(obj.path.startswith(g.path) for g in grants)
-    return any(g.level in area_fields and getattr(obj, area_fields[g.level]) == g.area_id for g in grants)
+    return any(grant_covers(g, area_fields, obj) for g in grants)
 
 
 class ScopeMixin:

@@ -21,7 +21,7 @@ from governance.roles import Role
 
 from . import spatial
 from .codes import validate_area_code
-from .levels import AreaLevel, child_level
+from .levels import ROOT_LEVELS, AreaLevel, child_level
 from .models import Area, AreaNameChange, AreaUserPermission, Assignment
 from .permissions import ROLE_AREA_PERMISSIONS, ROLE_LEVELS
 from .scoping import forget_grants
@@ -83,8 +83,8 @@ def check_new_area(
     messages (keys: parent, level, code, name, boundary, center_lat, center_lng)."""
     errors: dict[str, list] = {}
     if level is not None:
-        if not parent_code and level != AreaLevel.COUNTY:
-            errors["parent"] = [_("只有县级区域可以没有上级。")]
+        if not parent_code and level not in ROOT_LEVELS:
+            errors["parent"] = [_("只有市级或县级区域可以没有上级。")]
         elif parent_level is not None and child_level(parent_level) != level:
             child = child_level(parent_level)
             errors["level"] = [
@@ -98,7 +98,7 @@ def check_new_area(
         errors["code"] = [_("区划代码不能为空。")]
     elif code_taken:
         errors["code"] = [_("区划代码 %(code)s 已存在。") % {"code": code}]
-    elif level in AreaLevel.values and (level == AreaLevel.COUNTY or parent_code):
+    elif level in AreaLevel.values and (level in ROOT_LEVELS or parent_code):
         try:
             validate_area_code(level, code, parent_code or None)
         except ValidationError as exc:

@@ -9,7 +9,7 @@ from grids.models import Area
 
 from .constants import HandlingLevel as L
 from .constants import LimitUnit, Phase, UnitKind, Urgency
-from .models import Category, ReplyTemplate, TimeLimit, Unit
+from .models import Category, ReplyTemplate, RoutingRule, TimeLimit, Unit
 
 # Petty theft and similar property crime: what the safe-home insurance pays for (insurance app).
 THEFT_CATEGORY = "ZA03"
@@ -213,16 +213,27 @@ REPLY_TEMPLATES = [
 ]
 
 
-def ensure_units(county: Area) -> dict[str, Unit]:
-    """The command centre, the departments, and one unit per township and village."""
-    units = {}
-    units["centre"], _ = Unit.objects.get_or_create(
-        code="command-centre", defaults={"kind": UnitKind.COMMAND_CENTRE, "name": "县综治指挥中心", "area": county}
+def _own_unit(county: Area, code: str, kind: str, name: str) -> Unit:
+    """The county's unit `code`: the installation's first county keeps the plain code (the
+    single-county installation as always); another county of a prefecture gets its own unit
+    `<code>-<county code>` named after it."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        return Unit.objects.create(code=code, kind=kind, name=name, area=county)
+    if unit.area_id == county.id:
+        return unit
+    unit, _ = Unit.objects.get_or_create(
+        code=f"{code}-{county.code}", defaults={"kind": kind, "name": f"{county.name}{name}", "area": county}
     )
+    return unit
+
+
+def ensure_units(county: Area) -> dict[str, Unit]:
+    """The command centre, the departments, and one unit per township and village (per county:
+    each county of a prefecture has its own centre and departments)."""
+    units = {"centre": _own_unit(county, "command-centre", UnitKind.COMMAND_CENTRE, "县综治指挥中心")}
     for code, name in DEPARTMENTS:
-        units[code], _ = Unit.objects.get_or_create(
-            code=f"dept-{code}", defaults={"kind": UnitKind.DEPARTMENT, "name": name, "area": county}
-        )
+        units[code] = _own_unit(county, f"dept-{code}", UnitKind.DEPARTMENT, name)
     have = set(Unit.objects.filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.VILLAGE]).values_list("area_id", flat=True))
     missing = Area.objects.filter(path__startswith=county.path, level__in=[AreaLevel.TOWNSHIP, AreaLevel.VILLAGE])
     Unit.objects.bulk_create(
@@ -238,6 +249,23 @@ def ensure_units(county: Area) -> dict[str, Unit]:
         batch_size=1000,
     )
     return units
+
+
+def _own_department_routes(county: Area, units: dict[str, Unit]) -> None:
+    """The catalogue's department categories name the first county's departments as their
+    default; another county of a prefecture sends them to its own departments by routing rules
+    on the county node (the same rules an admin edits in the console, per county)."""
+    own = {f"dept-{code}": units[code] for code, _name in DEPARTMENTS}
+    leaves = Category.objects.filter(handling_level=L.DEPARTMENT).select_related(
+        "default_unit", "parent__default_unit"
+    )
+    rules = []
+    for category in leaves:
+        default = category.default_unit or (category.parent.default_unit if category.parent_id else None)
+        if default is None or default.area_id == county.id or default.code not in own:
+            continue
+        rules.append(RoutingRule(category=category, area=county, unit=own[default.code]))
+    RoutingRule.objects.bulk_create(rules, ignore_conflicts=True)  # one rule per category and area
 
 
 @transaction.atomic
@@ -272,6 +300,7 @@ def ensure_catalogue(county: Area) -> None:
                     phase=phase,
                     defaults={"amount": amount, "warn_amount": warn, "unit": unit},
                 )
+    _own_department_routes(county, units)
     if not ReplyTemplate.objects.exists():
         by_code = dict(Category.objects.filter(parent__isnull=True).values_list("code", "id"))
         ReplyTemplate.objects.bulk_create(

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from governance.notifications import notify
 
 from . import response, services
-from .constants import CaseStatus, UnitKind, Urgency
-from .models import Case, Unit
-from .units import people_of
+from .constants import CaseStatus, Urgency
+from .models import Case
+from .units import centre_of, people_of
 
 
 def handle_urgent(*, case_id: int) -> Case | None:
@@ -31,7 +31,7 @@ def handle_urgent(*, case_id: int) -> Case | None:
             services.register(case_id=case.pk, actor=None, note=_("马上办：紧急事件自动立案"))
             case, _event = services.dispatch(case_id=case.pk, actor=None, unit=unit, note=_("马上办：紧急事件自动派遣"))
             title = _("马上办：%(n)s 已派遣至 %(u)s") % {"n": case.number, "u": unit.name}
-        centre = Unit.objects.filter(kind=UnitKind.COMMAND_CENTRE).first()
+        centre = centre_of(case.county_id)
         transaction.on_commit(
             lambda: notify(
                 people_of(centre), kind="urgent", title=title, body=case.description[:200], link=f"/cases/{case.pk}/"

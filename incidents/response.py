@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from governance.notifications import notify_batch
 
-from .constants import OPEN_STATES, ResponseStage, UnitKind, Urgency
+from .constants import OPEN_STATES, ResponseStage, Urgency
 from .models import Case, ResponseLimit, Unit, UrgentResponse
-from .units import people_of_units
+from .units import centre_of, people_of_units
 
 S = ResponseStage
 DEFAULT_LIMITS = {"push_seconds": 60, "dispatch_seconds": 60, "arrive_seconds": 300, "alert_seconds": 20}
@@ -161,14 +161,15 @@ def watch(at: dt.datetime | None = None) -> tuple[int, int]:
 
 def _send_alerts(responses: list[UrgentResponse], at: dt.datetime) -> None:
     """The centre hears of every timer; the handling unit of its own arrival timer."""
-    centre = Unit.objects.filter(kind=UnitKind.COMMAND_CENTRE).first()
-    people = people_of_units([centre, *{r.unit for r in responses if r.unit_id}])
+    centres = {county_id: centre_of(county_id) for county_id in {r.case.county_id for r in responses}}
+    people = people_of_units([*centres.values(), *{r.unit for r in responses if r.unit_id}])
     messages = []
     for r in responses:
         left = int((r.due_at - at).total_seconds())
         title = (
             _("115 超时：%(n)s %(stage)s已超过时限") if left < 0 else _("115 提醒：%(n)s %(stage)s剩余 %(s)d 秒")
         ) % {"n": r.case.number, "stage": r.get_stage_display(), "s": max(left, 0)}
+        centre = centres[r.case.county_id]  # each county's own centre
         receivers = list(people.get(centre.id, [])) if centre else []
         if r.stage == S.ARRIVE and r.unit_id:
             receivers += people.get(r.unit_id, [])

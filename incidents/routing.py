@@ -8,6 +8,7 @@
 3. Otherwise None: the case waits in the command centre's manual queue.
 """
 
+from grids.levels import AreaLevel
 from grids.models import Area
 
 from .constants import HandlingLevel, UnitKind
@@ -15,7 +16,8 @@ from .models import Category, RoutingRule, Unit
 
 
 def route(category: Category, grid: Area) -> Unit | None:
-    ancestor_ids = [a.id for a in Area.objects.get_ancestors(grid)] + [grid.id]
+    ancestors = [*Area.objects.get_ancestors(grid), grid]
+    ancestor_ids = [a.id for a in ancestors]
     depth_of = {area_id: i for i, area_id in enumerate(ancestor_ids)}
     categories = [category.id] + ([category.parent_id] if category.parent_id else [])
     rules = list(
@@ -27,6 +29,8 @@ def route(category: Category, grid: Area) -> Unit | None:
     level = category.handling_level
     if level == HandlingLevel.DEPARTMENT:
         return category.default_unit or (category.parent.default_unit if category.parent_id else None)
-    area_id = ancestor_ids[1] if level == HandlingLevel.TOWNSHIP else ancestor_ids[2]  # county, township, village
+    # the grid's township or village (by level: a county under a city sits one level deeper)
+    wanted = AreaLevel.TOWNSHIP if level == HandlingLevel.TOWNSHIP else AreaLevel.VILLAGE
+    area_id = next(a.id for a in ancestors if a.level == wanted)
     kind = UnitKind.TOWNSHIP if level == HandlingLevel.TOWNSHIP else UnitKind.VILLAGE
     return Unit.objects.filter(area_id=area_id, kind=kind).first()

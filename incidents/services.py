@@ -17,7 +17,7 @@ from .constants import CaseStatus, Outcome, Phase, UnitKind, UrgeGrade
 from .deadlines import stage_times
 from .escalation import one_level_up
 from .models import Case, CaseEvent, Unit
-from .units import COMMAND_ROLES, UNIT_ROLES, people_of
+from .units import COMMAND_ROLES, UNIT_ROLES, centre_of, people_of
 from .workflow import CASE_WORKFLOW, sees
 
 _URGE_ORDER = [UrgeGrade.NORMAL, UrgeGrade.YELLOW, UrgeGrade.RED]
@@ -90,7 +90,7 @@ def _notify_people(kind: str, title_format: str, people):
 
 
 def _centre_people(case):
-    return people_of(Unit.objects.filter(kind=UnitKind.COMMAND_CENTRE).first())
+    return people_of(centre_of(case.county_id))
 
 
 def act(

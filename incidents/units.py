@@ -77,3 +77,18 @@ def people_of_units(units) -> dict[int, list[int]]:
         for unit_id, user_id in members.values_list("unit_id", "user_id"):
             found[unit_id].append(user_id)
     return found
+
+
+def centre_of(county_id):
+    """The command centre of a county (a prefecture has one per county); where the county has
+    none, the installation's first one (a single county whose centre sits elsewhere)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .models import Unit
+
+    return (
+        Unit.objects.filter(kind=UnitKind.COMMAND_CENTRE)
+        .annotate(own=Case(When(area_id=county_id, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("own", "id")
+        .first()
+    )

@@ -5,7 +5,7 @@ an insurer's staff to the policies of the insurer they work for."""
 from django.db.models import Prefetch, Q
 
 from governance.roles import Role
-from grids.levels import DEPTH, AreaLevel
+from grids.levels import LEVEL_ORDER, AreaLevel
 from grids.models import Area
 from grids.scoping import VIEW_INSURANCE, granted_areas, scope_q
 
@@ -13,7 +13,14 @@ from .constants import ClaimStatus
 from .models import Claim, ClaimEvent, Insurer, Peril, Policy, PremiumSchedule
 from .workflow import insurer_ids, is_insurer_staff
 
-TOWNSHIP_PATH = DEPTH[AreaLevel.TOWNSHIP] * Area.steplen
+BELOW_TOWNSHIP = (AreaLevel.VILLAGE, AreaLevel.GRID, AreaLevel.MICRO_GRID)
+
+
+def _township_path(grant) -> str:
+    """The path of the township above a village's or a grid's grant (a county under a city sits
+    one level deeper, so the township's path is cut from the grant's own, not at a fixed length)."""
+    below = LEVEL_ORDER.index(AreaLevel(grant.level)) - LEVEL_ORDER.index(AreaLevel.TOWNSHIP)
+    return grant.path[: len(grant.path) - below * Area.steplen]
 
 
 def policies_for(user):
@@ -23,7 +30,7 @@ def policies_for(user):
         qs = Policy.objects.all()
     else:
         q = scope_q(Policy, grants)
-        below = {g.path[:TOWNSHIP_PATH] for g in grants if g.level not in Policy.area_fields}
+        below = {_township_path(g) for g in grants if g.level in BELOW_TOWNSHIP}
         if below:
             q |= Q(township__path__in=below)
         qs = Policy.objects.filter(q)

@@ -14,7 +14,7 @@ row (no cache in between).
 import hashlib
 import secrets
 
-from grids.scoping import Grant
+from grids.scoping import Grant, with_counties
 
 from .constants import PREFIX_LENGTH
 from .models import ApiKey
@@ -50,7 +50,7 @@ def grants(key: ApiKey) -> list[Grant]:
     for area in sorted(key.areas.all(), key=lambda a: a.path):
         if not any(area.path.startswith(g.path) for g in found):
             found.append(Grant(area.id, area.level, area.path))
-    return found
+    return with_counties(found)
 
 
 def covers(key: ApiKey, area) -> bool:

@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from grids.levels import AreaLevel
+from grids.levels import AreaLevel, ancestor_path
 from grids.models import Area
 from incidents.constants import OPEN_STATES, CaseStatus, Urgency
 from incidents.models import Case, Category
@@ -161,7 +161,9 @@ def stability_rows(scope: OversightScope) -> list[dict]:
     if scope.area.level == AreaLevel.COUNTY:
         indices = StabilityIndex.objects.filter(county_id=scope.area.id)
     else:
-        indices = StabilityIndex.objects.filter(township__path=scope.area.path[: 2 * Area.steplen])
+        indices = StabilityIndex.objects.filter(
+            township__path=ancestor_path(scope.area.path, scope.area.level, AreaLevel.TOWNSHIP)
+        )
     week = indices.order_by("-week_start").values_list("week_start", flat=True).first()
     if week is None:
         return []

@@ -36,8 +36,8 @@ from django.utils.translation import gettext_lazy as _
 from care import figures as care_figures
 from credit import figures as credit_figures
 from disputes import figures as dispute_figures
-from grids.levels import AreaLevel
-from grids.models import Area, HouseholdColour
+from grids.levels import AreaLevel, ancestor_path
+from grids.models import HouseholdColour
 from grids.scoping import VIEW, VIEW_CREDIT, VIEW_INSURANCE, in_scope
 from incidents import response
 from incidents.constants import CaseStatus, Urgency
@@ -344,7 +344,7 @@ def _wan(yuan) -> str:
 def _policy_filter(scope: OversightScope) -> dict:
     """Policies are bought per township: a village's dashboard shows its township's policy."""
     if scope.area.level == AreaLevel.VILLAGE:
-        return {"township__path": scope.area.path[: 2 * Area.steplen]}
+        return {"township__path": ancestor_path(scope.area.path, AreaLevel.VILLAGE, AreaLevel.TOWNSHIP)}
     return scope.cases_filter
 
 

@@ -77,7 +77,7 @@ def may_oversee(user) -> bool:
 def _default_area(user) -> Area:
     grants = granted_areas(user, VIEW)
     if grants is None:
-        area = Area.objects.filter(depth=1).defer("boundary").first()
+        area = Area.objects.filter(level__in=SHOWN_LEVELS).defer("boundary").order_by("path").first()
     else:
         shown = [g for g in grants if g.level in SHOWN_LEVELS]
         area = Area.objects.defer("boundary").get(pk=shown[0].area_id) if shown else None

@@ -55,8 +55,9 @@ class World:
         return self.towns[1]
 
 
-def build_world() -> World:
-    county = services.create_area(parent=None, level=AreaLevel.COUNTY, code="411425", name="虞城县")
+def build_world(city: Area | None = None) -> World:
+    """The World; with `city`, its county sits under that city (a prefecture) instead of being the root."""
+    county = services.create_area(parent=city, level=AreaLevel.COUNTY, code="411425", name="虞城县")
     towns, villages, grids = [], {}, {}
     for ti, (tcode, tname) in enumerate([("411425100", "城关镇"), ("411425200", "肖旗乡")]):
         town = services.create_area(parent=county, level=AreaLevel.TOWNSHIP, code=tcode, name=tname)

@@ -27,17 +27,28 @@ from grids.models import (
     SpotCheck,
 )
 
-from .county import BASE_GRID_TARGET, COUNTY_CODE, create_areas, plan_county, save_counts
+from .county import BASE_GRID_TARGET, COUNTY_CODE, PREFECTURES, create_areas, plan_county, plan_prefecture, save_counts
 from .households import HouseholdMaker
 from .people import PASSWORD, STAFF_USERNAMES, USERNAME_PREFIXES, create_people, plan_people
 
-__all__ = ["BASE_GRID_TARGET", "COUNTY_CODE", "PASSWORD", "Summary", "demo_users", "is_loaded", "reset", "seed"]
+__all__ = [
+    "BASE_GRID_TARGET",
+    "COUNTY_CODE",
+    "PASSWORD",
+    "PREFECTURES",
+    "Summary",
+    "demo_users",
+    "is_loaded",
+    "reset",
+    "seed",
+]
 
 DEFAULT_SEED = 2257
 
 
 @dataclass
 class Summary:
+    counties: int
     townships: int
     villages: int
     grids: int
@@ -49,7 +60,17 @@ class Summary:
 
 
 def is_loaded() -> bool:
+    """Whether the demo county is there (alone, or in its prefecture)."""
     return Area.objects.filter(code=COUNTY_CODE).exists()
+
+
+def demo_root() -> Area | None:
+    """The root of the demo's tree: its city when a prefecture was built, else the county."""
+    county = Area.objects.filter(code=COUNTY_CODE).first()
+    if county is None:
+        return None
+    parent = Area.objects.get_parent(county) if county.depth > 1 else None
+    return parent if parent is not None and parent.code in PREFECTURES else county
 
 
 def demo_users():
@@ -67,17 +88,26 @@ def seed(
     scale: float = 1.0,
     townships: int | None = None,
     grids_per_village: int | None = None,
+    prefecture: str | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> Summary:
     """Build the demo county in one transaction. The caller checks `is_loaded()` first.
-    `households_per_grid` None: 20–30 households and 70–120 people per grid (× `scale`)."""
+    `households_per_grid` None: 20–30 households and 70–120 people per grid (× `scale`).
+    `prefecture` ("4114"): the whole city with all its counties instead, the city the root
+    (`townships` then keeps the first N of each county)."""
     per_grid = None if households_per_grid is None else round(households_per_grid * scale)
     with transaction.atomic():
-        county = plan_county(random.Random(f"{seed}:county"), townships, grids_per_village)
+        if prefecture is None:
+            county = plan_county(random.Random(f"{seed}:county"), townships, grids_per_village)
+        else:
+            county = plan_prefecture(prefecture, random.Random(f"{seed}:city"), townships, grids_per_village)
         create_areas(county)
+        counties = county.of_level(AreaLevel.COUNTY)
+        towns = county.of_level(AreaLevel.TOWNSHIP)
         villages, grids = county.of_level(AreaLevel.VILLAGE), county.of_level(AreaLevel.GRID)
         log(
-            f"区域：{county.name}，{len(county.children)} 个乡镇、{len(villages)} 个村（社区）、{len(grids)} 个基础网格"
+            f"区域：{county.name}，{len(counties)} 个县级单位、{len(towns)} 个乡镇、{len(villages)} 个村（社区）、"
+            f"{len(grids)} 个基础网格"
         )
 
         people = plan_people(county, random.Random(f"{seed}:people"), timezone.localdate())
@@ -89,15 +119,16 @@ def seed(
 
         maker = HouseholdMaker(seed, per_grid, scale)
         total_households = total_residents = 0
-        for i, town in enumerate(county.children, start=1):
+        for i, town in enumerate(towns, start=1):
             households, residents = maker.township(town)
             total_households += households
             total_residents += residents
-            log(f"  [{i}/{len(county.children)}] {town.name}：{households} 户，{residents} 人")
+            log(f"  [{i}/{len(towns)}] {town.parent.name}{town.name}：{households} 户，{residents} 人")
         save_counts(county)
     spatial.invalidate()  # the point → grid index rebuilds on its next lookup
     return Summary(
-        townships=len(county.children),
+        counties=len(counties),
+        townships=len(towns),
         villages=len(villages),
         grids=len(grids),
         vacant_grids=len(people.vacant),
@@ -109,14 +140,15 @@ def seed(
 
 
 def reset() -> None:
-    """Delete the demo county with everything on it, and the demo accounts."""
+    """Delete the demo county (or its prefecture) with everything on it, and the demo accounts."""
     with transaction.atomic():
-        county = Area.objects.filter(code=COUNTY_CODE).first()
+        county = demo_root()
         users = demo_users()
         if county is not None:
+            counties = Area.objects.filter(path__startswith=county.path, level=AreaLevel.COUNTY)
             for fieldwork_model in (MonthlyRating, LeaderReview, SpotCheck, HouseholdVisit, PatrolCheckIn):
-                fieldwork_model.objects.filter(county=county).delete()
-            Household.objects.filter(county=county).delete()
+                fieldwork_model.objects.filter(county__in=counties).delete()
+            Household.objects.filter(county__in=counties).delete()
             Assignment.objects.filter(Q(area__path__startswith=county.path) | Q(user__in=users)).delete()
         else:
             Assignment.objects.filter(user__in=users).delete()

@@ -1,6 +1,10 @@
 """The demo county's area tree: the real county, townships and villages of Yucheng from
 `demo/data/yucheng_411425.csv`, generated base grids under the villages, rectangular
-boundaries tiling the county, and a bulk insert with treebeard paths built by hand."""
+boundaries tiling the county, and a bulk insert with treebeard paths built by hand.
+
+`plan_prefecture("4114")` plans the whole city instead (商丘市: 11 county-level units, 199
+townships, 4,834 villages from `demo/data/shangqiu_4114.csv`, extracted from the same package by
+`frontend/scripts/extract-city.js`), the city the root and each county under it."""
 
 import csv
 import random
@@ -8,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grids.codes import validate_area_code
-from grids.levels import DEPTH, AreaLevel
+from grids.levels import AreaLevel
 from grids.models import Area
 
-from .layout import COUNTY_RECT, Rect, tile
+from .layout import CITY_RECT, COUNTY_RECT, Rect, tile
 
 CSV_PATH = Path(__file__).resolve().parent.parent / "data" / "yucheng_411425.csv"
 # Names the statistics data spells differently from the civil-affairs place-name record (code,
@@ -20,6 +24,8 @@ CSV_PATH = Path(__file__).resolve().parent.parent / "data" / "yucheng_411425.csv
 CORRECTIONS_PATH = CSV_PATH.parent / "name_corrections.csv"
 COUNTY_CODE = "411425"
 BASE_GRID_TARGET = 2257  # Yucheng's base grids (and grid managers), as the county reports them
+# The prefectures `seed_demo --prefecture CODE` can build: the city's 4-digit code → its divisions.
+PREFECTURES = {"4114": CSV_PATH.parent / "shangqiu_4114.csv"}
 BATCH = 1000
 
 
@@ -77,8 +83,8 @@ def name_corrections(path: Path = CORRECTIONS_PATH) -> dict[str, tuple[str, str]
         return {r["code"]: (r["statistics_name"], r["name"]) for r in csv.DictReader(f)}
 
 
-def read_divisions(path: Path = CSV_PATH) -> Node:
-    """The county with all its townships and villages from the CSV, children in code order, with
+def read_divisions(path: Path = CSV_PATH, root_code: str = COUNTY_CODE) -> Node:
+    """The county (or city: `root_code`) with all its townships and villages from the CSV, children in code order, with
     the recorded name corrections applied (a correction whose statistics spelling no longer
     matches the CSV is an error: the data changed and the correction needs a look)."""
     with path.open(encoding="utf-8") as f:
@@ -89,19 +95,19 @@ def read_divisions(path: Path = CSV_PATH) -> Node:
             raise ValueError(f"{CORRECTIONS_PATH.name}: {code} is not {wrong} in {path.name}")
         row["name"] = right
     nodes: dict[str, Node] = {}
-    county = None
+    root = None
     for row in rows:
         level, parent_code = row["level"], row["parent_code"] or None
         validate_area_code(level, row["code"], parent_code)
         node = Node(row["code"], row["name"].strip(), level)
         nodes[node.code] = node
         if parent_code is None:
-            county = node
+            root = node
         else:
             nodes[parent_code].add(node)
-    if county is None or county.code != COUNTY_CODE:
-        raise ValueError(f"{path} has no county {COUNTY_CODE}")
-    return county
+    if root is None or root.code != root_code:
+        raise ValueError(f"{path} has no root {root_code}")
+    return root
 
 
 def grid_counts(villages: list[Node], total: int, rng: random.Random) -> dict[str, int]:
@@ -137,6 +143,28 @@ def plan_county(rng: random.Random, townships: int | None = None, grids_per_vill
     return county
 
 
+def plan_prefecture(
+    code: str, rng: random.Random, townships: int | None = None, grids_per_village: int | None = None
+) -> Node:
+    """The city tree (the city, its county-level units, their townships and villages, generated
+    base grids and boundaries; nothing written yet). Yucheng draws its 2,257 grids as in
+    `plan_county`; every other county gets as many per village as Yucheng has (2,257 / 622), spread
+    the same way. `townships` keeps the first N of each county (tests)."""
+    city = read_divisions(PREFECTURES[code], code)
+    ratio = BASE_GRID_TARGET / len(read_divisions().of_level(AreaLevel.VILLAGE))
+    for county in city.children:
+        villages = county.of_level(AreaLevel.VILLAGE)
+        target = BASE_GRID_TARGET if county.code == COUNTY_CODE else max(len(villages), round(len(villages) * ratio))
+        counts = grid_counts(villages, target, rng)
+        if townships is not None:
+            county.children = county.children[:townships]
+        for village in county.of_level(AreaLevel.VILLAGE):
+            for seq in range(1, (grids_per_village or counts[village.code]) + 1):
+                village.add(Node(f"{village.code}{seq:03d}", f"{village.short_name}第{seq}网格", AreaLevel.GRID))
+    _lay_out(city, CITY_RECT)
+    return city
+
+
 def _lay_out(node: Node, rect: Rect) -> None:
     node.rect = rect
     if node.children:
@@ -146,14 +174,16 @@ def _lay_out(node: Node, rect: Rect) -> None:
 
 
 def create_areas(county: Node) -> None:
-    """Insert the planned tree in bulk; sets `node.area` (with its id) on every node."""
+    """Insert the planned tree (a county's or a city's) in bulk; sets `node.area` (with its id) on
+    every node."""
     rows = []
 
     def build(node: Node, path: str) -> None:
         lat, lng = node.rect.center
+        depth = len(path) // Area.steplen
         node.area = Area(
             path=path,
-            depth=DEPTH[node.level],
+            depth=depth,
             numchild=len(node.children),
             code=node.code,
             name=node.name,
@@ -164,7 +194,7 @@ def create_areas(county: Node) -> None:
         )
         rows.append(node.area)
         for step, child in enumerate(node.children, start=1):  # code order = treebeard's node_order_by
-            build(child, Area._get_path(path, DEPTH[child.level], step))
+            build(child, Area._get_path(path, depth + 1, step))
 
     build(county, Area._get_path("", 1, _next_root_step()))
     Area.objects.bulk_create(rows, batch_size=BATCH)

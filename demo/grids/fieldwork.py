@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from governance import bulk
 from governance.roles import Role
-from grids.levels import AreaLevel
+from grids.levels import AreaLevel, grid_ancestor_paths
 from grids.models import Area, Assignment, Household, HouseholdVisit, LeaderReview, PatrolCheckIn, SpotCheck
 
 MONTHS = 3
@@ -96,7 +96,12 @@ def _posts(county: Area, rng: random.Random) -> list[Post]:
     )
     posts = []
     for user_id, since, grid_id, path, lat, lng in rows:
-        columns = {"county_id": ids[path[:4]], "township_id": ids[path[:8]], "village_id": ids[path[:12]]}
+        up = grid_ancestor_paths(path)
+        columns = {
+            "county_id": ids[up[AreaLevel.COUNTY]],
+            "township_id": ids[up[AreaLevel.TOWNSHIP]],
+            "village_id": ids[up[AreaLevel.VILLAGE]],
+        }
         columns["grid_id"] = grid_id
         # most work steadily, a few do not: 1 − Beta(1.5, 10) has its mean near 0.87
         posts.append(Post(user_id, since, grid_id, columns, lat or 0.0, lng or 0.0, 1 - rng.betavariate(1.5, 10)))

@@ -27,6 +27,8 @@ class Rect(NamedTuple):
 
 # Around Yucheng county (WGS-84).
 COUNTY_RECT = Rect(115.62, 34.18, 116.12, 34.62)
+# Around Shangqiu city (WGS-84), for `seed_demo --prefecture 4114`.
+CITY_RECT = Rect(114.82, 33.70, 116.65, 34.88)
 
 
 def _cuts(start: float, end: float, weights: list[float]) -> list[float]:

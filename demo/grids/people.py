@@ -21,9 +21,11 @@ from . import names
 from .county import Node
 
 PASSWORD = "Demo-Pass-2026"
-STAFF_USERNAMES = ("admin", "zhihui", "zhihui-lead")
-# Every username the demo creates matches one of these (used by --reset).
-USERNAME_PREFIXES = ("town-", "vh-", "gl-", "police-", "gw-")
+STAFF_USERNAMES = ("admin", "zhihui", "zhihui-lead", "city-zhihui", "city-lead")
+# Every username the demo creates matches one of these (used by --reset). In a prefecture the
+# counties other than Yucheng have their own command centre: `zhihui-<code>`, `zhihui-lead-<code>`.
+USERNAME_PREFIXES = ("town-", "vh-", "gl-", "police-", "gw-", "zhihui-", "zhihui-lead-")
+HOME_COUNTY = "411425"  # the county whose centre keeps the plain `zhihui` / `zhihui-lead`
 VACANT_SHARE = 0.01
 HISTORY_SHARE = 0.05
 LIVE_DAYS = 760  # the platform went live about two years ago: the county is in its third year of use
@@ -71,12 +73,17 @@ def plan_people(county: Node, rng: random.Random, today: date) -> People:
         return today - timedelta(days=LIVE_DAYS + rng.randrange(60))
 
     admin = _user(rng, phones, "admin", password, name="系统管理员", is_superuser=True, is_staff=True)
-    posts = [
-        Post(admin, [(county, Role.ADMIN, in_post_since(), None, "")]),
-        Post(_user(rng, phones, "zhihui", password), [(county, Role.COMMAND_OPERATOR, in_post_since(), None, "")]),
-        Post(_user(rng, phones, "zhihui-lead", password), [(county, Role.COMMAND_LEADER, in_post_since(), None, "")]),
-    ]
-    for town in county.children:
+    posts = [Post(admin, [(county, Role.ADMIN, in_post_since(), None, "")])]
+    if county.level == AreaLevel.CITY:  # a prefecture: the city's command centre, then each county's
+        for username, role in (("city-zhihui", Role.COMMAND_OPERATOR), ("city-lead", Role.COMMAND_LEADER)):
+            posts.append(Post(_user(rng, phones, username, password), [(county, role, in_post_since(), None, "")]))
+    for each in county.of_level(AreaLevel.COUNTY):
+        suffix = "" if each.code == HOME_COUNTY or county.level == AreaLevel.COUNTY else f"-{each.code}"
+        for username, role in (("zhihui", Role.COMMAND_OPERATOR), ("zhihui-lead", Role.COMMAND_LEADER)):
+            posts.append(
+                Post(_user(rng, phones, username + suffix, password), [(each, role, in_post_since(), None, "")])
+            )
+    for town in county.of_level(AreaLevel.TOWNSHIP):
         posts.append(
             Post(
                 _user(rng, phones, f"town-{town.code}", password),

@@ -102,7 +102,8 @@ class Context:
 
     def _load_catalogue(self):
         units = list(Unit.objects.order_by("id"))
-        self.centre = next((u for u in units if u.kind == UnitKind.COMMAND_CENTRE), None)
+        centres = [u for u in units if u.kind == UnitKind.COMMAND_CENTRE]  # the county's own first
+        self.centre = next((u for u in centres if u.area_id == self.county.id), centres[0] if centres else None)
         self.unit_by_id = {u.id: u for u in units}
         self.unit_at: dict[tuple[int, str], Unit] = {}
         for u in units:

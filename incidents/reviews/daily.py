@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from governance import duework, jobs
 from governance.notifications import notify_batch
 from governance.workflow import move_locked
-from grids.levels import AreaLevel
+from grids.levels import AreaLevel, grid_ancestor_paths
 from grids.models import Area
 
 from .. import events as case_events
@@ -53,7 +53,7 @@ from ..deadlines import limits_for
 from ..escalation import one_level_up
 from ..models import Case, CaseEvent, Unit
 from ..selectors import overdue_q
-from ..units import people_of_units
+from ..units import centre_of, people_of_units
 from ..workflow import CASE_WORKFLOW
 from .models import DailyReview, DailyUrge, ReviewRules
 
@@ -150,7 +150,7 @@ def urge_township(*, township_id: int, day: dt.date, at: dt.datetime, rules) -> 
         return 0
     multiple = rules.escalate_multiple
     township_unit = Unit.objects.filter(kind=UnitKind.TOWNSHIP, area_id=township_id).first()
-    centre = Unit.objects.filter(kind=UnitKind.COMMAND_CENTRE).first()
+    centre = centre_of(cases[0].county_id)  # the township's county's centre (one county per township)
     categories = {c.category_id: c.category for c in cases}.values()
     sign_limits = limits_for(categories, HandlingLevel.TOWNSHIP, Phase.SIGN) if township_unit else {}
     centre_limit = dt.timedelta(hours=rules.centre_limit_hours)
@@ -314,14 +314,20 @@ def _work_by_village(day: dt.date, at: dt.datetime) -> list[dict]:
         return []
     grid_paths = dict(Area.objects.filter(pk__in=by_grid).values_list("id", "path"))
     ids = dict(
-        Area.objects.filter(path__in={p[:n] for p in grid_paths.values() for n in (4, 8, 12)}).values_list("path", "id")
+        Area.objects.filter(
+            path__in={p for g in grid_paths.values() for p in grid_ancestor_paths(g).values()}
+        ).values_list("path", "id")
     )
     villages: dict[int, dict] = {}
     for grid_id, (due, overdue) in by_grid.items():
-        path = grid_paths[grid_id]
+        up = {level: ids[p] for level, p in grid_ancestor_paths(grid_paths[grid_id]).items()}
         row = villages.setdefault(
-            ids[path[:12]],
-            {"county_id": ids[path[:4]], "township_id": ids[path[:8]], "village_id": ids[path[:12]]},
+            up[AreaLevel.VILLAGE],
+            {
+                "county_id": up[AreaLevel.COUNTY],
+                "township_id": up[AreaLevel.TOWNSHIP],
+                "village_id": up[AreaLevel.VILLAGE],
+            },
         )
         row["work_due"] = row.get("work_due", 0) + due
         row["work_overdue"] = row.get("work_overdue", 0) + overdue

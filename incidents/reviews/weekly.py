@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from governance import duework, jobs
 from governance.roles import Role
-from grids.levels import AreaLevel
+from grids.levels import AreaLevel, ancestor_path, grid_ancestor_paths
 from grids.models import Area, Assignment
 
 from ..constants import OPEN_STATES, CaseStatus, UnitKind, UrgeGrade
@@ -135,11 +135,17 @@ def _work_figures(end) -> dict[str, dict[int, dict]]:
         return columns
     grid_paths = dict(Area.objects.filter(pk__in=by_grid).values_list("id", "path"))
     ids = dict(
-        Area.objects.filter(path__in={p[:n] for p in grid_paths.values() for n in (8, 12)}).values_list("path", "id")
+        Area.objects.filter(
+            path__in={p for g in grid_paths.values() for p in grid_ancestor_paths(g).values()}
+        ).values_list("path", "id")
     )
     for grid_id, overdue in by_grid.items():
-        path = grid_paths[grid_id]
-        for column, key in (("grid_id", grid_id), ("village_id", ids[path[:12]]), ("township_id", ids[path[:8]])):
+        up = grid_ancestor_paths(grid_paths[grid_id])
+        for column, key in (
+            ("grid_id", grid_id),
+            ("village_id", ids[up[AreaLevel.VILLAGE]]),
+            ("township_id", ids[up[AreaLevel.TOWNSHIP]]),
+        ):
             row = columns[column].setdefault(key, {"work_overdue": 0})
             row["work_overdue"] += overdue
     return columns
@@ -156,8 +162,8 @@ def _area_subjects(level: str, kind: str, column: str, start, end, work) -> list
                 kind=kind,
                 subject=f"area:{area_id}",
                 name=name,
-                county_id=paths[path[:4]],
-                township_id=paths[path[:8]],
+                county_id=paths[ancestor_path(path, level, AreaLevel.COUNTY)],
+                township_id=paths[ancestor_path(path, level, AreaLevel.TOWNSHIP)],
                 village_id=area_id if level == AreaLevel.VILLAGE else None,
                 **_merge(cases, events, work[column], key=area_id),
             )
@@ -201,7 +207,9 @@ def _worker_subjects(start, end, work) -> list[WeeklyScore]:
     ).values_list("user_id", "user__full_name", "user__username", "area_id", "area__path")
     posts = list(posts)
     paths = dict(
-        Area.objects.filter(path__in={p[:n] for *_r, p in posts for n in (4, 8, 12)}).values_list("path", "id")
+        Area.objects.filter(
+            path__in={p for *_r, g in posts for p in grid_ancestor_paths(g).values()}
+        ).values_list("path", "id")
     )
     subjects = []
     for user_id, full_name, username, grid_id, path in posts:
@@ -213,9 +221,9 @@ def _worker_subjects(start, end, work) -> list[WeeklyScore]:
                 subject=f"user:{user_id}",
                 name=full_name or username,
                 user_id=user_id,
-                county_id=paths[path[:4]],
-                township_id=paths[path[:8]],
-                village_id=paths[path[:12]],
+                county_id=paths[grid_ancestor_paths(path)[AreaLevel.COUNTY]],
+                township_id=paths[grid_ancestor_paths(path)[AreaLevel.TOWNSHIP]],
+                village_id=paths[grid_ancestor_paths(path)[AreaLevel.VILLAGE]],
                 **figures,
             )
         )

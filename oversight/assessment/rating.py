@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from grids.levels import AreaLevel
+from grids.levels import AreaLevel, ancestor_path
 from grids.models import Area
 from grids.selectors import subtree
 
@@ -29,7 +29,6 @@ from ..models import AreaRating, Evidence, Indicator, RatingEvent, RatingRule
 
 LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
 AREA_COLUMN = {AreaLevel.COUNTY: "county_id", AreaLevel.TOWNSHIP: "township_id", AreaLevel.VILLAGE: "village_id"}
-STEP = Area.steplen
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -100,8 +99,10 @@ def _areas(county: Area, level: str, area_ids) -> list[dict]:
         areas.append(
             {
                 "area_id": pk,
-                "county_id": by_path[path[:STEP]],
-                "township_id": by_path[path[: 2 * STEP]] if len(path) >= 2 * STEP else None,
+                "county_id": by_path[ancestor_path(path, level, AreaLevel.COUNTY)],
+                "township_id": None
+                if level == AreaLevel.COUNTY
+                else by_path[ancestor_path(path, level, AreaLevel.TOWNSHIP)],
                 "village_id": pk if level == AreaLevel.VILLAGE else None,
             }
         )

@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError, RestrictedError
 
 from demo import grids as county_demo
+from demo import incidents as case_demo
 from governance import bulk
+from grids.levels import AreaLevel
 from grids.models import Area
 
 
@@ -45,6 +47,13 @@ class Command(BaseCommand):
             help="每个村固定的网格数；默认按种子把全县 2257 个网格分到各村",
         )
         parser.add_argument("--reset", action="store_true", help="先删除已有的演示数据再重新生成")
+        parser.add_argument(
+            "--prefecture",
+            choices=sorted(county_demo.PREFECTURES),
+            default=None,
+            help="载入整个地级市（4114 商丘市：11 个县级单位、199 个乡镇、4834 个村）；"
+            "虞城县带全部演示内容，其他县带事件",
+        )
 
     def handle(self, *args, **options):
         per_grid = options["households_per_grid"]
@@ -63,7 +72,8 @@ class Command(BaseCommand):
                 raise CommandError(f"无法删除演示数据：仍有其他数据引用它们（{exc.args[0]}）") from None
             self.stdout.write("已删除原有演示数据。")
         elif county_demo.is_loaded():
-            self.stdout.write(f"演示县（虞城县 {county_demo.COUNTY_CODE}）已载入，跳过。如需重建请加 --reset。")
+            root = county_demo.demo_root()
+            self.stdout.write(f"演示数据（{root.name} {root.code}）已载入，跳过。如需重建请加 --reset。")
             return
         taken = list(county_demo.demo_users().values_list("username", flat=True)[:5])
         if taken:
@@ -78,11 +88,14 @@ class Command(BaseCommand):
             scale=options["scale"],
             townships=options["townships"],
             grids_per_village=options["grids_per_village"],
+            prefecture=options["prefecture"],
             log=log,
         )
+        counties = f"{summary.counties} 个县级单位、" if options["prefecture"] else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"演示县已载入：{summary.townships} 个乡镇、{summary.villages} 个村（社区）、"
+                f"演示{'市' if options['prefecture'] else '县'}已载入：{counties}{summary.townships} 个乡镇、"
+                f"{summary.villages} 个村（社区）、"
                 f"{summary.grids} 个基础网格、{summary.users} 个账号、{summary.households} 户、"
                 f"{summary.residents} 人，用时 {time.monotonic() - started:.1f} 秒。"
             )
@@ -90,6 +103,14 @@ class Command(BaseCommand):
         county = Area.objects.get(code=county_demo.COUNTY_CODE)
         for extension in _extensions():
             extension.seed_demo(county=county, seed=options["seed"], scale=options["scale"], log=log)
+        if options["prefecture"] and "demo.incidents" in settings.DEMO_EXTENSIONS:
+            # the other counties: their own units, department staff and cases
+            others = Area.objects.filter(
+                path__startswith=county_demo.demo_root().path, level=AreaLevel.COUNTY
+            ).exclude(pk=county.pk)
+            for other in others.order_by("code"):
+                log(f"{other.name}：")
+                case_demo.seed_demo(county=other, seed=options["seed"], scale=options["scale"], log=log)
         bulk.analyze()  # the planner's statistics still describe the empty tables
         if summary.id_warnings:
             self.stderr.write(f"注意：{summary.id_warnings} 个身份证号有提示信息。")

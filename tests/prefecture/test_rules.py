@@ -1,0 +1,53 @@
+"""Routing stays per county: each county of a prefecture has its own command centre and
+departments, a village's or township's case goes to that county's own unit, a department's case to
+that county's department, and a routing rule one county sets does not touch the other."""
+
+import pytest
+
+from incidents.models import Category, RoutingRule, Unit
+from incidents.routing import route
+from incidents.units import centre_of
+
+
+@pytest.mark.django_db
+def test_each_county_has_its_own_centre_and_departments(pref):
+    yc, xy = pref.yucheng.county, pref.xiayi
+    assert centre_of(yc.id).code == "command-centre" and centre_of(yc.id).area_id == yc.id
+    assert centre_of(xy.id).code == "command-centre-411426" and centre_of(xy.id).area_id == xy.id
+    assert Unit.objects.get(code="dept-police").area_id == yc.id
+    police = Unit.objects.get(code="dept-police-411426")
+    assert police.area_id == xy.id and police.name == "夏邑县县公安局"
+
+
+@pytest.mark.django_db
+def test_routing_by_level_finds_the_grids_own_township_and_village_under_a_city(pref):
+    grid = pref.xiayi_grids[0]
+    assert route(Category.objects.get(code="MD01"), grid).code == "area-411426100001"  # village level
+    assert route(Category.objects.get(code="MD03"), grid).code == "area-411426100"  # township level
+    yc_grid = pref.yucheng.grids["411425200"][0]
+    assert route(Category.objects.get(code="MD03"), yc_grid).code == "area-411425200"
+
+
+@pytest.mark.django_db
+def test_department_cases_go_to_the_countys_own_department(pref):
+    theft = Category.objects.get(code="ZA01")
+    assert route(theft, pref.yucheng.grids["411425100"][0]).code == "dept-police"
+    assert route(theft, pref.xiayi_grids[0]).code == "dept-police-411426"
+    # the other county's routes are routing rules on its own node, which its admin may change
+    assert RoutingRule.objects.filter(area=pref.xiayi, category=theft).exists()
+    assert not RoutingRule.objects.filter(area=pref.yucheng.county).exists()
+
+
+@pytest.mark.django_db
+def test_a_rule_one_county_sets_stays_in_that_county(pref):
+    category = Category.objects.get(code="MD01")
+    RoutingRule.objects.create(category=category, area=pref.xiayi, unit=Unit.objects.get(code="dept-civil-411426"))
+    assert route(category, pref.xiayi_grids[0]).code == "dept-civil-411426"
+    assert route(category, pref.yucheng.grids["411425100"][0]).code == "area-411425100201"
+
+
+@pytest.mark.django_db
+def test_a_reported_case_is_routed_and_announced_in_its_own_county(pref):
+    case = pref.report(pref.xiayi_worker, pref.xiayi_grids[0], category="MD03")
+    assert case.suggested_unit.code == "area-411426100"
+    assert (case.county_id, case.township_id) == (pref.xiayi.id, pref.xiayi_town.id)
