@@ -298,6 +298,7 @@ def ensure_catalogue(county: Area) -> None:
                     category=parent,
                     level=limit_level,
                     phase=phase,
+                    county=None,
                     defaults={"amount": amount, "warn_amount": warn, "unit": unit},
                 )
     _own_department_routes(county, units)

@@ -62,7 +62,9 @@ def set_time_limit(
     if errors:
         raise ValidationError(errors)
     values = {"amount": amount, "warn_amount": warn_amount, "unit": unit}
-    limit, _created = TimeLimit.objects.update_or_create(category=category, level=level, phase=phase, defaults=values)
+    limit, _created = TimeLimit.objects.update_or_create(
+        category=category, level=level, phase=phase, county=None, defaults=values
+    )
     return limit
 
 

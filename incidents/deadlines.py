@@ -9,6 +9,7 @@ package, then weekends only with a warning).
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
 from governance.workdays import add_working_days
@@ -32,18 +33,25 @@ def add_limit(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
     return start + dt.timedelta(minutes=amount)
 
 
-def limits_for(categories, level: str, phase: str) -> dict[int, TimeLimit]:
-    """category id → its limit (its own, else its parent's) at this level and phase, in one query."""
+def limits_for(categories, level: str, phase: str, county_id: int | None = None) -> dict[int, TimeLimit]:
+    """category id → its limit at this level and phase, in one query: the county's own limit of the
+    category, else the common one, else the same two of its parent category."""
     candidates = {c.id: [c.id] + ([c.parent_id] if c.parent_id else []) for c in categories}
     ids = {i for chain in candidates.values() for i in chain}
-    limits = {t.category_id: t for t in TimeLimit.objects.filter(category_id__in=ids, level=level, phase=phase)}
-    found = {cid: next((limits[c] for c in chain if c in limits), None) for cid, chain in candidates.items()}
+    rows = TimeLimit.objects.filter(category_id__in=ids, level=level, phase=phase).filter(
+        Q(county__isnull=True) | Q(county_id=county_id)
+    )
+    limits = {(t.category_id, t.county_id): t for t in rows}
+    found = {
+        cid: next((limits[c, k] for c in chain for k in (county_id, None) if (c, k) in limits), None)
+        for cid, chain in candidates.items()
+    }
     return {cid: limit for cid, limit in found.items() if limit is not None}
 
 
-def limit_for(category: Category, level: str, phase: str) -> TimeLimit | None:
-    """The limit for this category (or its parent) at this level and phase."""
-    return limits_for([category], level, phase).get(category.id)
+def limit_for(category: Category, level: str, phase: str, county_id: int | None = None) -> TimeLimit | None:
+    """The limit for this category (or its parent) at this level and phase (the county's own first)."""
+    return limits_for([category], level, phase, county_id).get(category.id)
 
 
 def times_for(limit: TimeLimit | None, start: dt.datetime):
@@ -53,9 +61,9 @@ def times_for(limit: TimeLimit | None, start: dt.datetime):
     return add_limit(start, limit.warn_amount, limit.unit), add_limit(start, limit.amount, limit.unit)
 
 
-def stage_times(category: Category, unit_kind: str, phase: str, start: dt.datetime):
+def stage_times(category: Category, unit_kind: str, phase: str, start: dt.datetime, county_id: int | None = None):
     """(warn_at, due_at) for a phase that starts at `start`, or (None, None) without a limit."""
-    return times_for(limit_for(category, UNIT_LEVEL[unit_kind], phase), start)
+    return times_for(limit_for(category, UNIT_LEVEL[unit_kind], phase, county_id), start)
 
 
 def colour(case, now: dt.datetime | None = None) -> str:

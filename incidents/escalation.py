@@ -23,7 +23,7 @@ def one_level_up(case, *, at: dt.datetime, township_unit, sign_limits: dict | No
     kind = case.handling_unit.kind if case.handling_unit_id else None
     if kind == UnitKind.VILLAGE and township_unit is not None and case.status in TO_TOWNSHIP.sources:
         if sign_limits is None:
-            sign_limits = limits_for([case.category], HandlingLevel.TOWNSHIP, Phase.SIGN)
+            sign_limits = limits_for([case.category], HandlingLevel.TOWNSHIP, Phase.SIGN, case.county_id)
         warn_at, due_at = times_for(sign_limits.get(case.category_id), at)
         return TO_TOWNSHIP, {
             "handling_unit_id": township_unit.id,

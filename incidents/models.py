@@ -80,9 +80,20 @@ class Category(models.Model):
 
 
 class TimeLimit(models.Model):
-    """时限：分类 × 处置层级 × 阶段，带黄色预警和红色超期阈值。"""
+    """时限：分类 × 处置层级 × 阶段，带黄色预警和红色超期阈值。县为空：各县通用；
+    填县：该县自定的时限（地级市一个平台时，每个县可定自己的时限），优先于通用时限。"""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="time_limits", verbose_name=_("分类"))
+    county = models.ForeignKey(
+        Area,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": "county"},
+        verbose_name=_("县"),
+        help_text=_("空：各县通用；填写：只用于该县的事件"),
+    )
     level = models.CharField(_("处置层级"), max_length=12, choices=HandlingLevel.choices)
     phase = models.CharField(_("阶段"), max_length=8, choices=Phase.choices)
     amount = models.PositiveIntegerField(_("时限（红线）"))
@@ -93,7 +104,16 @@ class TimeLimit(models.Model):
         verbose_name = _("时限")
         verbose_name_plural = _("时限")
         constraints = [
-            models.UniqueConstraint(fields=["category", "level", "phase"], name="one_limit_per_category_level_phase"),
+            models.UniqueConstraint(
+                fields=["category", "level", "phase"],
+                condition=Q(county__isnull=True),
+                name="one_limit_per_category_level_phase",
+            ),
+            models.UniqueConstraint(
+                fields=["category", "level", "phase", "county"],
+                condition=Q(county__isnull=False),
+                name="one_county_limit_per_category_level_phase",
+            ),
             models.CheckConstraint(name="warn_before_limit", condition=Q(warn_amount__lte=models.F("amount"))),
         ]
 

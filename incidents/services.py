@@ -133,7 +133,7 @@ def _locked(case_id):
 def _start_clock(case, phase: str, start: dt.datetime | None = None):
     start = start or timezone.now()
     case.phase = phase
-    case.warn_at, case.due_at = stage_times(case.category, case.handling_unit.kind, phase, start)
+    case.warn_at, case.due_at = stage_times(case.category, case.handling_unit.kind, phase, start, case.county_id)
 
 
 def _stop_clock(case):

@@ -7,6 +7,7 @@ from bisect import bisect
 from dataclasses import dataclass
 from itertools import accumulate
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from governance import workdays
@@ -113,7 +114,12 @@ class Context:
         self.rules = {
             (r.category_id, r.area_id): self.unit_by_id[r.unit_id] for r in RoutingRule.objects.order_by("id")
         }
-        self.limits = {(t.category_id, t.level, t.phase): t for t in TimeLimit.objects.all()}
+        self.limits = {  # the common limits, with the county's own in their place
+            (t.category_id, t.level, t.phase): t
+            for t in TimeLimit.objects.filter(Q(county__isnull=True) | Q(county=self.county)).order_by(
+                F("county_id").asc(nulls_first=True)
+            )
+        }
 
     def route(self, category: Category, grid: Grid) -> Unit | None:
         """incidents.routing.route, from the rows loaded above (cached per category and grid)."""

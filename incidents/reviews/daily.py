@@ -152,7 +152,8 @@ def urge_township(*, township_id: int, day: dt.date, at: dt.datetime, rules) -> 
     township_unit = Unit.objects.filter(kind=UnitKind.TOWNSHIP, area_id=township_id).first()
     centre = centre_of(cases[0].county_id)  # the township's county's centre (one county per township)
     categories = {c.category_id: c.category for c in cases}.values()
-    sign_limits = limits_for(categories, HandlingLevel.TOWNSHIP, Phase.SIGN) if township_unit else {}
+    county_id = cases[0].county_id  # one township, one county: its own limits first
+    sign_limits = limits_for(categories, HandlingLevel.TOWNSHIP, Phase.SIGN, county_id) if township_unit else {}
     centre_limit = dt.timedelta(hours=rules.centre_limit_hours)
 
     urges, events = [], []

@@ -3,6 +3,7 @@ departments, a village's or township's case goes to that county's own unit, a de
 that county's department, and a routing rule one county sets does not touch the other."""
 
 import pytest
+from django.utils import timezone
 
 from incidents.models import Category, RoutingRule, Unit
 from incidents.routing import route
@@ -51,3 +52,37 @@ def test_a_reported_case_is_routed_and_announced_in_its_own_county(pref):
     case = pref.report(pref.xiayi_worker, pref.xiayi_grids[0], category="MD03")
     assert case.suggested_unit.code == "area-411426100"
     assert (case.county_id, case.township_id) == (pref.xiayi.id, pref.xiayi_town.id)
+
+
+@pytest.mark.django_db
+def test_a_county_sets_its_own_time_limits(pref):
+    from incidents import services
+    from incidents.constants import HandlingLevel, LimitUnit, Phase
+    from incidents.deadlines import limit_for
+    from incidents.models import TimeLimit
+
+    category = Category.objects.get(code="MD03")  # township level; its limits are its parent's (MD)
+    common = limit_for(category, HandlingLevel.TOWNSHIP, Phase.SIGN)
+    own = TimeLimit.objects.create(
+        category=category.parent,
+        county=pref.xiayi,
+        level=HandlingLevel.TOWNSHIP,
+        phase=Phase.SIGN,
+        amount=240,
+        warn_amount=200,
+        unit=LimitUnit.MINUTES,
+    )
+    assert (common.amount, common.unit) == (120, LimitUnit.MINUTES)
+    assert limit_for(category, HandlingLevel.TOWNSHIP, Phase.SIGN, pref.xiayi.id) == own
+    assert limit_for(category, HandlingLevel.TOWNSHIP, Phase.SIGN, pref.yucheng.county.id) == common
+    # a case's clock runs on its own county's limit
+    due = {}
+    for worker, grid, town in (
+        (pref.xiayi_worker, pref.xiayi_grids[0], "area-411426100"),
+        (pref.yucheng_worker, pref.yucheng.grids["411425200"][0], "area-411425200"),
+    ):
+        case = pref.report(worker, grid, category="MD03")
+        services.register(case_id=case.pk, actor=None, note="立案")
+        case, _event = services.dispatch(case_id=case.pk, actor=None, unit=Unit.objects.get(code=town), note="派遣")
+        due[case.county_id] = round((case.due_at - timezone.now()).total_seconds() / 60)
+    assert due == {pref.xiayi.id: 240, pref.yucheng.county.id: 120}
