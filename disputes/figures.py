@@ -154,7 +154,14 @@ def _blocks(where: dict, group: str | None, since, until) -> list[dict]:
 def totals(area: Area, start: dt.date, end: dt.date) -> Row:
     """The area's own figures for the period (two queries), for the dashboard and 周评."""
     since, until = _bounds(start, end)
-    return _fill(Row(None, area.name), _blocks({COLUMN[area.level]: area.id}, None, since, until))
+    return _fill(Row(None, area.name), _blocks(_where(area), None, since, until))
+
+
+def _where(area: Area) -> dict:
+    """The filter of an area's rows; a city's (a prefecture's dashboard) are its counties'."""
+    if area.level == AreaLevel.CITY:
+        return {"county_id__in": Area.objects.filter(path__startswith=area.path, level=AreaLevel.COUNTY).values("id")}
+    return {COLUMN[area.level]: area.id}
 
 
 def _fill(row: Row, blocks: list[dict]) -> Row:

@@ -158,8 +158,8 @@ def open_case_points(scope: OversightScope, now: dt.datetime, *, overdue_only: b
 def stability_rows(scope: OversightScope) -> list[dict]:
     """The latest computed week's stability index of the townships in the scope (a village's
     township for a village), worst first; [] before any week was computed."""
-    if scope.area.level == AreaLevel.COUNTY:
-        indices = StabilityIndex.objects.filter(county_id=scope.area.id)
+    if scope.area.level in (AreaLevel.CITY, AreaLevel.COUNTY):
+        indices = StabilityIndex.objects.filter(**scope.cases_filter)
     else:
         indices = StabilityIndex.objects.filter(
             township__path=ancestor_path(scope.area.path, scope.area.level, AreaLevel.TOWNSHIP)

@@ -13,6 +13,7 @@ from incidents.constants import OPEN_STATES
 
 # The desk's filter (incidents/api/filters.py CaseFilter) for one area of each level.
 DESK_PARAMETER = {
+    AreaLevel.CITY: "under",
     AreaLevel.COUNTY: "under",
     AreaLevel.TOWNSHIP: "township",
     AreaLevel.VILLAGE: "village",

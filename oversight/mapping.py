@@ -25,10 +25,15 @@ from .links import OPEN, case_url_template, cases_url_template
 from .panels import DEFAULT_TTL
 from .scope import OversightScope
 
-MAP_LEVELS = (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE, AreaLevel.GRID)
-CASE_COLUMN = {AreaLevel.TOWNSHIP: "township_id", AreaLevel.VILLAGE: "village_id", AreaLevel.GRID: "grid_id"}
+MAP_LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE, AreaLevel.GRID)
+CASE_COLUMN = {
+    AreaLevel.COUNTY: "county_id",
+    AreaLevel.TOWNSHIP: "township_id",
+    AreaLevel.VILLAGE: "village_id",
+    AreaLevel.GRID: "grid_id",
+}
 # Simplification tolerance in degrees (≈ 50 m, 20 m, 5 m): invisible at the zoom each level is drawn at.
-TOLERANCE = {AreaLevel.TOWNSHIP: 0.0005, AreaLevel.VILLAGE: 0.0002, AreaLevel.GRID: 0.00005}
+TOLERANCE = {AreaLevel.COUNTY: 0.001, AreaLevel.TOWNSHIP: 0.0005, AreaLevel.VILLAGE: 0.0002, AreaLevel.GRID: 0.00005}
 GEOMETRY_TTL = 60 * 60
 MAX_POINTS = 5000
 STATUS_LABELS = dict(CaseStatus.choices)

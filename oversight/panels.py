@@ -167,6 +167,7 @@ def _by_area(scope: OversightScope, now: dt.datetime) -> dict:
     rows = case_figures.open_by_child_area(scope, now)
     child_level = AreaLevel(scope.child_level)
     title = {
+        AreaLevel.COUNTY: _("各县（市、区）在办事件"),
         AreaLevel.TOWNSHIP: _("各乡镇在办事件"),
         AreaLevel.VILLAGE: _("各村（社区）在办事件"),
         AreaLevel.GRID: _("各网格在办事件"),
@@ -305,6 +306,7 @@ URGENT_RESPONSE = Panel("urgent_response", _("115 快速响应"), _urgent_respon
 
 # Whose ranking a dashboard shows: the level below the area, as 周评 ranks it.
 RANKED_BELOW = {
+    AreaLevel.CITY: (SubjectKind.COUNTY, "county_id__in"),  # a city ranks its counties
     AreaLevel.COUNTY: (SubjectKind.TOWNSHIP, "county_id"),
     AreaLevel.TOWNSHIP: (SubjectKind.VILLAGE, "township_id"),
     AreaLevel.VILLAGE: (SubjectKind.GRID_WORKER, "village_id"),
@@ -318,7 +320,9 @@ def _weekly_ranking(scope: OversightScope, now: dt.datetime) -> dict:
     if evaluation is None or scope.area.level not in RANKED_BELOW:
         return {"note": str(_("尚无已发布的周评（每周一 08:00 评出上一周）。"))}
     kind, column = RANKED_BELOW[scope.area.level]
-    scores = WeeklyScore.objects.filter(evaluation=evaluation, kind=kind, **{column: scope.area.id})
+    scores = WeeklyScore.objects.filter(
+        evaluation=evaluation, kind=kind, **{column: list(scope.counties) if scope.is_city else scope.area.id}
+    )
     href = f"{reverse('reviews:weekly')}?week={evaluation.week_start.isoformat()}&kind={kind}"
     return {
         "rows": [

@@ -1,8 +1,9 @@
 """Which area an oversight page (the dashboard, the map) shows, and who may open one.
 
-A page shows one area — the county for the command centre, a township for its officer — and
-every figure on it is a filter on that area's column of the case table (`county_id`,
-`township_id`, `village_id`: an indexed equality). The area comes from `?area=<id>` or, by
+A page shows one area — the county for the command centre, a township for its officer, the city
+for a city's command centre (a prefecture) — and every figure on it is a filter on that area's
+column of the case table (`county_id`, `township_id`, `village_id`: an indexed equality; a city's
+is `county_id IN (its counties)`, and its children are the counties). The area comes from `?area=<id>` or, by
 default, from the viewer's outermost grant; an area outside the viewer's scope is a 404.
 """
 
@@ -26,21 +27,46 @@ from .links import cases_url
 OVERSIGHT_ROLES = tuple(settings.OVERSIGHT_ROLES)
 
 # Levels a page can show (a grid is too small for a dashboard; its cases are one list).
-SHOWN_LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
+SHOWN_LEVELS = (AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
 
 GENERATION_KEY = "oversight:generation"
 CASE_COLUMN = {AreaLevel.COUNTY: "county_id", AreaLevel.TOWNSHIP: "township_id", AreaLevel.VILLAGE: "village_id"}
-CHILD_COLUMN = {AreaLevel.COUNTY: "township_id", AreaLevel.TOWNSHIP: "village_id", AreaLevel.VILLAGE: "grid_id"}
+CHILD_COLUMN = {
+    AreaLevel.CITY: "county_id",
+    AreaLevel.COUNTY: "township_id",
+    AreaLevel.TOWNSHIP: "village_id",
+    AreaLevel.VILLAGE: "grid_id",
+}
+
+
+def counties_of(city: Area) -> tuple[int, ...]:
+    return tuple(
+        Area.objects.filter(path__startswith=city.path, level=AreaLevel.COUNTY).order_by("path").values_list(
+            "id", flat=True
+        )
+    )
 
 
 @dataclass(frozen=True)
 class OversightScope:
-    """The area a page shows; `cases_filter` and `child_filter` are keyword filters on Case."""
+    """The area a page shows; `cases_filter` and `child_filter` are keyword filters on Case (and
+    on every row with area columns: policies, claims, credit, care)."""
 
     area: Area
+    counties: tuple[int, ...] = ()  # a city's: the ids of its counties
+
+    @classmethod
+    def of(cls, area: Area) -> "OversightScope":
+        return cls(area, counties_of(area) if area.level == AreaLevel.CITY else ())
+
+    @property
+    def is_city(self) -> bool:
+        return self.area.level == AreaLevel.CITY
 
     @property
     def cases_filter(self) -> dict:
+        if self.is_city:
+            return {"county_id__in": list(self.counties)}
         return {CASE_COLUMN[self.area.level]: self.area.id}
 
     @property
@@ -92,7 +118,7 @@ def resolve_scope(user, area_id=None) -> OversightScope:
     if not may_oversee(user):
         raise PermissionDenied(_("您的角色无权查看全域监管页面。"))
     if area_id in (None, ""):
-        return OversightScope(_default_area(user))
+        return OversightScope.of(_default_area(user))
     try:
         pk = int(area_id)
     except (TypeError, ValueError):
@@ -100,13 +126,13 @@ def resolve_scope(user, area_id=None) -> OversightScope:
     area = Area.objects.restrict(user, VIEW).filter(pk=pk, level__in=SHOWN_LEVELS).defer("boundary").first()
     if area is None:
         raise Http404(_("区域不存在。"))
-    return OversightScope(area)
+    return OversightScope.of(area)
 
 
 def switchable_areas(user):
-    """Areas the viewer may switch the page to: their scope's county/townships (small list)."""
+    """Areas the viewer may switch the page to: their scope's city/counties/townships (small list)."""
     return (
         Area.objects.restrict(user, VIEW)
-        .filter(level__in=[AreaLevel.COUNTY, AreaLevel.TOWNSHIP])
+        .filter(level__in=[AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP])
         .only("id", "name", "level", "path")
     )

@@ -48,8 +48,10 @@ def panel(request, key):
 @login_required
 def grid_map(request):
     scope = resolve_scope(request.user, request.GET.get("area"))
-    levels = [AreaLevel.TOWNSHIP, AreaLevel.VILLAGE, AreaLevel.GRID]
+    levels = [AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE, AreaLevel.GRID]
     shown_levels = levels[levels.index(scope.child_level) :] if scope.child_level in levels else [AreaLevel.GRID]
+    if scope.is_city:  # a city's map: counties, townships, villages (tens of thousands of grids are a county's)
+        shown_levels = shown_levels[:3]
     config = {
         "area": scope.area.id,
         "levels": [{"level": lv, "label": str(AreaLevel(lv).label)} for lv in shown_levels],

@@ -57,7 +57,10 @@ class CaseFilter(df.FilterSet):
         return qs.filter(Q(category_id=value) | Q(category__parent_id=value))
 
     def filter_under(self, qs, name, value):
-        area = Area.objects.filter(pk=value).only("id", "level").first()
+        area = Area.objects.filter(pk=value).only("id", "level", "path").first()
+        if area is not None and area.level == AreaLevel.CITY:  # a city: the cases of its counties
+            counties = Area.objects.filter(path__startswith=area.path, level=AreaLevel.COUNTY).values("id")
+            return qs.filter(county_id__in=counties)
         if area is None or area.level not in _LEVEL_COLUMN:
             return qs.none()
         return qs.filter(**{_LEVEL_COLUMN[area.level]: area.id})

@@ -38,6 +38,8 @@ def weekly_workbook(evaluation, scores) -> bytes:
     for row in scores.order_by("kind", "rank", "name"):
         by_kind.setdefault(row.kind, []).append(row)
     for kind in SubjectKind:
+        if kind == SubjectKind.COUNTY and kind.value not in by_kind:
+            continue  # counties are ranked only in a prefecture
         sheet = book.create_sheet(str(kind.label).replace("/", "、"))  # "/" is not allowed in a sheet name
         sheet.append([label for _f, label in COLUMNS])
         for row in by_kind.get(kind.value, []):

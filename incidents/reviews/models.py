@@ -117,6 +117,7 @@ class SubjectKind(models.TextChoices):
     VILLAGE = "village", _("村/社区")
     TOWNSHIP = "township", _("乡镇")
     DEPARTMENT = "department", _("县直部门")
+    COUNTY = "county", _("县（市、区）")  # only in a prefecture: the city ranks its counties
 
 
 class WeeklyEvaluation(models.Model):

@@ -73,11 +73,13 @@ def weekly_page(request):
     week = _date(request.GET.get("week", ""))
     evaluation = (evaluations.filter(week_start=week) if week else evaluations).first()
     kind = request.GET.get("kind")
-    kind = kind if kind in SubjectKind.values else SubjectKind.TOWNSHIP
-    context = {"evaluation": evaluation, "kind": kind, "kinds": SubjectKind.choices, "weeks": evaluations[:12]}
+    kinds = weekly.shown_kinds()
+    kind = kind if kind in dict(kinds) else SubjectKind.TOWNSHIP
+    context = {"evaluation": evaluation, "kind": kind, "kinds": kinds, "weeks": evaluations[:12]}
     if evaluation:
         scores = selectors.scores_for(request.user, evaluation)
-        context["rows"] = list(scores.filter(kind=kind).order_by("rank", "name"))
+        # a city's viewer: each county's ranking in turn (each county ranks its own)
+        context["rows"] = list(scores.filter(kind=kind).order_by("county__code", "rank", "name"))
         context["top"], context["bottom"] = weekly.board(evaluation, kind, scores)
         context["formulas"] = weekly.FORMULAS
         context["rules"] = ReviewRules.current()

@@ -163,9 +163,11 @@ def _area_subjects(level: str, kind: str, column: str, start, end, work) -> list
                 subject=f"area:{area_id}",
                 name=name,
                 county_id=paths[ancestor_path(path, level, AreaLevel.COUNTY)],
-                township_id=paths[ancestor_path(path, level, AreaLevel.TOWNSHIP)],
+                township_id=None
+                if level == AreaLevel.COUNTY
+                else paths[ancestor_path(path, level, AreaLevel.TOWNSHIP)],
                 village_id=area_id if level == AreaLevel.VILLAGE else None,
-                **_merge(cases, events, work[column], key=area_id),
+                **_merge(cases, events, work.get(column, {}), key=area_id),
             )
         )
     return subjects
@@ -262,6 +264,24 @@ def rank(rows: list[WeeklyScore]) -> None:
         row.rank = rows[i - 1].rank if i and row.score == rows[i - 1].score else i + 1
 
 
+def shown_kinds() -> list[tuple[str, str]]:
+    """The kinds a 周评 page offers: counties only in a prefecture (an installation with a city)."""
+    city = Area.objects.filter(level=AreaLevel.CITY).exists()
+    return [(value, label) for value, label in SubjectKind.choices if city or value != SubjectKind.COUNTY]
+
+
+def _per_county(kind: str, subjects: list[WeeklyScore]) -> list[list[WeeklyScore]]:
+    """Whom a subject is ranked among: the others of its kind in its county (each county of a
+    prefecture ranks its own townships, villages, workers and departments); counties among all
+    the counties."""
+    if kind == SubjectKind.COUNTY:
+        return [subjects]
+    groups: dict[int, list[WeeklyScore]] = {}
+    for row in subjects:
+        groups.setdefault(row.county_id, []).append(row)
+    return list(groups.values())
+
+
 def run_weekly_evaluation(
     *, week_start: dt.date | None = None, at: dt.datetime | None = None, job_id: int | None = None
 ) -> WeeklyEvaluation:
@@ -271,6 +291,17 @@ def run_weekly_evaluation(
     rules = ReviewRules.current()
     work = _work_figures(end)
     builders = [
+        # a prefecture: the city ranks its counties by the same figures as a county its townships
+        *(
+            [
+                (
+                    SubjectKind.COUNTY,
+                    lambda: _area_subjects(AreaLevel.COUNTY, SubjectKind.COUNTY, "county_id", start, end, work),
+                )
+            ]
+            if Area.objects.filter(level=AreaLevel.CITY).exists()
+            else []
+        ),
         (
             SubjectKind.TOWNSHIP,
             lambda: _area_subjects(AreaLevel.TOWNSHIP, SubjectKind.TOWNSHIP, "township_id", start, end, work),
@@ -289,7 +320,8 @@ def run_weekly_evaluation(
         subjects = build()
         for row in subjects:
             row.score = score(row, rules)
-        rank(subjects)
+        for group in _per_county(kind, subjects):
+            rank(group)
         rows += subjects
         if job_id:
             jobs.advance(
@@ -352,8 +384,16 @@ def board(evaluation: WeeklyEvaluation, kind: str, scores) -> tuple[list, list]:
     """红黑榜: the scores among the county's top and bottom `board_size` ranks of one kind, from a
     scoped queryset — a township ranked 12th is on neither board, whoever looks."""
     size = ReviewRules.current().board_size
-    ranked = WeeklyScore.objects.filter(evaluation=evaluation, kind=kind).aggregate(last=Max("rank"))["last"] or 0
     of_kind = scores.filter(evaluation=evaluation, kind=kind)
     top = list(of_kind.filter(rank__lte=size).order_by("rank", "name"))
-    bottom = list(of_kind.filter(rank__gt=max(ranked - size, size)).order_by("-rank", "name"))
+    everyone = WeeklyScore.objects.filter(evaluation=evaluation, kind=kind)
+    if kind == SubjectKind.COUNTY:  # counties are ranked together
+        ranked = everyone.aggregate(last=Max("rank"))["last"] or 0
+        bottom_q = Q(rank__gt=max(ranked - size, size))
+    else:  # each county ranks its own: its bottom is counted from its own last place
+        bottom_q = Q(pk__in=[])
+        last = everyone.values("county_id").annotate(last=Max("rank")).order_by().values_list("county_id", "last")
+        for county_id, ranked in last:
+            bottom_q |= Q(county_id=county_id, rank__gt=max(ranked - size, size))
+    bottom = list(of_kind.filter(bottom_q).order_by("-rank", "name"))
     return top, bottom
