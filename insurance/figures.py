@@ -166,7 +166,7 @@ def thefts_known_before(year: int) -> bool:
 def sees_whole_county(user) -> bool:
     """Whether the user's figures are the county's (not one township's own)."""
     grants = granted_areas(user, VIEW_INSURANCE)
-    return grants is None or any(g.level == AreaLevel.COUNTY for g in grants)
+    return grants is None or any(g.level in (AreaLevel.CITY, AreaLevel.COUNTY) for g in grants)
 
 
 def total_for(user, rows: list[Figures], year: int) -> Figures:

@@ -108,6 +108,7 @@ def _lookup(choices, extra: dict[str, list[str]]) -> dict[str, str]:
 
 
 LEVEL_WORDS = {
+    AreaLevel.CITY: "市",
     AreaLevel.COUNTY: "县",
     AreaLevel.TOWNSHIP: "乡镇",
     AreaLevel.VILLAGE: "村",
@@ -129,6 +130,7 @@ def _build_words() -> dict[str, dict[str, str]]:
         "levels": _lookup(
             AreaLevel,
             {
+                AreaLevel.CITY: ["市", "地级市", "市级", "设区的市"],
                 AreaLevel.COUNTY: ["县", "县级", "区", "县区", "县（区）", "县/区"],
                 AreaLevel.TOWNSHIP: ["乡镇", "乡", "镇", "街道", "乡镇/街道", "一级网格"],
                 AreaLevel.VILLAGE: ["村", "社区", "村/社区", "村（社区）", "二级网格"],

@@ -243,9 +243,9 @@ class AreaImporter(Importer):
                 line, "区划代码", _("区划代码 %(code)s 与第 %(n)d 行重复。") % {"code": code, "n": seen[code].line}
             )
         parent_level = None
-        if level == AreaLevel.COUNTY:
+        if level == AreaLevel.CITY or (level == AreaLevel.COUNTY and not parent_code):  # a root
             if parent_code:
-                self.error(line, "上级代码", _("县级区域不填上级代码。"))
+                self.error(line, "上级代码", _("市级区域不填上级代码。"))
             elif self.actor is not None and granted_areas(self.actor, CHANGE) is not None:
                 self.error(line, "区划代码", _("只有超级管理员可以导入县级区域。"))
         elif level is not None and parent_code:

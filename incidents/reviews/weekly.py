@@ -273,13 +273,26 @@ def shown_kinds() -> list[tuple[str, str]]:
 def _per_county(kind: str, subjects: list[WeeklyScore]) -> list[list[WeeklyScore]]:
     """Whom a subject is ranked among: the others of its kind in its county (each county of a
     prefecture ranks its own townships, villages, workers and departments); counties among all
-    the counties."""
-    if kind == SubjectKind.COUNTY:
+    the counties. A single county (no city) is one group, as it always was."""
+    if kind == SubjectKind.COUNTY or not Area.objects.filter(level=AreaLevel.CITY).exists():
         return [subjects]
+    county_of = _county_of_areas({row.county_id for row in subjects})  # a department's area may be below
     groups: dict[int, list[WeeklyScore]] = {}
     for row in subjects:
-        groups.setdefault(row.county_id, []).append(row)
+        groups.setdefault(county_of.get(row.county_id, row.county_id), []).append(row)
     return list(groups.values())
+
+
+def _county_of_areas(area_ids) -> dict[int, int]:
+    """area id → the id of its county (itself for a county), for a few areas (two queries)."""
+    rows = list(Area.objects.filter(pk__in=area_ids).values_list("id", "level", "path"))
+    wanted = {
+        pk: ancestor_path(path, level, AreaLevel.COUNTY)
+        for pk, level, path in rows
+        if level not in (AreaLevel.CITY,)
+    }
+    ids = dict(Area.objects.filter(path__in=set(wanted.values())).values_list("path", "id"))
+    return {pk: ids[path] for pk, path in wanted.items() if path in ids}
 
 
 def run_weekly_evaluation(
@@ -387,7 +400,8 @@ def board(evaluation: WeeklyEvaluation, kind: str, scores) -> tuple[list, list]:
     of_kind = scores.filter(evaluation=evaluation, kind=kind)
     top = list(of_kind.filter(rank__lte=size).order_by("rank", "name"))
     everyone = WeeklyScore.objects.filter(evaluation=evaluation, kind=kind)
-    if kind == SubjectKind.COUNTY:  # counties are ranked together
+    if kind == SubjectKind.COUNTY or not Area.objects.filter(level=AreaLevel.CITY).exists():
+        # counties are ranked together, and so is everything in a single county
         ranked = everyone.aggregate(last=Max("rank"))["last"] or 0
         bottom_q = Q(rank__gt=max(ranked - size, size))
     else:  # each county ranks its own: its bottom is counted from its own last place

@@ -80,14 +80,14 @@ def _described(error: ValidationError) -> list[str]:
 
 
 def _check_jurisdiction(request):
-    """jurisdiction_id is optional (one county per installation); given, it must be the county's
+    """jurisdiction_id is optional; given, it must be a county's (or, in a prefecture, the city's)
     administrative code (or settings.OPEN311_JURISDICTION_ID)."""
     given = (request.POST if request.method == "POST" else request.GET).get("jurisdiction_id")
     if given is None or given == "":
         return
     if given == getattr(settings, "OPEN311_JURISDICTION_ID", None):
         return
-    if not Area.objects.filter(level=AreaLevel.COUNTY, code=given).exists():
+    if not Area.objects.filter(level__in=[AreaLevel.CITY, AreaLevel.COUNTY], code=given).exists():
         raise Open311Error(404, _("jurisdiction_id 不存在：%(j)s") % {"j": given})
 
 

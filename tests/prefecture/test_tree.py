@@ -65,3 +65,21 @@ def test_a_county_alone_is_still_a_root():
     with pytest.raises(ValidationError) as exc:
         services.create_area(parent=None, level=AreaLevel.TOWNSHIP, code="411425100", name="城关镇")
     assert exc.value.message_dict["parent"] == ["只有市级或县级区域可以没有上级。"]
+
+
+@pytest.mark.django_db
+def test_the_area_export_names_the_city(pref):
+    import csv
+    import io
+
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(pref.city_operator)
+    response = client.get("/api/v1/exports/areas/?format=csv")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    by_code = {r[0]: r for r in rows[1:]}
+    assert "市" in by_code["4114"] and "县" in by_code["411426"]
+    assert len([r for r in rows[1:] if r[0].startswith("411426")]) == 1 + 1 + 1 + 2  # 夏邑县's tree
