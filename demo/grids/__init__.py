@@ -37,6 +37,7 @@ __all__ = [
     "PASSWORD",
     "PREFECTURES",
     "Summary",
+    "demo_root",
     "demo_users",
     "is_loaded",
     "reset",

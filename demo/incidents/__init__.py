@@ -18,9 +18,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from demo.grids import COUNTY_CODE
+from demo.grids import demo_root
 from governance import bulk
 from governance.models import IdempotentRequest, User
+from grids.levels import AreaLevel
 from grids.models import Area, Assignment
 from incidents.catalogue import ensure_catalogue
 from incidents.intake import INTAKE_SCOPE
@@ -86,10 +87,16 @@ def seed_demo(
 
 def reset_demo() -> None:
     """Remove the demo county's cases, department staff, units and (when no case is left
-    anywhere) the catalogue, so that `demo.grids.reset()` can delete the areas."""
-    county = Area.objects.filter(code=COUNTY_CODE).first()
-    if county is None:
+    anywhere) the catalogue, so that `demo.grids.reset()` can delete the areas — of every county
+    when the demo is a prefecture."""
+    root = demo_root()
+    if root is None:
         return
+    for county in Area.objects.filter(path__startswith=root.path, level=AreaLevel.COUNTY).order_by("-path"):
+        _reset_county(county)
+
+
+def _reset_county(county: Area) -> None:
     with transaction.atomic():
         cases = Case.objects.filter(county=county)
         events = CaseEvent.objects.filter(case__county=county)

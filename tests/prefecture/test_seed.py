@@ -81,6 +81,9 @@ def test_each_county_and_the_city_have_their_command_centre(seeded):
     assert Assignment.objects.get(user__username="zhihui-lead-411481").area.code == "411481"
     grants = granted_areas(User.objects.get(username="city-zhihui"), VIEW)
     assert len(grants) == 1 and len(grants[0].counties) == 11
+    out = io.StringIO()
+    call_command("demo_banner", stdout=out)
+    assert "city-zhihui" in out.getvalue() and "city-lead" in out.getvalue() and "zhihui " in out.getvalue()
 
 
 def test_a_second_run_leaves_it_alone(seeded):

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from demo import grids as county_demo
 from governance.roles import Role
+from grids.levels import AreaLevel
 from grids.models import Assignment
 
 # Which account of a role to show when it has several; every role with an active account is shown.
@@ -49,6 +50,18 @@ class Command(BaseCommand):
             a = ordered.filter(PREFERRED.get(role, Q())).first() or ordered.first()
             if a:
                 rows.append((Role(role).label, a.user.username, a.user.full_name, a.area.name))
+        city = (  # a prefecture (seed_demo --prefecture): the city's command centre too
+            Assignment.objects.filter(
+                area__level=AreaLevel.CITY,
+                role__in=[Role.COMMAND_OPERATOR, Role.COMMAND_LEADER],
+                end_date__isnull=True,
+                user__is_active=True,
+            )
+            .select_related("user", "area")
+            .order_by("role", "user__username")
+        )
+        for a in city:
+            rows.append((f"市{Role(a.role).label}", a.user.username, a.user.full_name, a.area.name))
         out = [
             "",
             "网格治理指挥平台（演示）",
