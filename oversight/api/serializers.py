@@ -28,12 +28,12 @@ class DashboardSerializer(serializers.Serializer):
 
 
 class MapAreasQuerySerializer(serializers.Serializer):
-    area = serializers.IntegerField(required=False, help_text="显示的区域（县、乡镇或村）；默认为本人辖区")
+    area = serializers.IntegerField(required=False, help_text="显示的区域（市、县、乡镇或村）；默认为本人辖区")
     level = serializers.ChoiceField(choices=[(lv, AreaLevel(lv).label) for lv in MAP_LEVELS], help_text="边界层级")
 
 
 class MapCasesQuerySerializer(serializers.Serializer):
-    area = serializers.IntegerField(required=False, help_text="显示的区域（县、乡镇或村）；默认为本人辖区")
+    area = serializers.IntegerField(required=False, help_text="显示的区域（市、县、乡镇或村）；默认为本人辖区")
     overdue = serializers.BooleanField(default=False, help_text="true：只含超期事件")
 
 

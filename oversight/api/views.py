@@ -11,7 +11,7 @@ from .. import mapping, panels
 from ..scope import resolve_scope
 from . import serializers as s
 
-AREA_PARAMETER = OpenApiParameter("area", int, description="显示的区域（县、乡镇或村）；默认为本人辖区")
+AREA_PARAMETER = OpenApiParameter("area", int, description="显示的区域（市、县、乡镇或村）；默认为本人辖区")
 DENIED = {403: OpenApiResponse(description="角色无权查看"), 404: OpenApiResponse(description="区域不存在或不在辖区内")}
 
 
