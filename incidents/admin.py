@@ -4,6 +4,8 @@ Cases and their events are read-only here: they change only through the workflow
 from django.contrib import admin
 
 from governance.admin import ReadOnlyAdmin
+from grids.levels import AreaLevel
+from grids.models import Area
 
 from .models import (
     Case,
@@ -79,8 +81,11 @@ class CaseEventAdmin(ReadOnlyAdmin):
 class ReviewRulesAdmin(admin.ModelAdmin):
     """One row: the escalation multiple and the weekly weights (docs/rhythm.md)."""
 
+    list_display = ("__str__", "county")
+
     def has_add_permission(self, request):
-        return not ReviewRules.objects.exists()
+        # the common row once; in a prefecture, one more row per county that sets its own
+        return not ReviewRules.objects.exists() or Area.objects.filter(level=AreaLevel.CITY).exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

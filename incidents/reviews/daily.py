@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from governance import duework, jobs
 from governance.notifications import notify_batch
 from governance.workflow import move_locked
-from grids.levels import AreaLevel, grid_ancestor_paths
+from grids.levels import AreaLevel, ancestor_path, grid_ancestor_paths
 from grids.models import Area
 
 from .. import events as case_events
@@ -77,13 +77,18 @@ def run_daily_review(*, at: dt.datetime | None = None, job_id: int | None = None
     """Run the review for the local day of `at` (default now); returns the number of new urges."""
     at = at or timezone.now()
     day = timezone.localdate(at)
-    rules = ReviewRules.current()
-    townships = list(Area.objects.filter(level=AreaLevel.TOWNSHIP).values_list("id", flat=True))
+    rules = ReviewRules.by_county()  # each county's own rules, else the common ones
+    counties = dict(Area.objects.filter(level=AreaLevel.COUNTY).values_list("path", "id"))
+    townships = [
+        (pk, counties.get(ancestor_path(path, AreaLevel.TOWNSHIP, AreaLevel.COUNTY)))
+        for pk, path in Area.objects.filter(level=AreaLevel.TOWNSHIP).values_list("id", "path")
+    ]
     if job_id:
         jobs.set_total(job_id, len(townships) + 1, _("日清 %(day)s") % {"day": day})
     urged = 0
-    for township_id in townships:
-        urged += urge_township(township_id=township_id, day=day, at=at, rules=rules)
+    for township_id, county_id in townships:
+        own = rules.get(county_id, rules[None])
+        urged += urge_township(township_id=township_id, day=day, at=at, rules=own)
         if job_id:
             jobs.advance(job_id)
     urged += duework.urge_all(day, at)

@@ -12,8 +12,30 @@ from grids.levels import AreaLevel
 from grids.models import Area, InVillage, area_column
 
 
+def reset_id_sequence(model) -> None:
+    """Move the id sequence past the rows a caller inserted with their own ids."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(statement)
+
+
 class ReviewRules(models.Model):
-    """日清周评规则（单行）：超期上提倍数、周评权重与扣分、红黑榜人数。管理员在后台修改。"""
+    """日清周评规则：超期上提倍数、周评权重与扣分、红黑榜人数。管理员在后台修改。县为空的一行是
+    各县通用的规则；地级市一个平台时，某县可另有一行自己的规则（日清和该县各对象的周评得分用它）。"""
+
+    county = models.OneToOneField(
+        Area,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": AreaLevel.COUNTY},
+        verbose_name=_("县"),
+        help_text=_("空：各县通用；填写：只用于该县（地级市一个平台时）"),
+    )
 
     escalate_multiple = models.DecimalField(
         _("超期上提倍数"),
@@ -52,11 +74,23 @@ class ReviewRules(models.Model):
         verbose_name_plural = _("日清周评规则")
 
     def __str__(self):
-        return str(_("日清周评规则"))
+        return str(_("日清周评规则")) if self.county_id is None else f"{_('日清周评规则')}（{self.county.name}）"
 
     @classmethod
     def current(cls) -> "ReviewRules":
-        rules, _created = cls.objects.get_or_create(pk=1)
+        """The common rules (the row without a county)."""
+        rules = cls.objects.filter(county__isnull=True).order_by("pk").first()
+        if rules is None:
+            rules, created = cls.objects.get_or_create(pk=1)
+            if created:
+                reset_id_sequence(cls)  # pk 1 was given, not drawn: a county's row must not draw it
+        return rules
+
+    @classmethod
+    def by_county(cls) -> "dict[int | None, ReviewRules]":
+        """county id → its own rules, None → the common rules (two queries at most)."""
+        rules: dict[int | None, ReviewRules] = {None: cls.current()}
+        rules.update({r.county_id: r for r in cls.objects.filter(county__isnull=False)})
         return rules
 
 

@@ -301,7 +301,8 @@ def run_weekly_evaluation(
     at = at or timezone.now()
     week_start = week_start or last_week(at)
     start, end = week_bounds(week_start)
-    rules = ReviewRules.current()
+    by_county = ReviewRules.by_county()  # a county's own weights for its subjects
+    rules = by_county[None]  # the common ones (and the counties' own ranking among themselves)
     work = _work_figures(end)
     builders = [
         # a prefecture: the city ranks its counties by the same figures as a county its townships
@@ -332,7 +333,7 @@ def run_weekly_evaluation(
     for kind, build in builders:
         subjects = build()
         for row in subjects:
-            row.score = score(row, rules)
+            row.score = score(row, rules if kind == SubjectKind.COUNTY else by_county.get(row.county_id, rules))
         for group in _per_county(kind, subjects):
             rank(group)
         rows += subjects

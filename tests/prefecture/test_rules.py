@@ -86,3 +86,27 @@ def test_a_county_sets_its_own_time_limits(pref):
         case, _event = services.dispatch(case_id=case.pk, actor=None, unit=Unit.objects.get(code=town), note="派遣")
         due[case.county_id] = round((case.due_at - timezone.now()).total_seconds() / 60)
     assert due == {pref.xiayi.id: 240, pref.yucheng.county.id: 120}
+
+
+@pytest.mark.django_db
+def test_a_county_sets_its_own_weekly_weights(pref):
+    import datetime as dt
+    from decimal import Decimal
+
+    from incidents.reviews.models import ReviewRules, SubjectKind, WeeklyScore
+    from incidents.reviews.weekly import run_weekly_evaluation
+
+    ReviewRules.current()  # the common rules: reports weigh 0.5
+    ReviewRules.objects.create(county=pref.xiayi, weight_reports=Decimal(2))
+    assert set(ReviewRules.by_county()) == {None, pref.xiayi.id}
+    pref.report(pref.yucheng_worker, pref.yucheng.grids["411425200"][0])
+    pref.report(pref.xiayi_worker, pref.xiayi_grids[0])
+    today = timezone.localdate()
+    evaluation = run_weekly_evaluation(week_start=today - dt.timedelta(days=today.weekday()), at=timezone.now())
+    towns = {s.township_id: s.score for s in WeeklyScore.objects.filter(evaluation=evaluation, kind="township")}
+    assert towns[pref.yucheng.towns[1].id] == Decimal("90.50")  # 30 + 40 + 20 + 1 report × 0.5
+    assert towns[pref.xiayi_town.id] == Decimal("92.00")  # 夏邑县's own: 1 report × 2
+    # the city compares its counties on the common rules
+    scores = WeeklyScore.objects.filter(evaluation=evaluation, kind=SubjectKind.COUNTY)
+    counties = {s.county_id: s.score for s in scores}
+    assert counties == {pref.yucheng.county.id: Decimal("90.50"), pref.xiayi.id: Decimal("90.50")}
