@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grids', '0010_city_level'),
+        ('grids', '0011_city_level'),
         ('incidents', '0013_daily_review_city_level'),
     ]
 

@@ -18,7 +18,7 @@ def reset_sequence(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grids', '0010_city_level'),
+        ('grids', '0011_city_level'),
         ('incidents', '0015_weekly_score_county_kind'),
     ]
 

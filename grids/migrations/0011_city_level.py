@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grids', '0009_checkin_without_gps'),
+        ('grids', '0010_visit_household_at'),
     ]
 
     operations = [
