@@ -19,7 +19,7 @@ RUN_ENV := DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_k
 # server and the worker as the application role `manage.py db_app_role` prepares (docs/security.md).
 OWNER_ENV := $(RUN_ENV) DATABASE_AS=owner
 
-.PHONY: install lock audit keys run migrate demo serve test test-fast test-upgrade lint bench bench-http bench-sqlite bench-jobs backup restore clean
+.PHONY: install lock audit keys run migrate demo serve test test-fast test-upgrade lint bench bench-http bench-sqlite bench-jobs bench-partitions backup restore clean
 
 install: $(STAMP)
 
@@ -126,6 +126,16 @@ bench-jobs: install
 	@.ci/ensure-services
 	$(PY) tests/bench/bench_incidents.py $(BENCH_ARGS)
 	$(PY) tests/bench/bench_rhythm.py $(BENCH_ARGS)
+
+# Partitioning by month, measured before it is done (docs/scaling.md#partitioning,
+# tests/bench/bench_partitions.py): in a scratch database, the case table and its timeline twice —
+# as today and PARTITION BY RANGE (created_at) by month — filled set-based, the platform's hot reads
+# (SQL from the ORM) on both with EXPLAIN (ANALYZE, BUFFERS), archiving by DELETE against DROP
+# PARTITION, the sizes; JSON in var/bench/. Runs at nice 10. E.g. make bench-partitions
+# PARTITION_ARGS="--cases 5000000 --repeat 7" (default 2,000,000 cases; --drop removes the database).
+bench-partitions: install
+	@.ci/ensure-services
+	nice -n 10 $(PY) tests/bench/bench_partitions.py $(PARTITION_ARGS)
 
 clean:
 	rm -rf var/ .pytest_cache
