@@ -65,6 +65,7 @@ def parse_args(argv=None):
         help="EXPLAIN ANALYZE runs per query and copy after a warming one (default 5; 3 above 10 s; above 30 s "
         "the warming run only)",
     )
+    parser.add_argument("--only", default="", help="measure only the reads whose label contains this text")
     parser.add_argument("--fresh", action="store_true", help="drop the scratch database first")
     parser.add_argument("--drop", action="store_true", help="drop the scratch database at the end")
     return parser.parse_args(argv)
@@ -694,6 +695,8 @@ def main(argv=None) -> None:
 
     results = []
     for label, fn in hot_paths(now, sample):
+        if args.only and args.only not in label:
+            continue
         statements = capture(fn, "plain, ref, public")
         results.append(measure(label, statements, ("plain", "part"), args.repeat))
         r = results[-1]
@@ -722,7 +725,7 @@ def main(argv=None) -> None:
         "first_plan_on_new_connection_ms": first_plan,
         "repeat": args.repeat,
     }
-    out = BASE_DIR / "var" / "bench" / f"partitions-{args.cases}.json"
+    out = BASE_DIR / "var" / "bench" / f"partitions-{args.cases}{'-only' if args.only else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     print_report(report)
