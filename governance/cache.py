@@ -16,7 +16,9 @@ boundary edit or restart (docs/operations.md).
 import logging
 import threading
 import time
+import uuid
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.utils.functional import cached_property
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -103,3 +105,22 @@ class ResilientRedisCache(RedisCache):
     @cached_property
     def _cache(self):
         return _ResilientClient(self._class(self._servers, **self._options), self.breaker)
+
+
+def renew_token(key: str) -> None:
+    """Give `key` a new random token: every process holding something built under the old one
+    builds it again (see `current_token`)."""
+    cache.set(key, uuid.uuid4().hex, timeout=None)
+
+
+def current_token(key: str) -> str:
+    """The token under `key`, made on first use.
+
+    A random token, never a counter: after the cache was emptied (a Redis restart, a flush), a
+    counter would start again at a number some process may already hold beside data that has
+    changed since, and that process would keep answering from it."""
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        token = cache.get(key) or uuid.uuid4().hex
+    return token

@@ -9,7 +9,7 @@ the only rest days, with a warning in the log (once per year and calendar versio
 landing page show them.
 
 The entered days are read once per process and read again when any of them changes (a
-version number in the shared cache, as grids.spatial does for boundaries).
+token in the shared cache, as grids.spatial does for boundaries).
 """
 
 import datetime as dt
@@ -18,12 +18,13 @@ import threading
 
 import chinese_calendar
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
+
+from .cache import current_token, renew_token
 
 log = logging.getLogger(__name__)
 
-_VERSION_KEY = "governance:calendar-version"
+_VERSION_KEY = "governance:calendar-token"
 _lock = threading.Lock()
 _memo: dict = {"version": None, "days": {}, "years": frozenset()}
 _warned: set[int] = set()
@@ -31,15 +32,12 @@ _warned: set[int] = set()
 
 def invalidate() -> None:
     """Call after a calendar day changed (on commit): every process reads the days again."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 1, timeout=None)
+    renew_token(_VERSION_KEY)
 
 
 def _entered() -> tuple[dict[dt.date, bool], frozenset[int]]:
     """(date → is a working day, years with entered days), as admins entered them."""
-    version = cache.get(_VERSION_KEY, 0)
+    version = current_token(_VERSION_KEY)
     with _lock:
         if _memo["version"] != version:
             from .models import CalendarDay

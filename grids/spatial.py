@@ -1,21 +1,21 @@
 """Point → base grid: an in-memory STRtree over the grid polygons, built once per process
-and rebuilt when any boundary changes (a version number in the shared cache)."""
+and rebuilt when any boundary changes (a token in the shared cache)."""
 
 import math
 import threading
-import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from shapely import STRtree, points
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from governance.cache import current_token, renew_token
+
 from .coords import convert
 from .levels import AreaLevel
 
-_VERSION_KEY = "grids:boundary-token"  # a token, no longer a counter (see boundary_version)
+_VERSION_KEY = "grids:boundary-token"
 _lock = threading.Lock()
 _index: dict = {"version": None, "tree": None, "ids": []}
 
@@ -69,20 +69,12 @@ def shape_of(geojson):
 
 def invalidate() -> None:
     """Call after a boundary changed (on commit): every process rebuilds on its next lookup."""
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    renew_token(_VERSION_KEY)
 
 
 def boundary_version() -> str:
-    """A token that changes whenever a boundary changes (for caches of drawn boundaries).
-
-    A fresh random token, never a counter: after the cache was emptied (a Redis restart, a flush),
-    a counter would start again at a number some process's index may already carry, and that
-    process would keep answering from boundaries that are gone."""
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(_VERSION_KEY) or uuid.uuid4().hex
-    return version
+    """A token that changes whenever a boundary changes (for caches of drawn boundaries)."""
+    return current_token(_VERSION_KEY)
 
 
 def _current_tree():

@@ -4,6 +4,7 @@ import warnings
 import pytest
 import time_machine
 from django.core import checks
+from django.core.cache import cache
 
 from governance import workdays
 from governance.models import CalendarDay
@@ -69,3 +70,12 @@ def test_the_console_shows_the_missing_year_to_admins(client, world, django_capt
         with django_capture_on_commit_callbacks(execute=True):
             CalendarDay.objects.create(date=dt.date(2027, 1, 1), name="元旦")
         assert "data-calendar-missing" not in client.get("/console/").content.decode()
+
+
+def test_a_change_after_the_cache_was_emptied_is_read_again(db, django_capture_on_commit_callbacks):
+    """A Redis restart or flush must not bring back a version this process already holds."""
+    for day in (dt.date(2027, 3, 2), dt.date(2027, 3, 3)):  # a Tuesday, a Wednesday
+        cache.clear()  # Redis restarted, or flushed by another process
+        with django_capture_on_commit_callbacks(execute=True):
+            CalendarDay.objects.create(date=day, name="测试")
+        assert workdays.is_workday(day) is False
