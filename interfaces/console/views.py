@@ -31,22 +31,28 @@ def keys(request):
     return _page(request)
 
 
+def _made_once(request, form, create, page):
+    """Submit `form` through `create(cleaned_data) → what was made`. The answer shows it — with a
+    key or a secret that exists on this answer only (never stored in clear, never shown again),
+    so it is not cached — or the form's errors."""
+    made = {}
+    if submit(form, lambda data: made.update(create(data))):
+        response = page(request, created=made)
+        response["Cache-Control"] = "no-store"
+        return response
+    return page(request, form=form, status=400)
+
+
 @console_view
 @require_POST
 def key_add(request):
     admin_only(request)
-    form = KeyForm(request.POST, actor=request.user)
-    made = {}
 
     def create(data):
-        made["key"], made["raw"] = services.create_key(actor=request.user, **data)
+        key, raw = services.create_key(actor=request.user, **data)
+        return {"key": key, "raw": raw}
 
-    if submit(form, create):
-        # The key itself is on this answer only: never stored, never shown again.
-        response = _page(request, created=made)
-        response["Cache-Control"] = "no-store"
-        return response
-    return _page(request, form=form, status=400)
+    return _made_once(request, KeyForm(request.POST, actor=request.user), create, _page)
 
 
 @console_view
@@ -83,18 +89,12 @@ def webhooks(request):
 @require_POST
 def webhook_add(request):
     admin_only(request)
-    form = SubscriptionForm(request.POST, actor=request.user)
-    made = {}
 
     def create(data):
-        made["subscription"], made["secret"] = services.create_subscription(actor=request.user, **data)
+        subscription, secret = services.create_subscription(actor=request.user, **data)
+        return {"subscription": subscription, "secret": secret}
 
-    if submit(form, create):
-        # The secret is on this answer only (stored encrypted, never shown again).
-        response = _hooks_page(request, created=made)
-        response["Cache-Control"] = "no-store"
-        return response
-    return _hooks_page(request, form=form, status=400)
+    return _made_once(request, SubscriptionForm(request.POST, actor=request.user), create, _hooks_page)
 
 
 @console_view
