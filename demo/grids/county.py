@@ -4,7 +4,7 @@ boundaries tiling the county, and a bulk insert with treebeard paths built by ha
 
 `plan_prefecture("4114")` plans the whole city instead (商丘市: 11 county-level units, 199
 townships, 4,834 villages from `demo/data/shangqiu_4114.csv`, extracted from the same package by
-`frontend/scripts/extract-city.js`), the city the root and each county under it."""
+`frontend/scripts/extract-divisions.js`), the city the root and each county under it."""
 
 import csv
 import random
