@@ -32,14 +32,19 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def prepare_database(url: str, fresh: bool) -> None:
+def psql_opts(url: str):
+    """(the URL's settings, the PostgreSQL tools' connection options, their environment)."""
     import environ
 
     cfg = environ.Env.db_url_config(url)
     if cfg["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("The benchmark needs PostgreSQL (DATABASE_URL=postgres://…).")
     opts = ["-h", str(cfg["HOST"] or "127.0.0.1"), "-p", str(cfg["PORT"] or 5432), "-U", cfg["USER"] or "postgres"]
-    env = {**os.environ, "PGPASSWORD": cfg["PASSWORD"] or ""}
+    return cfg, opts, {**os.environ, "PGPASSWORD": cfg["PASSWORD"] or ""}
+
+
+def prepare_database(url: str, fresh: bool) -> None:
+    cfg, opts, env = psql_opts(url)
     if fresh:
         subprocess.run(["dropdb", "--if-exists", *opts, cfg["NAME"]], check=True, env=env)
     exists = subprocess.run(

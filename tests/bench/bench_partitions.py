@@ -44,7 +44,10 @@ import sys
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_incidents import BASE_DIR, prepare_database, psql_opts, setup_django  # noqa: E402
+
 TABLES = ("incidents_case", "incidents_caseevent")
 MONTHS = 36  # the time spread of the cases: three years, ending now
 COUNTIES, TOWNSHIPS, VILLAGES, GRIDS = 11, 199, 4834, 40_000
@@ -75,32 +78,6 @@ def parse_args(argv=None):
 # the scratch database
 
 
-def psql_opts(url: str):
-    import environ
-
-    cfg = environ.Env.db_url_config(url)
-    if cfg["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit("The benchmark needs PostgreSQL (postgres://…).")
-    opts = ["-h", str(cfg["HOST"] or "127.0.0.1"), "-p", str(cfg["PORT"] or 5432), "-U", cfg["USER"] or "postgres"]
-    return cfg, opts, {**os.environ, "PGPASSWORD": cfg["PASSWORD"] or ""}
-
-
-def prepare_database(url: str, fresh: bool) -> None:
-    cfg, opts, env = psql_opts(url)
-    if fresh:
-        subprocess.run(["dropdb", "--if-exists", *opts, cfg["NAME"]], check=True, env=env)
-    exists = subprocess.run(
-        ["psql", *opts, "-d", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{cfg['NAME']}'"],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(["createdb", *opts, cfg["NAME"]], check=True, env=env)
-        print(f"created database {cfg['NAME']}")
-
-
 def drop_database(url: str) -> None:
     from django.db import connections
 
@@ -108,20 +85,6 @@ def drop_database(url: str) -> None:
     cfg, opts, env = psql_opts(url)
     subprocess.run(["dropdb", "--if-exists", *opts, cfg["NAME"]], check=True, env=env)
     print(f"dropped database {cfg['NAME']}")
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
-    os.environ.setdefault("VAR_DIR", str(BASE_DIR / "var" / "bench"))
-    os.environ["DEBUG"] = "false"
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def renice_backend(cursor, niceness: int = 10) -> None:
