@@ -188,6 +188,27 @@ class OutboxMessage(models.Model):
         return f"{self.task} #{self.pk}"
 
 
+class PeriodRun(models.Model):
+    """定时任务的周期运行记录：同一任务的同一周期（日清的某天、周评的某周……）只运行一次，
+    即使有第二个 beat 也一样（见 governance/period_runs.py）。"""
+
+    task = models.CharField(_("任务"), max_length=100)
+    period = models.CharField(_("周期"), max_length=20)
+    status = models.CharField(_("状态"), max_length=8, choices=JobStatus.choices)
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=1)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    worker = models.CharField(_("运行者"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务周期运行")
+        verbose_name_plural = _("定时任务周期运行")
+        constraints = [models.UniqueConstraint(fields=["task", "period"], name="period_run_once")]
+
+    def __str__(self):
+        return f"{self.task} {self.period}"
+
+
 class QuietMode(models.TextChoices):
     DEFER = "defer", _("推迟到安静时段结束后发送")
     SKIP = "skip", _("不发送（只留站内通知）")

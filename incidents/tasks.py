@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from governance import jobs
 from governance.celery import robust_task
 from governance.models import User
+from governance.period_runs import once_per_period
 
 from . import case_lists, exports, rapid, response
 from .reviews import daily, points, weekly
@@ -27,7 +28,12 @@ def watch_urgent_timers() -> tuple[int, int]:
     return response.watch()
 
 
+def _last_month() -> dt.date:
+    return timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+
+
 @robust_task(name="incidents.run_daily_review", soft_time_limit=20 * 60)
+@once_per_period(lambda job_id=None: None if job_id else str(timezone.localdate()))
 def run_daily_review(job_id: int | None = None) -> int:
     with jobs.running(job_id):
         return daily.run_daily_review(job_id=job_id)
@@ -46,14 +52,16 @@ def export_cases(job_id: int, user_id: int, name: str, query: str) -> None:
 
 
 @robust_task(name="incidents.run_weekly_evaluation", soft_time_limit=30 * 60)
+@once_per_period(lambda job_id=None: None if job_id else str(weekly.last_week(timezone.now())))
 def run_weekly_evaluation(job_id: int | None = None) -> int:
     with jobs.running(job_id):
         return weekly.run_weekly_evaluation(job_id=job_id).pk
 
 
 @robust_task(name="incidents.rate_grid_workers", soft_time_limit=20 * 60)
+@once_per_period(lambda month=None, job_id=None: None if month or job_id else _last_month().strftime("%Y-%m"))
 def rate_grid_workers(month: str | None = None, job_id: int | None = None) -> int:
     """Monthly rating of grid workers for `month` (YYYY-MM-01), by default the month before."""
-    day = dt.date.fromisoformat(month) if month else (timezone.localdate().replace(day=1) - dt.timedelta(days=1))
+    day = dt.date.fromisoformat(month) if month else _last_month()
     with jobs.running(job_id):
         return points.rate_grid_workers(month=day.replace(day=1))
