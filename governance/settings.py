@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from governance.schedules import Periodic
 
@@ -217,8 +218,11 @@ else:
     }
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-if REDIS_URL:
+# CELERY_BROKER_URL=amqp://… (RabbitMQ) takes the broker away from Redis; the cache stays on Redis.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
+if CELERY_BROKER_URL.startswith("amqp"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+elif CELERY_BROKER_URL.startswith("redis"):
     # An unacknowledged task comes back after this; keep it above every task's time limit.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 2 * 60 * 60,
@@ -232,6 +236,37 @@ else:
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
     }
+# Queues (docs/scaling.md, "Celery queues and hosts"): urgent work — 马上办 and 115 timers,
+# notifications, webhooks, the outbox that sends them, the 12345 hotline's intake — never waits
+# behind a long export or a review. Every task is named here (tests/governance/test_queues.py
+# fails for one that is not). A worker started without -Q consumes every queue (the demo, a small
+# county); a larger installation runs `-Q urgent` workers apart from `-Q periodic,bulk` ones.
+TASK_QUEUES = {
+    "urgent": [
+        "incidents.handle_urgent",
+        "incidents.watch_urgent_timers",
+        "governance.drain_outbox",
+        "governance.deliver_notification",
+        "governance.send_due_deliveries",
+        "interfaces.register_submission",
+        "interfaces.send_webhooks",
+        "interfaces.deliver_webhook",
+        "interfaces.sweep_webhooks",
+    ],
+    "periodic": [  # 日清周评 and the other scheduled rounds
+        "incidents.run_daily_review",
+        "incidents.run_weekly_evaluation",
+        "incidents.rate_grid_workers",
+        "oversight.compute_stability_index",
+        "credit.propose_from_closed_cases",
+        "disputes.mark_backlog",
+        "disputes.build_statements",
+        "governance.sweep_orphan_files",
+    ],
+    "bulk": ["incidents.export_cases", "grids.import_spreadsheet"],  # long exports and imports
+}
+CELERY_TASK_QUEUES = [Queue(name) for name in (*TASK_QUEUES, "celery")]  # "celery": Celery's default
+CELERY_TASK_ROUTES = {task: {"queue": queue} for queue, tasks in TASK_QUEUES.items() for task in tasks}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_IGNORE_RESULT = True
