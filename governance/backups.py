@@ -1,5 +1,6 @@
 """Backups of a PostgreSQL installation: the database (pg_dump, custom format), the uploaded
-files (MEDIA_ROOT) and, for an installation whose keys live under var/ (`make run`), the keys —
+files (read and written through the file storage: MEDIA_ROOT on disk, or the object store of
+FILE_STORAGE=s3) and, for an installation whose keys live under var/ (`make run`), the keys —
 in one folder with a manifest. docs/operations.md walks an operator through it.
 
 The manifest holds, besides what the folder contains, the row count of every table and a
@@ -14,6 +15,7 @@ are never written into a backup: keep them apart, in the secret store.
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 import subprocess  # nosec B404
 import tarfile
@@ -22,10 +24,13 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
 from .audit import append_only_tables
+from .orphan_files import stored_files
 
 FORMAT = 1
 DUMP, MEDIA, KEYS, MANIFEST = "database.dump", "media.tar.gz", "keys", "manifest.json"
@@ -108,14 +113,15 @@ def backup(target_root: Path) -> Path:
     folder.chmod(0o700)
     env, args = _pg_env()
     _run(["pg_dump", "--format=custom", "--no-owner", "--no-acl", "--file", str(folder / DUMP), *args], env)
-    media_root = Path(settings.MEDIA_ROOT)
     media_files = 0
     with tarfile.open(folder / MEDIA, "w:gz") as archive:
-        if media_root.exists():
-            for path in sorted(media_root.rglob("*")):
-                if path.is_file():
-                    archive.add(path, arcname=str(path.relative_to(media_root)))
-                    media_files += 1
+        for name in sorted(stored_files(default_storage)):
+            member = tarfile.TarInfo(name)
+            member.size = default_storage.size(name)
+            member.mtime = int(default_storage.get_modified_time(name).timestamp())
+            with default_storage.open(name, "rb") as stored:
+                archive.addfile(member, stored)
+            media_files += 1
     kept_keys = []
     for name in VAR_KEYS:  # the demo's keys: without them its encrypted data cannot be read
         source = Path(settings.VAR_DIR) / name
@@ -162,8 +168,27 @@ def _database_is_empty() -> bool:
     return not connection.introspection.table_names()
 
 
+def _storage_name() -> str:
+    if settings.FILE_STORAGE == "s3":
+        return f"存储桶 {settings.STORAGES['default']['OPTIONS']['bucket_name']}"
+    return f"目录 {settings.MEDIA_ROOT}"
+
+
+def _restore_file(archive: tarfile.TarFile, member: tarfile.TarInfo) -> None:
+    """One file of the backup back into the storage, under its own name (nothing but regular
+    files with relative names inside the storage: no links, devices or way out)."""
+    name = posixpath.normpath(member.name)
+    if not member.isfile() or name.startswith(("/", "..")):
+        raise BackupError(f"备份中的上传文件 {member.name!r} 不是存储内的普通文件：拒绝恢复。")
+    if default_storage.exists(name):  # only with --force (the storage was checked empty otherwise)
+        default_storage.delete(name)
+    saved = default_storage.save(name, File(archive.extractfile(member), name=name))
+    if saved != name:
+        raise BackupError(f"上传文件 {name} 恢复后名为 {saved}：请恢复到空的存储。")
+
+
 def restore(folder: Path, *, force: bool = False) -> Restored:
-    """Load the backup in `folder` into the default database and MEDIA_ROOT, then verify it."""
+    """Load the backup in `folder` into the default database and the file storage, then verify it."""
     _require_postgresql()
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -175,19 +200,18 @@ def restore(folder: Path, *, force: bool = False) -> Restored:
     if not force and not _database_is_empty():
         name = connection.settings_dict["NAME"]
         raise BackupError(f"数据库 {name} 不是空的：请恢复到新建的空数据库，或加 --force 覆盖。")
-    media_root = Path(settings.MEDIA_ROOT)
-    if not force and media_root.exists() and any(media_root.iterdir()):
-        raise BackupError(f"上传文件目录 {media_root} 不是空的：请换一个空目录（MEDIA_ROOT），或加 --force 覆盖。")
+    if not force and next(stored_files(default_storage), None) is not None:
+        raise BackupError(f"上传文件存储（{_storage_name()}）不是空的：请换一个空的目录或存储桶，或加 --force 覆盖。")
 
     env, args = _pg_env()
     clean = ["--clean", "--if-exists"] if force else []
     _run(["pg_restore", "--no-owner", "--no-acl", "--exit-on-error", *clean, *args, str(folder / DUMP)], env)
     connection.close()  # see the restored catalogue afresh
 
-    media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(folder / MEDIA, "r:gz") as archive:
-        archive.extractall(media_root, filter="data")  # no absolute paths, links out or devices
-    media_files = sum(1 for p in media_root.rglob("*") if p.is_file())
+        for member in archive:
+            _restore_file(archive, member)
+    media_files = sum(1 for _ in stored_files(default_storage))
 
     counts, sums = table_counts(), event_checksums()
     wrong = [t for t, n in manifest["tables"].items() if counts.get(t) != n]

@@ -35,10 +35,13 @@ def file_fields() -> list[tuple[type[models.Model], str]]:
 
 
 def stored_files(storage, path: str = "") -> Iterator[str]:
-    """Every file under `path` of `storage`, as the name a FileField stores."""
-    if path and not storage.exists(path):
+    """Every file under `path` of `storage`, as the name a FileField stores (none when the storage
+    was never written to: no MEDIA_ROOT yet). An object store has no folders to ask `exists` of:
+    `listdir` names the prefixes."""
+    try:
+        directories, files = storage.listdir(path)
+    except FileNotFoundError:
         return
-    directories, files = storage.listdir(path)
     for name in files:
         yield posixpath.join(path, name) if path else name
     for directory in directories:

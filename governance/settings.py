@@ -191,10 +191,37 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (photos, agreements, evidence): the local disk under MEDIA_ROOT by default; with
+# several web hosts, shared storage — the same MEDIA_ROOT mounted on every host (NFS), or
+# FILE_STORAGE=s3: an S3-compatible object store (an intranet MinIO or Ceph RGW) through
+# django-storages. Files are never served by address: every download streams through the
+# application's scope check (docs/scaling.md, "A stateless web tier").
+FILE_STORAGE = env.str("FILE_STORAGE", default="local")
+if FILE_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3, not {FILE_STORAGE!r}")
+FILE_STORAGE_BACKENDS = {
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET", default=""),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "default_acl": "private",
+            "file_overwrite": False,  # a second photo of the same name gets a name of its own, as on disk
+            "querystring_auth": True,  # an address, if one is ever made, is signed and expires
+        },
+    },
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE_BACKENDS[FILE_STORAGE],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if FILE_STORAGE == "s3" and not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+    raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for an intranet object store)")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 REDIS_URL = env.str("REDIS_URL", default="")
