@@ -42,11 +42,13 @@ class MatrixWorld:
         return f"lat={grid.center_lat}&lng={grid.center_lng}"
 
 
-def build() -> MatrixWorld:
-    county_demo.seed(townships=2, grids_per_village=1, households_per_grid=3)
+def build(*, scale: float = 0.05, households_per_grid: int = 3) -> MatrixWorld:
+    """The world; `scale` and `households_per_grid` size its records (tests/matrix/test_query_budgets.py
+    builds it at two sizes)."""
+    county_demo.seed(townships=2, grids_per_village=1, households_per_grid=households_per_grid)
     county = Area.objects.get(code=county_demo.COUNTY_CODE)
     for path in settings.DEMO_EXTENSIONS:
-        import_module(path).seed_demo(county=county, seed=county_demo.DEFAULT_SEED, scale=0.05)
+        import_module(path).seed_demo(county=county, seed=county_demo.DEFAULT_SEED, scale=scale)
     a, b = Area.objects.filter(depth=county.depth + 1, path__startswith=county.path).order_by("code")[:2]
     world = MatrixWorld(county=county, a=a, b=b)
     for role in Role.values:
