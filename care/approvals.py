@@ -2,7 +2,6 @@
 township to confirm; for the village and township, plans whose visit is overdue and plans due for
 their review."""
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,16 +14,13 @@ from .constants import PLANNER_ROLES
 
 
 def waiting(user) -> list[Waiting]:
-    found = [Waiting(_("三色变更待确认"), pending_for(user).count(), reverse("care:colours"))]
+    found = [Waiting(_("三色变更待确认"), pending_for(user), reverse("care:colours"))]
     if user.is_superuser or set(PLANNER_ROLES) & user.role_names():
         today = timezone.localdate()
-        figures = selectors.plans_for(user).aggregate(
-            overdue=Count("id", filter=Q(is_active=True, next_due__lt=today)),
-            review=Count("id", filter=Q(is_active=True, review_date__lte=today)),
-        )
+        active = selectors.plans_for(user).filter(is_active=True)
         home = reverse("care:home")
         found += [
-            Waiting(_("重点人员走访逾期"), figures["overdue"], f"{home}?overdue=1"),
-            Waiting(_("重点人员计划待复核"), figures["review"], f"{home}?review_due=1"),
+            Waiting(_("重点人员走访逾期"), active.filter(next_due__lt=today), f"{home}?overdue=1"),
+            Waiting(_("重点人员计划待复核"), active.filter(review_date__lte=today), f"{home}?review_due=1"),
         ]
     return found

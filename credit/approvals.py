@@ -13,4 +13,4 @@ def waiting(user) -> list[Waiting]:
     """Only the evaluation group decides proposals (a village head sees them but may not decide)."""
     if not (user.is_superuser or set(GROUP_ROLES) & user.role_names()):
         return []
-    return [Waiting(_("综治信用待决定的提议"), pending_facts_for(user).count(), reverse("credit:proposals"))]
+    return [Waiting(_("综治信用待决定的提议"), pending_facts_for(user), reverse("credit:proposals"))]

@@ -9,4 +9,4 @@ from .selectors import statements_waiting
 
 
 def waiting(user) -> list[Waiting]:
-    return [Waiting(_("以案定补结算单待审批"), statements_waiting(user).count(), reverse("disputes:statements"))]
+    return [Waiting(_("以案定补结算单待审批"), statements_waiting(user), reverse("disputes:statements"))]

@@ -108,10 +108,16 @@ def check_row_grid(grid: Area) -> None:
         raise ValidationError({"grid": _("必须选择基础网格或微网格。")})
 
 
-def area_columns(grid: Area) -> dict:
-    """The area columns a row under `grid` carries (county, township, village, grid, micro)."""
+def lineage(grid: Area) -> list[Area]:
+    """`grid`'s ancestors from the top, then `grid` itself: one query, without the polygons."""
+    return [*Area.objects.get_ancestors(grid).defer("boundary"), grid]
+
+
+def area_columns(grid: Area, lineage_of_grid: list[Area] | None = None) -> dict:
+    """The area columns a row under `grid` carries (county, township, village, grid, micro);
+    `lineage_of_grid` (see `lineage`) when the caller has it already."""
     check_row_grid(grid)
-    ancestors = {a.level: a for a in Area.objects.get_ancestors(grid)}
+    ancestors = {a.level: a for a in (lineage_of_grid or lineage(grid))[:-1]}
     micro = grid if grid.level == AreaLevel.MICRO_GRID else None
     base = ancestors[AreaLevel.GRID] if micro else grid
     return {

@@ -20,7 +20,7 @@ from grids.coords import SYSTEMS, convert
 from grids.levels import AreaLevel
 from grids.models import Area, Assignment, Household
 from grids.scoping import VIEW, in_scope
-from grids.selectors import area_columns
+from grids.selectors import area_columns, lineage
 
 from . import events, response, services
 from .attachments import store
@@ -132,7 +132,8 @@ def submit_report(
         raise ValidationError({"reporter_phone": exc.messages}) from None
     now = timezone.now()
     stored_lat, stored_lng = convert(lat, lng, crs, settings.BOUNDARY_CRS) if lat is not None else (None, None)
-    place = area_columns(grid)
+    areas = lineage(grid)
+    place = area_columns(grid, areas)
     place.pop("micro_grid")
     party_rows = _parties(reporter, place["county"], parties)
     case = Case.objects.create(
@@ -149,7 +150,7 @@ def submit_report(
         reporter_name=reporter_name.strip(),
         reporter_phone=phone,
         created_at=now,
-        suggested_unit=route(category, grid),
+        suggested_unit=route(category, grid, areas),
         **place,
     )
     case.number = f"SJ{timezone.localdate(now):%Y%m%d}{case.pk:07d}"
@@ -198,8 +199,11 @@ def _parties(reporter, county, parties) -> list[CaseParty]:
     can neither read a head's name nor link a case to another area's household."""
     if len(parties) > MAX_PARTIES:
         raise ValidationError({"parties": _("当事人不能超过 %(n)d 个。") % {"n": MAX_PARTIES}})
-    visible = Household.objects.restrict(reporter, VIEW) if reporter is not None else Household.objects.all()
-    households = visible.filter(county=county).in_bulk([p.household_id for p in parties if p.household_id])
+    chosen = [p.household_id for p in parties if p.household_id]
+    households = {}
+    if chosen:  # (the reporter's grants are read only when a household is named)
+        visible = Household.objects.restrict(reporter, VIEW) if reporter is not None else Household.objects.all()
+        households = visible.filter(county=county).in_bulk(chosen)
     if any(p.household_id and p.household_id not in households for p in parties):
         raise Http404(_("当事人所属的户不存在。"))
     rows, errors = [], {}

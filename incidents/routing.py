@@ -10,13 +10,15 @@
 
 from grids.levels import AreaLevel
 from grids.models import Area
+from grids.selectors import lineage as grid_lineage
 
 from .constants import HandlingLevel, UnitKind
 from .models import Category, RoutingRule, Unit
 
 
-def route(category: Category, grid: Area) -> Unit | None:
-    ancestors = [*Area.objects.get_ancestors(grid), grid]
+def route(category: Category, grid: Area, lineage: list[Area] | None = None) -> Unit | None:
+    """`lineage`: the grid's ancestors and the grid (grids.selectors.lineage), if already read."""
+    ancestors = lineage or grid_lineage(grid)
     ancestor_ids = [a.id for a in ancestors]
     depth_of = {area_id: i for i, area_id in enumerate(ancestor_ids)}
     categories = [category.id] + ([category.parent_id] if category.parent_id else [])

@@ -101,7 +101,11 @@ def case_detail_queryset(user):
             "handling_unit__area",
             "dispatcher_unit__area",
             "response",  # the 115 timer (incidents/response.py), in the same query
+            "township",
+            "village",
+            "grid",
         )
+        .defer("township__boundary", "village__boundary", "grid__boundary")  # names only: no polygons
         .prefetch_related(
             Prefetch("events", queryset=events),
             "parties",

@@ -9,4 +9,4 @@ from .selectors import todo_for
 
 
 def waiting(user) -> list[Waiting]:
-    return [Waiting(_("平安家园理赔待办"), todo_for(user).count(), reverse("insurance:claims"))]
+    return [Waiting(_("平安家园理赔待办"), todo_for(user), reverse("insurance:claims"))]

@@ -15,10 +15,9 @@ def waiting(user) -> list[Waiting]:
     levels = [level for level in (AreaLevel.VILLAGE, AreaLevel.TOWNSHIP, AreaLevel.COUNTY) if reviews(user, level)]
     if not levels:
         return []
-    count = (
+    items = (
         evidence_for(user)
         .filter(status=EvidenceStatus.SUBMITTED, indicator__level__in=levels)
         .exclude(submitted_by=user)
-        .count()
     )
-    return [Waiting(_("平安创建待审核的佐证"), count, reverse("oversight:ratings"))]
+    return [Waiting(_("平安创建待审核的佐证"), items, reverse("oversight:ratings"))]

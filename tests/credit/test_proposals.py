@@ -140,5 +140,5 @@ def test_pending_proposals_wait_in_the_groups_inbox(cw, closed_case, loop):
     closed_case("MD02")
     proposals.propose_from_closed_cases()
     [item] = waiting(cw.group_b)
-    assert item.count == 1 and item.url == "/credit/proposals/"
+    assert item.items.count() == 1 and item.url == "/credit/proposals/"
     assert waiting(loop.village_heads["411425200"]) == []  # sees the village's facts, does not decide them

@@ -77,9 +77,9 @@ def test_statement_of_a_known_month_with_a_mid_month_rate_change(march):
 def test_approval_in_the_township_inbox_and_later_rate_changes(march):
     d = march
     st = SubsidyStatement.objects.get(month=MARCH)
-    assert [w.count for w in waiting(d.officer_a)] == [1]
-    assert [w.count for w in waiting(d.officer_b)] == [0]
-    assert [w.count for w in waiting(d.operator)] == [0]  # a township body's statement is the township's
+    assert [w.items.count() for w in waiting(d.officer_a)] == [1]
+    assert [w.items.count() for w in waiting(d.officer_b)] == [0]
+    assert [w.items.count() for w in waiting(d.operator)] == [0]  # a township body's statement is the township's
     with pytest.raises(Http404):
         subsidies.approve(statement_id=st.pk, actor=d.officer_b)
     with pytest.raises(Http404):  # a village sees no statement
@@ -91,7 +91,7 @@ def test_approval_in_the_township_inbox_and_later_rate_changes(march):
         subsidies.return_statement(statement_id=st.pk, actor=d.officer_a, note="晚了")
     st.refresh_from_db()
     assert st.status == StatementStatus.APPROVED and st.approved_by == d.officer_a
-    assert [w.count for w in waiting(d.officer_a)] == [0]
+    assert [w.items.count() for w in waiting(d.officer_a)] == [0]
     # rates change later: the approved month is not rewritten, not even by another build
     SubsidyRate.objects.create(difficulty=Difficulty.COMPLEX, amount=Decimal("800"), valid_from=dt.date(2026, 4, 1))
     with time_machine.travel(dt.datetime(2026, 4, 3, 5, 0, tzinfo=dt.UTC), tick=False):
