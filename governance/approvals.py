@@ -35,10 +35,11 @@ def count_together(querysets: list[QuerySet]) -> list[int]:
         except EmptyResultSet:  # .none(): a user with no area
             parts.append("0")
             continue
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS waiting_{i})")
+        # the ORM's own SQL of each queryset, its values bound as parameters
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS waiting_{i})")  # nosec B608
         params.extend(values)
     with connections[querysets[0].db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)  # nosec B608 - the ORM's own SQL, bound parameters
+        cursor.execute("SELECT " + ", ".join(parts), params)
         return list(cursor.fetchone())
 
 
