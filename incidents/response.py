@@ -12,9 +12,11 @@ change. `watch(at)` is the beat task's sweep: it alerts before a timer lapses an
 """
 
 import datetime as dt
+import operator
+from functools import reduce
 
 from django.db import transaction
-from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Q, Value
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,9 +133,16 @@ def arrived(case: Case, *, actor, at: dt.datetime, lat=None, lng=None, accuracy=
 # --- the beat task ------------------------------------------------------------------------------
 
 
-def _alert_at():
-    lead = ExpressionWrapper(F("alert_seconds") * Value(dt.timedelta(seconds=1)), output_field=DurationField())
-    return ExpressionWrapper(F("due_at") - lead, output_field=DateTimeField())
+def _alert_due(timers, at: dt.datetime) -> Q:
+    """Timers whose alert time (due − their alert lead) has come by `at`. One condition per distinct
+    lead (a handful: they come from the time limits) rather than `due_at − alert_seconds × 1 s`,
+    which SQLite — the embedded default — cannot compute."""
+    leads = timers.order_by().values_list("alert_seconds", flat=True).distinct()
+    return reduce(
+        operator.or_,
+        (Q(alert_seconds=lead, due_at__lte=at + dt.timedelta(seconds=lead)) for lead in leads),
+        Q(pk__in=[]),
+    )
 
 
 @transaction.atomic
@@ -145,10 +154,9 @@ def watch(at: dt.datetime | None = None) -> tuple[int, int]:
     at = at or timezone.now()
     running = UrgentResponse.objects.exclude(stage=S.DONE).filter(case__status__in=OPEN_STATES)
     lapsed = running.filter(due_at__lt=at, lapsed_stage="").update(lapsed_stage=F("stage"))
+    waiting = running.filter(alerted=False)
     due = list(
-        running.filter(alerted=False)
-        .annotate(alert_at=_alert_at())
-        .filter(alert_at__lte=at)
+        waiting.filter(_alert_due(waiting, at))
         .select_related("case", "unit")
         .select_for_update(of=("self",), skip_locked=True)
         .order_by("due_at")
