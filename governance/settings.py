@@ -142,6 +142,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read replicas (docs/scaling.md): with DATABASE_REPLICA_URL, the heavy reads of the views named in
+# REPLICA_READ_VIEWS go to a streaming replica while it is within REPLICA_MAX_LAG seconds of the primary.
+REPLICA_DATABASE_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_MAX_LAG = env.float("REPLICA_MAX_LAG", default=5.0)  # seconds behind the primary still usable
+REPLICA_CHECK_EVERY = env.float("REPLICA_CHECK_EVERY", default=5.0)  # seconds a health answer is trusted
+REPLICA_READ_YOUR_WRITES = env.int("REPLICA_READ_YOUR_WRITES", default=30)  # seconds a writer reads the primary
+REPLICA_COOKIE = "gg_wrote"
+REPLICA_READ_VIEWS = {
+    "oversight:dashboard", "oversight:panel", "oversight-dashboard",
+    "insurance:figures", "insurance:figures-export", "insurance-figures", "insurance-figures-export",
+    "disputes:figures", "disputes:statements-export", "dispute-figures", "statement-export",
+    "credit-figures", "care-figures", "grids-export", "incidents:export",
+    "reviews:weekly", "reviews:weekly-export",
+    "weekly-evaluation-list", "weekly-evaluation-detail", "weekly-evaluation-scores", "weekly-evaluation-export",
+}
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(REPLICA_DATABASE_URL),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["governance.replicas.ReplicaRouter"]
+    after_user = MIDDLEWARE.index("governance.sessions.SessionLimitsMiddleware") + 1
+    MIDDLEWARE.insert(after_user, "governance.replicas.ReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "governance.User"
