@@ -151,6 +151,7 @@ REPLICA_READ_YOUR_WRITES = env.int("REPLICA_READ_YOUR_WRITES", default=30)  # se
 REPLICA_COOKIE = "gg_wrote"
 REPLICA_READ_VIEWS = {
     "oversight:dashboard", "oversight:panel", "oversight-dashboard",
+    "oversight:map", "oversight-map-areas", "oversight-map-cases",
     "insurance:figures", "insurance:figures-export", "insurance-figures", "insurance-figures-export",
     "disputes:figures", "disputes:statements-export", "dispute-figures", "statement-export",
     "credit-figures", "care-figures", "grids-export", "incidents:export",
