@@ -40,21 +40,32 @@ def once(*, user, scope: str, key: str, payload, run, model):
     if not key or len(key) > 100:
         raise ValidationError({"idempotency_key": _("请求头 Idempotency-Key 必须提供且不超过 100 个字符。")})
     digest = fingerprint(payload)
-    expired = timezone.now() - dt.timedelta(days=getattr(settings, "IDEMPOTENCY_KEY_DAYS", 7))
-    IdempotentRequest.objects.filter(user=user, scope=scope, key=key, created_at__lt=expired).delete()
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                request = IdempotentRequest.objects.create(user=user, scope=scope, key=key, request_hash=digest)
-        except IntegrityError:
-            request = IdempotentRequest.objects.get(user=user, scope=scope, key=key)
+        request, first = _claim(user=user, scope=scope, key=key, digest=digest)
+        if not first:
             if request.request_hash != digest:
-                raise IdempotencyMismatch from None
+                raise IdempotencyMismatch
             return model.objects.get(pk=request.object_id), False
         row = run()
         request.object_id = row.pk
         request.save(update_fields=["object_id"])
         return row, True
+
+
+def _claim(*, user, scope: str, key: str, digest: str) -> tuple[IdempotentRequest, bool]:
+    """(the key's record, whether this request wrote it). The insert comes first: a new key, the
+    common case, costs one statement. A record older than IDEMPOTENCY_KEY_DAYS is an expired key,
+    removed so the key starts a new request; a concurrent first use waits on the unique index."""
+    expired = timezone.now() - dt.timedelta(days=settings.IDEMPOTENCY_KEY_DAYS)
+    while True:
+        try:
+            with transaction.atomic():
+                return IdempotentRequest.objects.create(user=user, scope=scope, key=key, request_hash=digest), True
+        except IntegrityError:
+            existing = IdempotentRequest.objects.get(user=user, scope=scope, key=key)
+            if existing.created_at >= expired:
+                return existing, False
+            existing.delete()
 
 
 HEADER = "Idempotency-Key"

@@ -406,6 +406,8 @@ REST_FRAMEWORK = {
         "token_login": env.str("TOKEN_LOGIN_RATE", default="20/minute"),
     },
 }
+# Idempotency-Key (governance/idempotency.py): a key used again after this many days starts a new request.
+IDEMPOTENCY_KEY_DAYS = env.int("IDEMPOTENCY_KEY_DAYS", default=7)
 # API tokens (django-rest-knox): stored as SHA-512 digests, expire, revocable (governance/tokens.py).
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=12)),

@@ -1,3 +1,4 @@
+import datetime as dt
 import threading
 
 import pytest
@@ -199,6 +200,19 @@ def test_idempotent_intake_returns_the_first_case(loop, report):
         once(loop.worker, "k-1", {"d": "other"}, report)
     with pytest.raises(ValidationError):
         once(loop.worker, "", {"d": "same"}, report)
+
+
+def test_a_key_older_than_its_days_starts_a_new_request(loop, report, settings):
+    first, _ = once(loop.worker, "k-old", {"d": "one"}, report)
+    record = IdempotentRequest.objects.filter(pk=IdempotentRequest.objects.get().pk)
+    made = record.get().created_at
+    days = settings.IDEMPOTENCY_KEY_DAYS
+    record.update(created_at=made - dt.timedelta(days=days, hours=-1))
+    assert once(loop.worker, "k-old", {"d": "one"}, report) == (first, False)  # still within its days
+    record.update(created_at=made - dt.timedelta(days=days, hours=1))
+    second, created = once(loop.worker, "k-old", {"d": "another"}, report)  # expired: neither a replay nor a mismatch
+    assert created and second != first
+    assert list(IdempotentRequest.objects.values_list("object_id", flat=True)) == [second.pk]
 
 
 @pytest.mark.django_db(transaction=True)
