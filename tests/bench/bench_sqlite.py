@@ -144,6 +144,7 @@ def pick(label: str, area, prefer: dict | None = None):
     from django.apps import apps
 
     from grids.models import Area
+    from incidents.constants import UnitKind
 
     model = apps.get_model(label)
     rows = model._default_manager.filter(**(prefer or {})).order_by("-pk")
@@ -154,8 +155,9 @@ def pick(label: str, area, prefer: dict | None = None):
     elif area is not None and fields:  # held above the user's level (a township's policy): the user's own
         level = next(lvl for lvl in ("village", "township", "county") if lvl in fields)
         rows = rows.filter(**{fields[level]: Area.objects.filter(level=level, path__in=above).first()})
-    elif label == "incidents.Unit" and area is not None:  # the units of the user's area and those above it
-        rows = rows.filter(area__path__in=above)
+    elif label == "incidents.Unit" and area is not None:  # a department or the centre above the user,
+        # which every role may open (incidents.selectors.units_for); a township's unit only its own area
+        rows = rows.filter(area__path__in=above, kind__in=[UnitKind.DEPARTMENT, UnitKind.COMMAND_CENTRE])
     elif label == "grids.Area" and area is not None:
         rows = rows.filter(path__startswith=area.path).order_by("-level", "-pk")
     elif label == "grids.Assignment" and area is not None:
