@@ -77,14 +77,15 @@ def granted_areas(user, perm: str) -> list[Grant] | None:
     if perm not in cache:
         from .models import Area, AreaGroupPermission, AreaUserPermission
 
-        # Two indexed semi-joins, not one OR over LEFT JOINs of both permission tables (which
-        # scanned every area with its permission rows: 17-35 ms on the demo county, on every request).
+        # The union of two indexed lookups, then the areas by primary key: not one OR over LEFT
+        # JOINs of both permission tables (17-35 ms on the demo county, on every request), nor an
+        # OR of two semi-joins, which walks every area (11 ms in a prefecture's 22,000, 0.2 ms so).
         own = AreaUserPermission.objects.filter(user=user, permission__codename=perm).values("content_object_id")
         groups = AreaGroupPermission.objects.filter(group__user=user, permission__codename=perm).values(
             "content_object_id"
         )
         rows = (
-            Area.objects.filter(Q(id__in=own) | Q(id__in=groups))
+            Area.objects.filter(id__in=own.union(groups))
             .values_list("id", "level", "path")
             .order_by("path")
         )
