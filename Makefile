@@ -19,7 +19,7 @@ RUN_ENV := DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_k
 # server and the worker as the application role `manage.py db_app_role` prepares (docs/security.md).
 OWNER_ENV := $(RUN_ENV) DATABASE_AS=owner
 
-.PHONY: install lock audit keys run migrate demo serve test test-fast test-upgrade lint bench bench-http bench-sqlite bench-jobs bench-partitions backup restore clean
+.PHONY: install lock audit keys run migrate demo serve test test-fast test-upgrade lint bench bench-http bench-sqlite bench-prefecture bench-jobs bench-partitions backup restore clean
 
 install: $(STAMP)
 
@@ -111,7 +111,14 @@ lint: install
 # SQLITE_ARGS="--judge cpu" on a shared machine, "--fresh" to load it again). Each part alone:
 # make bench-http, make bench-sqlite.
 BENCH_HTTP := $(if $(QUICK),--cases 100000 --seconds 5 --floor-runs 30,)
-bench: bench-http $(if $(QUICK),,bench-sqlite)
+# PREFECTURE=1: instead, the whole prefecture (商丘市, 10,000,000 cases, built the first time) beside
+# the single county — city dashboard, a county user's list, 日清 and 周评 for all counties
+# (docs/scaling.md, tests/bench/bench_prefecture.py); PREFECTURE_ARGS="--cases 2000000" for a smaller one.
+bench: $(if $(PREFECTURE),bench-prefecture,bench-http $(if $(QUICK),,bench-sqlite))
+
+bench-prefecture: install
+	@.ci/ensure-services
+	$(PY) -W ignore tests/bench/bench_prefecture.py $(PREFECTURE_ARGS)
 
 bench-http: install
 	@.ci/ensure-services
