@@ -289,6 +289,7 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        "control_folder": str(_broker_dir / "control"),  # the broadcast exchanges, else ./control
     }
 # Queues (docs/scaling.md, "Celery queues and hosts"): urgent work — 马上办 and 115 timers,
 # notifications, webhooks, the outbox that sends them, the 12345 hotline's intake — never waits
