@@ -4,13 +4,14 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from governance.roles import Role
 
 from .identity import id_number_digest, parse_id_number
-from .levels import AreaLevel
+from .levels import LEVEL_ORDER, AreaLevel
 from .models import Area, Assignment, Household, Resident, SpotCheck
 from .scoping import CHANGE, VIEW, granted_areas, scope_q
 
@@ -111,6 +112,14 @@ def check_row_grid(grid: Area) -> None:
 def lineage(grid: Area) -> list[Area]:
     """`grid`'s ancestors from the top, then `grid` itself: one query, without the polygons."""
     return [*Area.objects.get_ancestors(grid).defer("boundary"), grid]
+
+
+def lineage_of(area_id) -> list[Area]:
+    """`lineage` of the area `area_id`, the area itself read in the same query (an ancestor's path
+    is a prefix of its own, one per level, matched on the path's index); [] when there is none."""
+    own = Subquery(Area.objects.filter(pk=area_id).values("path"))
+    prefixes = [Substr(own, 1, Area.steplen * depth) for depth in range(1, len(LEVEL_ORDER) + 1)]
+    return list(Area.objects.filter(path__in=prefixes).defer("boundary").order_by("depth"))
 
 
 def area_columns(grid: Area, lineage_of_grid: list[Area] | None = None) -> dict:

@@ -8,6 +8,9 @@
 3. Otherwise None: the case waits in the command centre's manual queue.
 """
 
+from django.db.models import Case, IntegerField, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
 from grids.levels import AreaLevel
 from grids.models import Area
 from grids.selectors import lineage as grid_lineage
@@ -17,22 +20,27 @@ from .models import Category, RoutingRule, Unit
 
 
 def route(category: Category, grid: Area, lineage: list[Area] | None = None) -> Unit | None:
-    """`lineage`: the grid's ancestors and the grid (grids.selectors.lineage), if already read."""
+    """`lineage`: the grid's ancestors and the grid (grids.selectors.lineage), if already read.
+    One query: the best rule's unit, else the level's unit (both as subqueries of it)."""
     ancestors = lineage or grid_lineage(grid)
-    ancestor_ids = [a.id for a in ancestors]
-    depth_of = {area_id: i for i, area_id in enumerate(ancestor_ids)}
     categories = [category.id] + ([category.parent_id] if category.parent_id else [])
-    rules = list(
-        RoutingRule.objects.filter(category_id__in=categories, area_id__in=ancestor_ids).select_related("unit")
+    best_rule = (
+        RoutingRule.objects.filter(category_id__in=categories, area_id__in=[a.id for a in ancestors])
+        .order_by("-area__depth", Case(When(category_id=category.id, then=0), default=1))
+        .values("unit_id")[:1]
     )
-    if rules:
-        best = max(rules, key=lambda r: (depth_of[r.area_id], r.category_id == category.id))
-        return best.unit
+    unit_id = Coalesce(Subquery(best_rule), _by_level(category, ancestors), output_field=IntegerField())
+    return Unit.objects.filter(pk=unit_id).first()
+
+
+def _by_level(category: Category, ancestors: list[Area]):
+    """The unit of the category's level: its default department (its own or its parent's), or the
+    grid's township or village (by level: a county under a city sits one level deeper)."""
     level = category.handling_level
     if level == HandlingLevel.DEPARTMENT:
-        return category.default_unit or (category.parent.default_unit if category.parent_id else None)
-    # the grid's township or village (by level: a county under a city sits one level deeper)
+        default = category.default_unit_id or (category.parent.default_unit_id if category.parent_id else None)
+        return Value(default, output_field=IntegerField())
     wanted = AreaLevel.TOWNSHIP if level == HandlingLevel.TOWNSHIP else AreaLevel.VILLAGE
     area_id = next(a.id for a in ancestors if a.level == wanted)
     kind = UnitKind.TOWNSHIP if level == HandlingLevel.TOWNSHIP else UnitKind.VILLAGE
-    return Unit.objects.filter(area_id=area_id, kind=kind).first()
+    return Subquery(Unit.objects.filter(area_id=area_id, kind=kind).order_by("pk").values("pk")[:1])

@@ -257,7 +257,9 @@ class PartyInputSerializer(serializers.Serializer):
 
 class IntakeSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Source.choices, label=_("来源"))
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True), label=_("分类"))
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(is_active=True).select_related("parent"), label=_("分类")
+    )
     description = serializers.CharField(max_length=2000, label=_("事件描述"))
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90, label=_("纬度"))
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180, label=_("经度"))

@@ -108,6 +108,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             request, scope=intake.INTAKE_SCOPE, model=Case, run=submit, files=("photos",)
         )
         reply = idempotency.answer(created)
+        if created and not case.self_resolved:  # the new case as intake gave it, no read back
+            return Response(s.CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=201)
         return self.action_response(case.pk, reply["status"], headers=reply.get("headers"))
 
     @extend_schema(summary="下载附件", responses={200: OpenApiTypes.BINARY})
