@@ -14,6 +14,7 @@ the county, villages of a township) or by body, whatever the number of rows.
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count, Q
@@ -171,15 +172,24 @@ def _fill(row: Row, blocks: list[dict]) -> Row:
     return row
 
 
+def table(area: Area, start: dt.date, end: dt.date) -> tuple[Row, list[Row]]:
+    """The area's figures for the period and one row per area below it (周评's section). Every
+    mediation and petition has its township and village, and counts add up: the total is the sum
+    of the groups, without a query of its own."""
+    if area.level not in CHILD:
+        return totals(area, start, end), []
+    since, until = _bounds(start, end)
+    blocks = _blocks({COLUMN[area.level]: area.id}, CHILD[area.level], since, until)
+    children = Area.objects.filter(path__startswith=area.path, depth=area.depth + 1).order_by("code")
+    rows = [_fill(Row(c.id, c.name), blocks) for c in children.only("id", "name")]
+    summed = [{None: dict(sum((Counter(group) for group in block.values()), Counter()))} for block in blocks]
+    return _fill(Row(None, area.name), summed), rows
+
+
 def report(area: Area, start: dt.date, end: dt.date) -> Report:
     since, until = _bounds(start, end)
     where = {COLUMN[area.level]: area.id}
-    total = totals(area, start, end)
-    rows = []
-    if area.level in CHILD:
-        blocks = _blocks(where, CHILD[area.level], since, until)
-        children = Area.objects.filter(path__startswith=area.path, depth=area.depth + 1).order_by("code")
-        rows = [_fill(Row(c.id, c.name), blocks) for c in children.only("id", "name")]
+    total, rows = table(area, start, end)
     body_counts = _grouped(
         Mediation.objects.filter(**where, concluded_at__gte=since, concluded_at__lt=until),
         "body_id",

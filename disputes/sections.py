@@ -61,6 +61,7 @@ def weekly_section(request, evaluation):
         area = figures.area_for(request.user, "")
     except Http404:
         return []
-    start = evaluation.week_start
-    report = figures.report(area, start, start + dt.timedelta(days=6))
-    return [Section("disputes/_weekly_section.html", {"report": report})]
+    start, end = evaluation.week_start, evaluation.week_start + dt.timedelta(days=6)
+    total, rows = figures.table(area, start, end)
+    context = {"area": area, "start": start, "end": end, "total": total, "rows": rows}
+    return [Section("disputes/_weekly_section.html", {"report": context})]

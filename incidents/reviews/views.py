@@ -70,19 +70,28 @@ def daily(request):
 @login_required
 def weekly_page(request):
     evaluations = selectors.evaluations().order_by("-week_start")
+    weeks = list(evaluations[:12])
     week = _date(request.GET.get("week", ""))
-    evaluation = (evaluations.filter(week_start=week) if week else evaluations).first()
+    if week:  # one of the last twelve weeks, or an older one asked for by its date
+        shown = next((e for e in weeks if e.week_start == week), None)
+        evaluation = shown or evaluations.filter(week_start=week).first()
+    else:
+        evaluation = weeks[0] if weeks else None
+    prefecture = weekly.in_prefecture()
     kind = request.GET.get("kind")
-    kinds = weekly.shown_kinds()
+    kinds = weekly.shown_kinds(prefecture)
     kind = kind if kind in dict(kinds) else SubjectKind.TOWNSHIP
-    context = {"evaluation": evaluation, "kind": kind, "kinds": kinds, "weeks": evaluations[:12]}
+    context = {"evaluation": evaluation, "kind": kind, "kinds": kinds, "weeks": weeks}
     if evaluation:
         scores = selectors.scores_for(request.user, evaluation)
+        rules = ReviewRules.current()
         # a city's viewer: each county's ranking in turn (each county ranks its own)
         context["rows"] = list(scores.filter(kind=kind).order_by("county__code", "rank", "name"))
-        context["top"], context["bottom"] = weekly.board(evaluation, kind, scores)
+        context["top"], context["bottom"] = weekly.board(
+            evaluation, kind, scores, size=rules.board_size, prefecture=prefecture
+        )
         context["formulas"] = weekly.FORMULAS
-        context["rules"] = ReviewRules.current()
+        context["rules"] = rules
         context["sections"] = weekly_sections(request, evaluation)
     return render(request, "reviews/weekly.html", context)
 

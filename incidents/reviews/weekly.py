@@ -12,7 +12,8 @@ import logging
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, Max, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -264,17 +265,21 @@ def rank(rows: list[WeeklyScore]) -> None:
         row.rank = rows[i - 1].rank if i and row.score == rows[i - 1].score else i + 1
 
 
-def shown_kinds() -> list[tuple[str, str]]:
-    """The kinds a 周评 page offers: counties only in a prefecture (an installation with a city)."""
-    city = Area.objects.filter(level=AreaLevel.CITY).exists()
-    return [(value, label) for value, label in SubjectKind.choices if city or value != SubjectKind.COUNTY]
+def in_prefecture() -> bool:
+    """Whether this installation holds a city (a prefecture of counties) rather than one county."""
+    return Area.objects.filter(level=AreaLevel.CITY).exists()
+
+
+def shown_kinds(prefecture: bool) -> list[tuple[str, str]]:
+    """The kinds a 周评 page offers: counties only in a prefecture (`in_prefecture`)."""
+    return [(value, label) for value, label in SubjectKind.choices if prefecture or value != SubjectKind.COUNTY]
 
 
 def _per_county(kind: str, subjects: list[WeeklyScore]) -> list[list[WeeklyScore]]:
     """Whom a subject is ranked among: the others of its kind in its county (each county of a
     prefecture ranks its own townships, villages, workers and departments); counties among all
     the counties. A single county (no city) is one group, as it always was."""
-    if kind == SubjectKind.COUNTY or not Area.objects.filter(level=AreaLevel.CITY).exists():
+    if kind == SubjectKind.COUNTY or not in_prefecture():
         return [subjects]
     county_of = _county_of_areas({row.county_id for row in subjects})  # a department's area may be below
     groups: dict[int, list[WeeklyScore]] = {}
@@ -313,7 +318,7 @@ def run_weekly_evaluation(
                     lambda: _area_subjects(AreaLevel.COUNTY, SubjectKind.COUNTY, "county_id", start, end, work),
                 )
             ]
-            if Area.objects.filter(level=AreaLevel.CITY).exists()
+            if in_prefecture()
             else []
         ),
         (
@@ -394,20 +399,21 @@ def _store(week_start, at, rules, rows) -> WeeklyEvaluation:
     return evaluation
 
 
-def board(evaluation: WeeklyEvaluation, kind: str, scores) -> tuple[list, list]:
-    """红黑榜: the scores among the county's top and bottom `board_size` ranks of one kind, from a
-    scoped queryset — a township ranked 12th is on neither board, whoever looks."""
-    size = ReviewRules.current().board_size
+def board(evaluation: WeeklyEvaluation, kind: str, scores, *, size: int, prefecture: bool) -> tuple[list, list]:
+    """红黑榜: the scores among the county's top and bottom `size` ranks (ReviewRules.board_size) of
+    one kind, from a scoped queryset — a township ranked 12th is on neither board, whoever looks.
+    `prefecture`: `in_prefecture()`, where each county ranks its own."""
     of_kind = scores.filter(evaluation=evaluation, kind=kind)
     top = list(of_kind.filter(rank__lte=size).order_by("rank", "name"))
-    everyone = WeeklyScore.objects.filter(evaluation=evaluation, kind=kind)
-    if kind == SubjectKind.COUNTY or not Area.objects.filter(level=AreaLevel.CITY).exists():
-        # counties are ranked together, and so is everything in a single county
-        ranked = everyone.aggregate(last=Max("rank"))["last"] or 0
-        bottom_q = Q(rank__gt=max(ranked - size, size))
+    everyone = WeeklyScore.objects.filter(evaluation=evaluation, kind=kind).order_by()
+    if kind == SubjectKind.COUNTY or not prefecture:
+        # counties are ranked together, and so is everything in a single county: the last place
+        # comes as a subquery of the bottom's own query
+        last = Subquery(everyone.values("kind").annotate(last=Max("rank")).values("last"))
+        bottom_q = Q(rank__gt=Greatest(Coalesce(last, 0) - size, Value(size)))
     else:  # each county ranks its own: its bottom is counted from its own last place
         bottom_q = Q(pk__in=[])
-        last = everyone.values("county_id").annotate(last=Max("rank")).order_by().values_list("county_id", "last")
+        last = everyone.values("county_id").annotate(last=Max("rank")).values_list("county_id", "last")
         for county_id, ranked in last:
             bottom_q |= Q(county_id=county_id, rank__gt=max(ranked - size, size))
     bottom = list(of_kind.filter(bottom_q).order_by("-rank", "name"))

@@ -89,3 +89,19 @@ def test_period_and_json(disputes):
     assert figures.report(d.world.a, today - dt.timedelta(days=7), today).total.concluded == 0
     data = figures.as_json(figures.report(d.world.a, today - dt.timedelta(days=60), today))
     assert data["total"]["agreed"] == 1 and data["total"]["success_rate"] == 100.0
+
+
+def test_the_tables_total_is_the_areas_own_figures(disputes):
+    """周评's table sums its groups into the total (figures.table): it must equal the area's own
+    figures (figures.totals) at the county (its two townships each with a petition) and at a township."""
+    d = disputes
+    for outcome in ("agree", "refer", "escalate"):
+        _mediation(d, outcome)
+    file(d)
+    file(d, lat=None, lng=None, grid_id=d.world.grids[d.world.b.code][0].id)
+    today = timezone.localdate()
+    county, townships = figures.table(d.world.county, today, today)
+    assert county == figures.totals(d.world.county, today, today)
+    assert (county.concluded, county.petitions, [t.petitions for t in townships]) == (4, 2, [1, 1])
+    township, _villages = figures.table(d.world.a, today, today)
+    assert township == figures.totals(d.world.a, today, today) and township.petitions == 1

@@ -71,7 +71,7 @@ def test_the_boards_hold_only_the_county_top_and_bottom_ranks_whoever_looks(eval
     last = max(WeeklyScore.objects.filter(evaluation=evaluated, kind="village").values_list("rank", flat=True))
     for officer in loop.world.officers.values():
         own = selectors.scores_for(officer, evaluated)
-        top, bottom = weekly.board(evaluated, "village", own)
+        top, bottom = weekly.board(evaluated, "village", own, size=1, prefecture=False)
         assert [s.rank for s in top] == list(own.filter(kind="village", rank=1).values_list("rank", flat=True))
         assert [s.rank for s in bottom] == list(own.filter(kind="village", rank=last).values_list("rank", flat=True))
 
