@@ -96,7 +96,7 @@ def test_assignment_grants_and_ending_revokes(world):
     assert [g.area_id for g in granted_areas(worker, CHANGE)] == [grid.id]
     assert worker.groups.filter(name=Role.GRID_WORKER).exists()
     services.end_assignment(assignment=a)
-    worker.refresh_from_db()
+    worker = type(worker).objects.get(pk=worker.pk)  # the next request's user: grants are cached per user object
     assert granted_areas(worker, VIEW) == []
     assert not AreaUserPermission.objects.filter(user=worker).exists()
     assert not worker.groups.filter(name=Role.GRID_WORKER).exists()
