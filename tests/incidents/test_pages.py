@@ -176,3 +176,20 @@ def test_my_reports_lists_only_mine(client, loop, report):
     page = signed_in(client, loop.worker).get("/report/mine/").content.decode()
     assert f'data-case="{mine.number}"' in page and theirs.number not in page
 
+
+
+@pytest.mark.parametrize("url", ["/desk/", "/search/?q=堆物"])
+def test_the_case_table_names_each_rows_status_and_source(client, loop, report, url):
+    """The table's labels come translated once per page (incidents.views._table_rows), each row
+    its own: a hotline report beside a grid worker's."""
+    from incidents.constants import CaseStatus, Source
+
+    fresh = report(address="东街堆物点")
+    hotline = report(address="西街堆物点", source=Source.HOTLINE, reporter=loop.operator)
+    page = signed_in(client, loop.operator).get(url).content.decode()
+    cells = {
+        number: re.findall(r"<td>([^<]+)</td>", row)
+        for number, row in re.findall(r'href="/cases/\d+/">([A-Z0-9-]+)</a>(.*?)</tr>', page, re.S)
+    }
+    assert cells[fresh.number][0] == CaseStatus.REPORTED.label and cells[fresh.number][4] == Source.GRID_APP.label
+    assert cells[hotline.number][4] == Source.HOTLINE.label
