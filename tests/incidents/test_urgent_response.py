@@ -240,3 +240,20 @@ def test_daily_and_weekly_reviews_and_the_dashboard_tile_show_the_compliance(loo
     assert [t["number"] for t in tile["timers"]] == [running.number]
     assert tile["timers"][0]["due"] == int(at(650).timestamp()) and tile["timers"][0]["stage"] == "推送指挥中心"
     assert "本周接报 3 件" in tile["note"]
+
+
+def test_the_tile_counts_a_timer_of_last_week_still_running_and_not_one_done(loop, urgent):
+    """The tile reads this week's responses and the running ones (response.area_summary bounds its
+    scan by both): a timer started eight days ago and still running counts as running, one of eight
+    days ago that was met counts nowhere, this week's one met counts in the week's figures."""
+    old_running = urgent(when=-8 * 86400, rapid=False)
+    old_met = urgent(when=-8 * 86400 + 60)
+    arrive_by_api(loop, old_met, -8 * 86400 + 120)
+    now_met = urgent(when=-3600)
+    arrive_by_api(loop, now_met, -3500)
+    with time_machine.travel(at(0), tick=False):
+        cache.clear()
+        tile = URGENT_RESPONSE.content(OversightScope(loop.world.county), at(0))
+    figures = {f["key"]: f["value"] for f in tile["figures"]}
+    assert figures["running"] == 1 and figures["week_rate"] == 100 and "本周接报 1 件" in tile["note"]
+    assert [t["number"] for t in tile["timers"]] == [old_running.number]
