@@ -3,20 +3,13 @@ incidents.intake._as_detail_read): it must be the very detail a `GET` of the cas
 reporter, whatever the report carried — a photo, a chosen grid, parties from a household and by
 name, a possible duplicate, an urgent category with its 115 timer and a suggested department."""
 
-import uuid
-
 import pytest
 
-from tests.incidents.conftest import photo
+from tests.incidents.test_api import post_report
 from tests.incidents.test_intake_scope import household
+from tests.incidents.test_intake_scope import post as post_json
 
 URL = "/api/v1/cases/"
-
-
-def _post(client, body, files=False):
-    return client.post(
-        URL, body, format="multipart" if files else "json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex
-    )
 
 
 def _same_as_a_get(client, answer):
@@ -29,21 +22,9 @@ def _same_as_a_get(client, answer):
     return posted
 
 
-def _body(loop, **overrides):
-    return {
-        "source": "grid_app",
-        "category": loop.category("HJ01").id,
-        "description": "村民建筑材料堆放占道，影响通行",
-        "lat": 34.405,
-        "lng": 115.905,
-        "crs": "WGS84",
-        **overrides,
-    }
-
-
 def test_a_report_with_a_photo_answers_its_detail(loop, as_user):
     worker = as_user(loop.worker)
-    posted = _same_as_a_get(worker, _post(worker, {**_body(loop), "photos": [photo()]}, files=True))
+    posted = _same_as_a_get(worker, post_report(worker, loop))
     (event,) = posted["timeline"]
     assert event["action"] == "report" and event["actor_name"] == "网格员王"
     assert [a["original_name"] for a in event["attachments"]] == ["scene.jpg"]
@@ -53,15 +34,10 @@ def test_a_report_with_a_photo_answers_its_detail(loop, as_user):
 def test_parties_a_chosen_grid_and_a_duplicate_answer_their_detail(loop, as_user):
     worker = as_user(loop.worker)
     home = household(loop.world.grids["411425200"][0], "H-ANSWER-1", "赵大")
-    first = _same_as_a_get(worker, _post(worker, _body(loop)))
-    body = _body(
-        loop,
-        grid=loop.world.grids["411425200"][0].id,
-        lat=None,
-        lng=None,
-        parties=[{"household": home.id, "role": "responsible"}, {"name": "钱二"}],
-    )
-    second = _same_as_a_get(worker, _post(worker, {k: v for k, v in body.items() if v is not None}))
+    first = _same_as_a_get(worker, post_json(worker, loop))
+    parties = [{"household": home.id, "role": "responsible"}, {"name": "钱二"}]
+    chosen = {"grid": loop.world.grids["411425200"][0].id, "lat": None, "lng": None, "parties": parties}
+    second = _same_as_a_get(worker, post_json(worker, loop, **chosen))
     assert [p["name"] for p in second["parties"]] == ["赵大", "钱二"]
     assert second["possible_duplicate_of"] == first["id"]
     assert second["possible_duplicate_of_number"] == first["number"]
@@ -70,6 +46,7 @@ def test_parties_a_chosen_grid_and_a_duplicate_answer_their_detail(loop, as_user
 @pytest.mark.parametrize("who", ["operator", "worker"])
 def test_an_urgent_report_answers_its_detail(loop, as_user, who):
     client = as_user(getattr(loop, who))
-    posted = _same_as_a_get(client, _post(client, _body(loop, category=loop.category("YJ01").id, source="hotline")))
+    urgent = {"category": loop.category("YJ01").id, "source": "hotline", "photos": None}
+    posted = _same_as_a_get(client, post_report(client, loop, **urgent))
     assert posted["urgency"] == "urgent"
     assert posted["suggested_unit_name"] == loop.unit("dept-emergency").name

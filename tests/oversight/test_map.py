@@ -5,10 +5,15 @@ import json
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from grids import services as grid_services
+from grids import spatial
 from incidents.constants import OPEN_STATES, CaseStatus
+from oversight.scope import resolve_scope
 from tests.factories import square
 
 A, B = "411425100", "411425200"
@@ -109,13 +114,6 @@ def test_the_layers_are_cached_as_their_json_and_served_from_it(client, known):
     """A layer is cached as its encoded JSON (oversight.mapping._cached_json: thousands of features
     read back as Python objects cost a p95 of ≈ 85 ms in the collector's passes), and a second
     request is answered from those bytes without reading a case or an area."""
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from grids import spatial
-    from oversight.scope import resolve_scope
-
     client.force_login(known.operator)
     scope = resolve_scope(known.operator, None)
     keys = {
